@@ -1,0 +1,32 @@
+/**
+ * The built-in backends, imported by literal path, and the registry users add their own to.
+ * `selectBackend("auto")` picks the available backend with the highest priority.
+ * @module
+ */
+import type { Backend } from "../core/backend.ts";
+import { Registry } from "../core/registry.ts";
+import { referenceBackend } from "./reference/reference.ts";
+import { simdBackend } from "./simd/simd.ts";
+
+/** Backends by name; each entry creates a fresh instance. */
+export const backends: Registry<{ name: string; summary: string; create: () => Backend }> = new Registry("backend");
+
+backends.add({ name: "reference", summary: "Plain TypeScript, Float64: the definition", create: referenceBackend });
+backends.add({ name: "simd", summary: "WebAssembly SIMD, HOGWILD! over Workers (Float32)", create: simdBackend });
+
+/**
+ * Creates and initializes a backend by name, or the best available one for "auto". Throws
+ * `RangeError` naming the known backends, or saying why the requested one is unavailable here.
+ */
+export async function selectBackend(name = "auto"): Promise<Backend> {
+  if (name !== "auto") {
+    const b = backends.get(name).create();
+    if (!(await b.init())) {
+      throw new RangeError(`Backend "${name}" is not available here: ${b.unavailableReason ?? "init() failed"}; use backend "auto" or "reference"`);
+    }
+    return b;
+  }
+  const candidates = backends.list().map((e) => e.create()).sort((a, b) => b.priority - a.priority);
+  for (const b of candidates) if (await b.init()) return b;
+  throw new RangeError("No backend is available here");
+}

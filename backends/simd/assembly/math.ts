@@ -1,0 +1,93 @@
+// Scalar and vector helpers shared by the kernels.
+
+// @ts-ignore: decorator
+@inline export function ldi(base: usize, field: i32): i32 {
+  return load<i32>(base + (<usize>field << 2));
+}
+// @ts-ignore: decorator
+@inline export function ldf(base: usize, field: i32): f32 {
+  return load<f32>(base + (<usize>field << 2));
+}
+// @ts-ignore: decorator
+@inline export function ldp(base: usize, field: i32): usize {
+  return <usize>load<i32>(base + (<usize>field << 2));
+}
+// @ts-ignore: decorator
+@inline export function f32at(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline export function setf(p: usize, i: i32, v: f32): void {
+  store<f32>(p + (<usize>i << 2), v);
+}
+// @ts-ignore: decorator
+@inline export function i32at(p: usize, i: i32): i32 {
+  return load<i32>(p + (<usize>i << 2));
+}
+// @ts-ignore: decorator
+@inline export function seti(p: usize, i: i32, v: i32): void {
+  store<i32>(p + (<usize>i << 2), v);
+}
+
+/** y[0 … n) += a · x[0 … n) */
+export function axpy(y: usize, x: usize, a: f32, n: i32): void {
+  const va = f32x4.splat(a);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
+    v128.store(y + o + 16, f32x4.add(v128.load(y + o + 16), f32x4.mul(va, v128.load(x + o + 16))));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
+  }
+  for (; i < n; i++) setf(y, i, f32at(y, i) + a * f32at(x, i));
+}
+
+/** Σ x[i]·y[i] over [0, n) */
+export function dot(x: usize, y: usize, n: i32): f32 {
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = <usize>i << 2;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+    s1 = f32x4.add(s1, f32x4.mul(v128.load(x + o + 16), v128.load(y + o + 16)));
+  }
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    s0 = f32x4.add(s0, f32x4.mul(v128.load(x + o), v128.load(y + o)));
+  }
+  const s = f32x4.add(s0, s1);
+  let r = f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+  for (; i < n; i++) r += f32at(x, i) * f32at(y, i);
+  return r;
+}
+
+/** dst[0 … n) = src[0 … n) */
+export function copyf(dst: usize, src: usize, n: i32): void {
+  memory.copy(dst, src, <usize>n << 2);
+}
+
+/** p[0 … n) = 0 */
+export function zerof(p: usize, n: i32): void {
+  memory.fill(p, 0, <usize>n << 2);
+}
+
+/** sign as H2O's L1 uses it: −1, 0 or 1 */
+// @ts-ignore: decorator
+@inline export function signf(w: f32): f32 {
+  return w > 0 ? 1 : w < 0 ? -1 : 0;
+}
+
+// @ts-ignore: decorator
+@inline export function sign4(w: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.sub(v128.and(f32x4.gt(w, f32x4.splat(0)), one), v128.and(f32x4.lt(w, f32x4.splat(0)), one));
+}
+
+/** min(1e19, e^x), H2O's clamped exp for log links */
+export function expClamped(x: f32): f32 {
+  const e = <f32>Math.exp(<f64>x);
+  return e > 1e19 ? <f32>1e19 : e;
+}

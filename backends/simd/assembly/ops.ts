@@ -1,0 +1,40 @@
+// Op-level kernels for the generic path (core/train/step.ts) and for scoring: the Backend
+// contract's affine, affineBackward and softmax on transposed weights.
+import { gemm_nn, gemm_nt, gemm_tn } from "./gemm";
+import { axpy, copyf, f32at, setf, zerof } from "./math";
+
+/** Y(B × rows) = X(B × nIn) · Wᵀ(nIn × rows) + b */
+export function affine_t(X: usize, Wt: usize, b: usize, Y: usize, B: i32, nIn: i32, rows: i32, scratch: usize): void {
+  for (let r = 0; r < B; r++) copyf(Y + (<usize>(r * rows) << 2), b, rows);
+  gemm_nn(B, rows, nIn, X, nIn, Wt, rows, Y, rows, 1, scratch);
+}
+
+/** Scratch: gemm_scratch_bytes of the largest product. dX = dY · W (skipped when dX is 0), dWᵀ = scale · Xᵀ · dY, db = scale · column sums of dY */
+export function affine_backward_t(dY: usize, X: usize, Wt: usize, dX: usize, dWt: usize, db: usize, B: i32, nIn: i32, rows: i32, scale: f32, scratch: usize): void {
+  if (dX != 0) gemm_nt(B, nIn, rows, dY, rows, Wt, rows, dX, nIn, 0, scratch);
+  gemm_tn(nIn, rows, B, X, nIn, dY, rows, dWt, rows, 0, scratch);
+  if (scale != 1) {
+    const n = nIn * rows;
+    for (let i = 0; i < n; i++) setf(dWt, i, f32at(dWt, i) * scale);
+  }
+  zerof(db, rows);
+  for (let r = 0; r < B; r++) axpy(db, dY + (<usize>(r * rows) << 2), 1, rows);
+  if (scale != 1) for (let i = 0; i < rows; i++) setf(db, i, f32at(db, i) * scale);
+}
+
+/** Row-wise softmax P(B × width) of Z, shifted by each row's maximum. */
+export function softmax_rows(Z: usize, P: usize, B: i32, width: i32): void {
+  for (let r = 0; r < B; r++) {
+    const z = Z + (<usize>(r * width) << 2), p = P + (<usize>(r * width) << 2);
+    let mx = f32at(z, 0);
+    for (let c = 1; c < width; c++) mx = max(mx, f32at(z, c));
+    let s: f32 = 0;
+    for (let c = 0; c < width; c++) {
+      const e = <f32>Math.exp(<f64>(f32at(z, c) - mx));
+      setf(p, c, e);
+      s += e;
+    }
+    const inv: f32 = 1 / s;
+    for (let c = 0; c < width; c++) setf(p, c, f32at(p, c) * inv);
+  }
+}

@@ -1,0 +1,127 @@
+// Parameter updates with the built-in optimizers and the L1/L2 terms, over one contiguous run
+// of parameters that share one input activation `a` (a row of the transposed weight matrix),
+// and the scalar form for biases. With `skip`, lanes whose data gradient g·a is 0 keep their
+// value and optimizer state (H2O's fast_mode, the rule core/train/step.ts defines).
+import { C_ANNEAL, C_DECAY, C_EPS, C_L1, C_L2, C_MOM0, C_MOM1, C_OPT, C_RAMP, C_RATE, C_RHO, C_SKIP } from "./layout";
+import { f32at, ldf, ldi, setf, sign4, signf } from "./math";
+
+// Per-layer, per-moment optimizer settings, set by loadRates. Globals, not an object: globals
+// belong to one module instance (one Worker), while any object would sit in the shared memory.
+let r_opt: i32 = 0;
+let r_rho: f32 = 0;
+let r_eps: f32 = 0;
+let r_rate: f32 = 0; // sgd/momentum: the annealed, decayed step, times 1 − momentum
+let r_mom: f32 = 0;
+let r_l1: f32 = 0;
+let r_l2: f32 = 0;
+let r_skip: bool = true;
+
+/** Sets the update settings for layer `layer` (1-based) after `samples` samples (spec §5.3, §5.4). */
+export function loadRates(ctx: usize, layer: i32, samples: f64): void {
+  r_opt = ldi(ctx, C_OPT);
+  r_rho = ldf(ctx, C_RHO);
+  r_eps = ldf(ctx, C_EPS);
+  r_l1 = ldf(ctx, C_L1);
+  r_l2 = ldf(ctx, C_L2);
+  r_skip = ldi(ctx, C_SKIP) != 0;
+  if (r_opt == 0) return;
+  const rate = <f64>ldf(ctx, C_RATE), anneal = <f64>ldf(ctx, C_ANNEAL), decay = <f64>ldf(ctx, C_DECAY);
+  const mom0 = <f64>ldf(ctx, C_MOM0), ramp = <f64>ldf(ctx, C_RAMP), mom1 = <f64>ldf(ctx, C_MOM1);
+  const lr = rate * Math.pow(decay, <f64>(layer - 1)) / (1 + anneal * samples);
+  let m: f64 = 0;
+  if (r_opt >= 2) m = ramp > 0 && samples < ramp ? mom0 + (mom1 - mom0) * samples / ramp : mom1;
+  r_rate = <f32>(lr * (1 - m));
+  r_mom = <f32>m;
+}
+
+/**
+ * Updates W[0 … n) (and slots S0, S1, and the per-row norms when `norm` ≠ 0) with data
+ * gradients g[0 … n)·a. Returns nothing; masked lanes are left bit-for-bit unchanged.
+ */
+export function updateRun(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i32, norm: usize): void {
+  const va = f32x4.splat(a), zero = f32x4.splat(0);
+  const l1 = f32x4.splat(r_l1), l2 = f32x4.splat(r_l2);
+  const useL1 = r_l1 != 0, useL2 = r_l2 != 0;
+  const rho = f32x4.splat(r_rho), omr = f32x4.splat(1 - r_rho), eps = f32x4.splat(r_eps);
+  const rate = f32x4.splat(r_rate), mom = f32x4.splat(r_mom), onePlusMom = f32x4.splat(1 + r_mom);
+  const opt = r_opt, skip = r_skip;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g4 = v128.load(G + o);
+    let mask = f32x4.ne(g4, zero);
+    if (skip) {
+      if (!v128.any_true(mask)) continue;
+      if (a == 0) continue;
+    } else mask = f32x4.eq(zero, zero);
+    const w = v128.load(W + o);
+    let grad = f32x4.mul(g4, va);
+    if (useL1) grad = f32x4.add(grad, f32x4.mul(l1, sign4(w)));
+    if (useL2) grad = f32x4.add(grad, f32x4.mul(l2, w));
+    let nw: v128;
+    if (opt == 0) {
+      const edx = v128.load(S0 + o), eg = v128.load(S1 + o);
+      const g2 = f32x4.mul(grad, grad);
+      const eg2 = f32x4.add(f32x4.mul(rho, eg), f32x4.mul(omr, g2));
+      const rt = f32x4.sqrt(f32x4.div(f32x4.add(edx, eps), f32x4.add(eg2, eps)));
+      const dx = f32x4.mul(rt, grad);
+      const edx2 = f32x4.add(f32x4.mul(rho, edx), f32x4.mul(omr, f32x4.mul(dx, dx)));
+      nw = f32x4.sub(w, dx);
+      v128.store(S0 + o, v128.bitselect(edx2, edx, mask));
+      v128.store(S1 + o, v128.bitselect(eg2, eg, mask));
+    } else if (opt == 1) {
+      nw = f32x4.sub(w, f32x4.mul(rate, grad));
+    } else {
+      const v = v128.load(S0 + o);
+      const v2 = f32x4.sub(f32x4.mul(mom, v), f32x4.mul(rate, grad));
+      nw = opt == 2 ? f32x4.add(w, v2) : f32x4.add(f32x4.sub(w, f32x4.mul(mom, v)), f32x4.mul(onePlusMom, v2));
+      v128.store(S0 + o, v128.bitselect(v2, v, mask));
+    }
+    nw = v128.bitselect(nw, w, mask);
+    v128.store(W + o, nw);
+    if (norm != 0) {
+      const d = f32x4.sub(f32x4.mul(nw, nw), f32x4.mul(w, w));
+      v128.store(norm + o, f32x4.add(v128.load(norm + o), d));
+    }
+  }
+  for (; i < n; i++) {
+    const g = f32at(G, i);
+    if (skip && (g == 0 || a == 0)) continue;
+    const w = f32at(W, i);
+    const nw = step1(W, S0, S1, i, w, g * a + (useL1 ? r_l1 * signf(w) : 0) + (useL2 ? r_l2 * w : 0));
+    if (norm != 0) setf(norm, i, f32at(norm, i) + nw * nw - w * w);
+  }
+}
+
+/** Scalar update of parameter i with gradient `grad` (regularization already added); returns the new value. */
+export function step1(P: usize, S0: usize, S1: usize, i: i32, w: f32, grad: f32): f32 {
+  let nw: f32;
+  if (r_opt == 0) {
+    const edx = f32at(S0, i);
+    const eg = r_rho * f32at(S1, i) + (1 - r_rho) * grad * grad;
+    const rt = Mathf.sqrt((edx + r_eps) / (eg + r_eps));
+    const dx = rt * grad;
+    setf(S0, i, r_rho * edx + (1 - r_rho) * dx * dx);
+    setf(S1, i, eg);
+    nw = w - dx;
+  } else if (r_opt == 1) {
+    nw = w - r_rate * grad;
+  } else {
+    const v = f32at(S0, i);
+    const v2 = r_mom * v - r_rate * grad;
+    setf(S0, i, v2);
+    nw = r_opt == 2 ? w + v2 : w - r_mom * v + (1 + r_mom) * v2;
+  }
+  setf(P, i, nw);
+  return nw;
+}
+
+/** Bias update for units [0 … n) with gradients G, regularized like weights (ADADELTA on the bias's own gradient). */
+export function updateBiases(Bp: usize, S0: usize, S1: usize, G: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const g = f32at(G, i);
+    if (r_skip && g == 0) continue;
+    const b = f32at(Bp, i);
+    step1(Bp, S0, S1, i, b, g + (r_l1 != 0 ? r_l1 * signf(b) : 0) + r_l2 * b);
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * What `tide train` and `tide demo` share: importing frames with timings, training with live
+ * progress, and the final report.
+ * @module
+ */
+import process from "node:process";
+import { formatMetrics } from "../core/metrics/mod.ts";
+import type { Frame } from "../frame/frame.ts";
+import { importFile } from "../frame/import.ts";
+import { DeepLearning } from "../model/deep_learning.ts";
+import { formatHistory, formatLayers, formatVarimp } from "../model/format.ts";
+import type { DeepLearningModel } from "../model/model.ts";
+import type { Io } from "./_io.ts";
+import { count, metric, seconds } from "./_io.ts";
+import { progressReporter } from "./_progress.ts";
+
+/** Imports a CSV (or .csv.gz) file and says how big it is and how long it took, on `io.err`. */
+export async function importTimed(path: string, io: Io, options: { quiet?: boolean } = {}): Promise<{ frame: Frame; ms: number }> {
+  const t0 = performance.now();
+  const frame = await importFile(path);
+  const ms = performance.now() - t0;
+  if (!options.quiet) io.err(`Imported ${path}: ${count(frame.nrow)} rows × ${count(frame.ncol)} columns in ${seconds(ms / 1000)}\n`);
+  return { frame, ms };
+}
+
+/** A training run as the CLI describes it. */
+export interface TrainingJob {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly y: string;
+  readonly x?: readonly string[];
+  readonly train: Frame;
+  readonly valid: Frame | null;
+  readonly quiet?: boolean;
+}
+
+/**
+ * Trains with progress on `io.err`. Ctrl-C aborts training through its AbortSignal (the promise
+ * rejects with an AbortError, reported as status 130); a second Ctrl-C exits at once. Signal
+ * handlers run only when the event loop turns, so this takes effect as soon as the training
+ * loop yields to it (a loop that never yields delays Ctrl-C, handled or not, until it ends).
+ * @returns the model and the wall-clock milliseconds training took
+ */
+export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ model: DeepLearningModel; wallMs: number }> {
+  const progress = progressReporter(io, { quiet: job.quiet });
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  const t0 = performance.now();
+  try {
+    const model = await new DeepLearning(job.params).train({
+      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent: progress.onEvent, signal: controller.signal,
+    });
+    return { model, wallMs: performance.now() - t0 };
+  } finally {
+    progress.finish();
+    process.off("SIGINT", onSigint);
+  }
+}
+
+/** Which parts {@linkcode formatReport} prints. */
+export interface ReportOptions {
+  /** Wall-clock milliseconds of training. */
+  readonly wallMs: number;
+  /** Milliseconds spent importing the frames, if any. */
+  readonly importMs?: number;
+  /** Where the model file was written, if it was. */
+  readonly modelPath?: string | null;
+  /** Include the scoring history (default true). */
+  readonly history?: boolean;
+  /** Include the top variable importances (default true). */
+  readonly varimp?: boolean;
+  /** Only the summary lines, no tables. */
+  readonly brief?: boolean;
+}
+
+/**
+ * The end-of-training report: layer table, training and validation metrics (with the confusion
+ * matrix for classification), scoring history, variable importances, status and timing.
+ */
+export function formatReport(model: DeepLearningModel, options: ReportOptions): string {
+  const d = model.data;
+  const o = d.output;
+  const parts: string[] = [];
+  if (!options.brief) {
+    parts.push(formatLayers(d));
+    if (o.trainingMetrics) parts.push(formatMetrics(o.trainingMetrics, { algo: "deeplearning", on: `training (a sample of ${count(o.trainingMetrics.nobs)} rows)` }));
+    if (o.validationMetrics) parts.push(formatMetrics(o.validationMetrics, { algo: "deeplearning", on: "validation" }));
+    if (options.history ?? true) parts.push(formatHistory(o.history));
+    const vi = options.varimp ?? true ? formatVarimp(d, 10) : "";
+    if (vi) parts.push(vi);
+  }
+  const wall = options.wallMs / 1000;
+  const lines = [
+    `Model ${d.modelId}: ${o.status} after ${plural(Number(o.epochs.toFixed(4)), "epoch")} (${count(o.samples)} samples, ${plural(o.iterations, "iteration")}) on backend "${o.backend}", ${plural(o.threads, "thread")}`,
+    metricsLine(model),
+    `Time taken: ${seconds(wall)} wall clock for training, ${count(o.samples / Math.max(wall, 1e-9))} samples/s` +
+    (options.importMs !== undefined ? `; importing took ${seconds(options.importMs / 1000)}` : ""),
+  ];
+  if (options.modelPath) lines.push(`Model written to ${options.modelPath}`);
+  parts.push(lines.join("\n"));
+  return parts.join("\n\n") + "\n";
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** "training logloss 0.1 error 0.03 | validation logloss …" from the final metrics. */
+export function metricsLine(model: DeepLearningModel): string {
+  const o = model.data.output;
+  const parts: string[] = [];
+  for (const [label, m] of [["training", o.trainingMetrics], ["validation", o.validationMetrics]] as const) {
+    if (!m) continue;
+    const any = m as unknown as Record<string, number>;
+    parts.push(m.model_category === "Regression"
+      ? `${label} rmse ${metric(m.rmse)} deviance ${metric(any.mean_residual_deviance)} r2 ${metric(m.r2)}`
+      : `${label} logloss ${metric(any.logloss)} classification error ${metric(any.classification_error)}`);
+  }
+  return `Final metrics: ${parts.join(" | ")}`;
+}

@@ -1,0 +1,466 @@
+/**
+ * Preprocessing as H2O's DataInfo does it (spec §1): which columns are predictors, their order
+ * (categoricals by decreasing level count, then numerics), the one-hot layout with an NA slot,
+ * standardization, mean imputation, and the response transform. Fitted once on the training
+ * frame, serialized into the model, and applied identically to every frame scored later.
+ *
+ * Documented behaviour where H2O's code differs (see docs/h2o-differences.md): a missing
+ * categorical always goes to its NA slot (Q1), and a missing numeric is mean-imputed when
+ * scoring as when training, in every standardization mode (Q2).
+ * @module
+ */
+import type { Message } from "../params.ts";
+import type { FloatArray, PackedRows } from "../backend.ts";
+import type { Column, Frame } from "../../frame/frame.ts";
+
+/** How numerics are transformed (spec §1.4). */
+export type NumericMode = "STANDARDIZE" | "DESCALE" | "NORMALIZE" | "NONE";
+
+/** A categorical predictor: a block of one-hot slots starting at `offset`. */
+export interface CategoricalInput {
+  readonly kind: "categorical";
+  readonly name: string;
+  readonly domain: readonly string[];
+  readonly offset: number;
+  /** K + 1 with all levels (the last is the NA slot), K without the first level. */
+  readonly slots: number;
+}
+
+/** A numeric predictor at input `offset`: value ↦ (x − sub)·mul, missing ↦ (mean − sub)·mul. */
+export interface NumericInput {
+  readonly kind: "numeric";
+  readonly name: string;
+  readonly offset: number;
+  readonly mean: number;
+  readonly sub: number;
+  readonly mul: number;
+}
+
+/** One predictor column. */
+export type InputColumn = CategoricalInput | NumericInput;
+
+/** The response: class labels, or a numeric target with its (optional) standardization. */
+export type ResponseInfo =
+  | { readonly kind: "categorical"; readonly name: string; readonly domain: readonly string[] }
+  | { readonly kind: "numeric"; readonly name: string; readonly mean: number; readonly sigma: number; readonly sub: number; readonly mul: number };
+
+/** Everything needed to turn a frame into network inputs; plain data, stored in the model. */
+export interface PreprocessorSpec {
+  readonly inputs: readonly InputColumn[];
+  readonly width: number;
+  readonly mode: NumericMode;
+  readonly useAllFactorLevels: boolean;
+  readonly response: ResponseInfo | null;
+  readonly weightsColumn: string | null;
+  /** Columns dropped by ignore_const_cols, reported in the model. */
+  readonly droppedConstant: readonly string[];
+}
+
+/** Options for {@linkcode fitPreprocessor}. */
+export interface FitOptions {
+  readonly response: string | null;
+  readonly classification: boolean;
+  readonly ignored: readonly string[];
+  readonly weightsColumn: string | null;
+  readonly ignoreConstCols: boolean;
+  readonly useAllFactorLevels: boolean;
+  readonly standardize: boolean;
+  readonly sparse: boolean;
+  readonly autoencoder: boolean;
+  /** Whether a numeric response is standardized (identity link, spec §1.6). */
+  readonly standardizeResponse: boolean;
+}
+
+/**
+ * Fits the preprocessing on the training frame. Returns messages (errors name the column and the
+ * fix) rather than throwing, so callers can report every problem at once.
+ */
+export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: PreprocessorSpec | null; messages: Message[] } {
+  const messages: Message[] = [];
+  const special = new Set([o.response, o.weightsColumn].filter((x): x is string => !!x));
+  for (const name of [...special, ...o.ignored]) {
+    if (!frame.has(name)) {
+      messages.push({ level: "error", field: name === o.response ? "response_column" : name === o.weightsColumn ? "weights_column" : "ignored_columns", message: `No column "${name}" in the training frame` });
+    }
+  }
+  if (messages.length) return { spec: null, messages };
+
+  const ignored = new Set(o.ignored);
+  const dropped: string[] = [];
+  const cats: Column[] = [];
+  const nums: Column[] = [];
+  for (const c of frame.columns) {
+    if (special.has(c.name) || ignored.has(c.name)) continue;
+    if (c.type === "string") {
+      if (o.ignoreConstCols) dropped.push(c.name);
+      else messages.push({ level: "error", field: "ignored_columns", message: `Column "${c.name}" holds free text, which cannot be a predictor: add it to ignored_columns or convert it with asfactor` });
+      continue;
+    }
+    if (o.ignoreConstCols && isConstant(c)) {
+      dropped.push(c.name);
+      continue;
+    }
+    (c.type === "categorical" ? cats : nums).push(c);
+  }
+  // H2O's in-place (unstable) ordering of categoricals by decreasing level count (spec §1.2).
+  for (let i = 0; i < cats.length; i++) {
+    for (let j = i + 1; j < cats.length; j++) {
+      if (levels(cats[i]) < levels(cats[j])) [cats[i], cats[j]] = [cats[j], cats[i]];
+    }
+  }
+  const mode: NumericMode = !o.standardize ? "NONE" : o.autoencoder ? "NORMALIZE" : o.sparse ? "DESCALE" : "STANDARDIZE";
+  const useAll = o.useAllFactorLevels || o.autoencoder;
+  const inputs: InputColumn[] = [];
+  let offset = 0;
+  for (const c of cats) {
+    if (c.type !== "categorical") continue;
+    const slots = useAll ? c.domain.length + 1 : c.domain.length;
+    inputs.push({ kind: "categorical", name: c.name, domain: c.domain, offset, slots });
+    offset += slots;
+  }
+  const weights = o.weightsColumn ? numericValues(frame.col(o.weightsColumn)) : null;
+  for (const c of nums) {
+    if (c.type !== "numeric") continue;
+    const s = moments(c.data, weights);
+    const range = s.max - s.min;
+    const sub = mode === "STANDARDIZE" || mode === "NORMALIZE" ? s.mean : 0;
+    const mul = mode === "NONE" ? 1 : mode === "NORMALIZE" ? (range > 0 ? 1 / range : 1) : s.sigma > 0 ? 1 / s.sigma : 1;
+    inputs.push({ kind: "numeric", name: c.name, offset, mean: s.mean, sub, mul });
+    offset += 1;
+  }
+  if (inputs.length === 0) {
+    messages.push({ level: "error", field: "training_frame", message: `No predictor columns are left${dropped.length ? ` after dropping ${dropped.length} constant or text column(s)` : ""}: check ignored_columns and ignore_const_cols` });
+  }
+
+  let response: ResponseInfo | null = null;
+  if (o.response) {
+    const rc = frame.col(o.response);
+    if (o.classification) {
+      if (rc.type !== "categorical") {
+        messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" must be categorical for classification: convert it with asfactor` });
+      } else {
+        if (rc.domain.length < 2) messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" has ${rc.domain.length} class(es); classification needs at least 2` });
+        response = { kind: "categorical", name: rc.name, domain: rc.domain };
+      }
+    } else if (rc.type !== "numeric") {
+      messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" is ${rc.type}; regression needs a numeric response (or choose distribution bernoulli/multinomial)` });
+    } else {
+      const s = moments(rc.data, weights);
+      if (!(s.max > s.min)) messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" is constant; there is nothing to learn` });
+      const std = o.standardizeResponse;
+      response = { kind: "numeric", name: rc.name, mean: s.mean, sigma: s.sigma, sub: std ? s.mean : 0, mul: std && s.sigma > 0 ? 1 / s.sigma : 1 };
+    }
+  }
+  if (messages.some((m) => m.level === "error")) return { spec: null, messages };
+  if (dropped.length) {
+    messages.push({ level: "info", field: "ignore_const_cols", message: `Dropped ${dropped.length} constant, empty or text column(s): ${preview(dropped)}` });
+  }
+  return {
+    spec: { inputs, width: offset, mode, useAllFactorLevels: useAll, response, weightsColumn: o.weightsColumn, droppedConstant: dropped },
+    messages,
+  };
+}
+
+function preview(names: string[]): string {
+  return names.length <= 8 ? names.join(", ") : `${names.slice(0, 8).join(", ")}, … (${names.length})`;
+}
+
+function levels(c: Column): number {
+  return c.type === "categorical" ? c.domain.length : 0;
+}
+
+function isConstant(c: Column): boolean {
+  if (c.type === "numeric") {
+    let min = Infinity, max = -Infinity;
+    for (let i = 0; i < c.data.length; i++) {
+      const v = c.data[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    return !(max > min); // also true when every value is missing
+  }
+  if (c.type === "categorical") {
+    let first = -1;
+    for (let i = 0; i < c.codes.length; i++) {
+      const v = c.codes[i];
+      if (v < 0) continue;
+      if (first < 0) first = v;
+      else if (v !== first) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+function numericValues(c: Column): FloatArray {
+  if (c.type !== "numeric") throw new TypeError(`Column "${c.name}" must be numeric`);
+  return c.data;
+}
+
+/** Mean, sample σ, min and max over non-missing finite values; weighted when weights are given. */
+export function moments(x: FloatArray, w: FloatArray | null): { mean: number; sigma: number; min: number; max: number; n: number } {
+  let n = 0, sw = 0, mean = 0, m2 = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    const wi = w ? w[i] : 1;
+    if (!Number.isFinite(v) || !(wi > 0)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    n++;
+    sw += wi;
+    const d = v - mean; // West's weighted Welford update
+    mean += (wi / sw) * d;
+    m2 += wi * d * (v - mean);
+  }
+  // Sample variance: n/(n − 1) · Σw(x − μ)²/Σw, which is Bessel's σ when every weight is 1.
+  const sigma = n > 1 ? Math.sqrt((n / (n - 1)) * (m2 / sw)) : 0;
+  return { mean: n ? mean : NaN, sigma, min, max, n };
+}
+
+/** A frame matched to a preprocessor: column data per input, response and weights, and warnings. */
+export interface AdaptedFrame {
+  readonly rows: number;
+  /** Per input: numeric data, or categorical codes already mapped to the training domain (-1 = NA or unseen). */
+  readonly columns: readonly (FloatArray | Int32Array | null)[];
+  readonly response: FloatArray | null;
+  readonly weights: FloatArray | null;
+  readonly messages: readonly Message[];
+}
+
+/**
+ * Matches a frame's columns to the training columns: categorical levels are re-coded to the
+ * training domain (unseen levels become the NA slot), a missing predictor becomes all-missing
+ * (imputed) with a warning, extra columns are ignored (spec §1.8).
+ */
+export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireResponse = false } = {}): AdaptedFrame {
+  const messages: Message[] = [];
+  const columns = spec.inputs.map((inp) => {
+    if (!frame.has(inp.name)) {
+      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" is missing from the frame; its values are treated as missing` });
+      return null;
+    }
+    const c = frame.col(inp.name);
+    if (inp.kind === "numeric") {
+      if (c.type === "numeric") return c.data;
+      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" was numeric in training but is ${c.type} here; converted, non-numbers treated as missing` });
+      return toNumbers(c);
+    }
+    return recode(c, inp.domain, messages);
+  });
+  let response: FloatArray | null = null;
+  const r = spec.response;
+  if (r && frame.has(r.name)) {
+    const c = frame.col(r.name);
+    if (r.kind === "categorical") {
+      const codes = recode(c, r.domain, messages, true);
+      response = Float64Array.from(codes, (v) => (v < 0 ? NaN : v));
+    } else {
+      response = c.type === "numeric" ? c.data : toNumbers(c);
+    }
+  } else if (r && requireResponse) {
+    throw new RangeError(`Cannot score: the frame has no response column "${r.name}"; metrics need it (prediction does not)`);
+  }
+  let weights: FloatArray | null = null;
+  if (spec.weightsColumn && frame.has(spec.weightsColumn)) weights = toNumbers(frame.col(spec.weightsColumn));
+  return { rows: frame.nrow, columns, response, weights, messages };
+}
+
+function toNumbers(c: Column): FloatArray {
+  if (c.type === "numeric") return c.data;
+  const out = new Float64Array(c.type === "categorical" ? c.codes.length : c.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const s = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
+    const v = s === null || s.trim() === "" ? NaN : Number(s);
+    out[i] = Number.isNaN(v) ? NaN : v;
+  }
+  return out;
+}
+
+function recode(c: Column, domain: readonly string[], messages: Message[], isResponse = false): Int32Array {
+  const index = new Map(domain.map((v, i) => [v, i]));
+  const n = c.type === "categorical" ? c.codes.length : c.data.length;
+  const out = new Int32Array(n);
+  let unseen = 0;
+  if (c.type === "categorical") {
+    const map = Int32Array.from(c.domain, (v) => index.get(v) ?? -2);
+    for (let i = 0; i < n; i++) {
+      const v = c.codes[i];
+      out[i] = v < 0 ? -1 : map[v] === -2 ? (unseen++, -1) : map[v];
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const raw = c.type === "numeric" ? c.data[i] : c.data[i];
+      if (raw === null || (typeof raw === "number" && Number.isNaN(raw))) {
+        out[i] = -1;
+        continue;
+      }
+      const hit = index.get(String(raw));
+      out[i] = hit === undefined ? (unseen++, -1) : hit;
+    }
+  }
+  if (unseen) {
+    messages.push({
+      level: "warn", field: c.name,
+      message: isResponse
+        ? `${unseen} row(s) of response "${c.name}" have classes unseen in training; metrics skip them`
+        : `${unseen} row(s) of "${c.name}" have levels unseen in training; they use the missing-value input`,
+    });
+  }
+  return out;
+}
+
+/** Writes row `r`'s expanded inputs into `out` (length `spec.width`), zeros included. */
+export function expandRow(spec: PreprocessorSpec, a: AdaptedFrame, r: number, out: FloatArray): void {
+  out.fill(0);
+  for (let k = 0; k < spec.inputs.length; k++) {
+    const inp = spec.inputs[k];
+    const col = a.columns[k];
+    if (inp.kind === "numeric") {
+      const v = col ? (col as FloatArray)[r] : NaN;
+      out[inp.offset] = ((Number.isNaN(v) ? inp.mean : v) - inp.sub) * inp.mul;
+    } else {
+      const slot = categoricalSlot(spec, inp, col ? (col as Int32Array)[r] : -1);
+      if (slot >= 0) out[inp.offset + slot] = 1;
+    }
+  }
+}
+
+/** The slot a level code lands in (−1: none, the dropped first level). */
+export function categoricalSlot(spec: PreprocessorSpec, inp: CategoricalInput, code: number): number {
+  if (code < 0) return inp.slots - 1; // the NA slot (Q1: in training as when scoring)
+  return spec.useAllFactorLevels ? code : code - 1;
+}
+
+/** True when row `r` has any missing predictor (for missing_values_handling = Skip). */
+export function hasMissing(spec: PreprocessorSpec, a: AdaptedFrame, r: number): boolean {
+  for (let k = 0; k < spec.inputs.length; k++) {
+    const col = a.columns[k];
+    if (!col) return true;
+    if (spec.inputs[k].kind === "numeric" ? Number.isNaN((col as FloatArray)[r]) : (col as Int32Array)[r] < 0) return true;
+  }
+  return false;
+}
+
+/** Expanded input names (H2O's coefficient names): "col.level", "col.missing(NA)", numerics. */
+export function inputNames(spec: PreprocessorSpec): string[] {
+  const names: string[] = [];
+  for (const inp of spec.inputs) {
+    if (inp.kind === "numeric") names.push(inp.name);
+    else {
+      const levels = spec.useAllFactorLevels ? inp.domain : inp.domain.slice(1);
+      for (const l of levels) names.push(`${inp.name}.${l}`);
+      names.push(`${inp.name}.missing(NA)`);
+    }
+  }
+  return names;
+}
+
+/** Training target of row r: class index, or the standardized numeric response; NaN when missing. */
+export function targetValue(spec: PreprocessorSpec, a: AdaptedFrame, r: number): number {
+  const y = a.response ? a.response[r] : NaN;
+  const resp = spec.response;
+  if (!resp || resp.kind === "categorical") return y;
+  return (y - resp.sub) * resp.mul;
+}
+
+/**
+ * Expands rows `rows[from … to)` (or all rows) into `out` (count × width, zeros included),
+ * column by column so each column's typed array is read in one tight loop.
+ */
+function expandBlock(spec: PreprocessorSpec, a: AdaptedFrame, rows: ArrayLike<number> | undefined, from: number, to: number, out: Float64Array): void {
+  const width = spec.width;
+  const count = to - from;
+  out.fill(0, 0, count * width);
+  for (let k = 0; k < spec.inputs.length; k++) {
+    const inp = spec.inputs[k];
+    const col = a.columns[k];
+    if (inp.kind === "numeric") {
+      const { offset, mean, sub, mul } = inp;
+      const fill = (mean - sub) * mul;
+      if (!col) {
+        for (let j = 0; j < count; j++) out[j * width + offset] = fill;
+        continue;
+      }
+      const data = col as FloatArray;
+      for (let j = 0; j < count; j++) {
+        const v = data[rows ? rows[from + j] : from + j];
+        out[j * width + offset] = v === v ? (v - sub) * mul : fill;
+      }
+    } else {
+      const codes = col as Int32Array | null;
+      for (let j = 0; j < count; j++) {
+        const slot = categoricalSlot(spec, inp, codes ? codes[rows ? rows[from + j] : from + j] : -1);
+        if (slot >= 0) out[j * width + inp.offset + slot] = 1;
+      }
+    }
+  }
+}
+
+/**
+ * Packs rows into the layout backends train on: CSR when at most 40 % of inputs are non-zero
+ * (MNIST with sparse = true is ~19 %), dense otherwise. `rows` selects and orders rows (all when
+ * omitted). Float32 or Float64 storage follows the backend's precision.
+ */
+export function packRows(
+  spec: PreprocessorSpec,
+  a: AdaptedFrame,
+  { rows, precision = 64 }: { rows?: ArrayLike<number>; precision?: 32 | 64 } = {},
+): PackedRows {
+  const Arr = precision === 32 ? Float32Array : Float64Array;
+  const n = rows ? rows.length : a.rows;
+  const width = spec.width;
+  const target = new Arr(n);
+  const weight = a.weights ? new Arr(n) : null;
+  for (let k = 0; k < n; k++) {
+    const r = rows ? rows[k] : k;
+    target[k] = targetValue(spec, a, r);
+    if (weight) weight[k] = a.weights![r];
+  }
+  const BLOCK = Math.max(1, Math.min(n, Math.floor(262144 / Math.max(1, width))));
+  const buf = new Float64Array(BLOCK * width);
+  // The first block (up to ~256 K values) decides the layout.
+  let nnz = 0;
+  const first = Math.min(n, BLOCK);
+  expandBlock(spec, a, rows, 0, first, buf);
+  for (let i = 0; i < first * width; i++) if (buf[i] !== 0) nnz++;
+  const sparse = first > 0 && nnz / (first * width) <= 0.4;
+  if (!sparse) {
+    const dense = new Arr(n * width);
+    for (let from = 0; from < n; from += BLOCK) {
+      const to = Math.min(n, from + BLOCK);
+      if (from > 0) expandBlock(spec, a, rows, from, to, buf);
+      dense.set(buf.subarray(0, (to - from) * width), from * width);
+    }
+    return { rows: n, width, dense, csr: null, target, weight };
+  }
+  const indptr = new Int32Array(n + 1);
+  let cap = Math.max(16, Math.ceil((nnz / Math.max(1, first)) * n * 1.1));
+  let index = new Int32Array(cap);
+  let value = new Arr(cap);
+  let p = 0;
+  for (let from = 0; from < n; from += BLOCK) {
+    const to = Math.min(n, from + BLOCK);
+    if (from > 0) expandBlock(spec, a, rows, from, to, buf);
+    for (let j = 0; j < to - from; j++) {
+      const base = j * width;
+      if (p + width > cap) {
+        cap = Math.max(cap * 2, p + width);
+        const ni = new Int32Array(cap);
+        ni.set(index.subarray(0, p));
+        index = ni;
+        const nv = new Arr(cap);
+        nv.set(value.subarray(0, p));
+        value = nv;
+      }
+      for (let i = 0; i < width; i++) {
+        const v = buf[base + i];
+        if (v !== 0) {
+          index[p] = i;
+          value[p++] = v;
+        }
+      }
+      indptr[from + j + 1] = p;
+    }
+  }
+  return { rows: n, width, dense: null, csr: { indptr, index: index.slice(0, p), value: value.slice(0, p) }, target, weight };
+}

