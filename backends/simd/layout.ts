@@ -9,7 +9,7 @@ export const C = {
   N0: 22, DENSE: 23, INDPTR: 24, INDEX: 25, VALUE: 26, TARGET: 27, WEIGHT: 28, IN_DROP: 29, LAYER0: 32, LAYER_SIZE: 16,
 } as const;
 
-export const L = { IN: 0, UNITS: 1, ROWS: 2, W: 3, B: 4, SW0: 5, SW1: 6, SB0: 7, SB1: 8, DROP: 9, NORM: 10 } as const;
+export const L = { IN: 0, UNITS: 1, ROWS: 2, W: 3, B: 4, SW0: 5, SW1: 6, SB0: 7, SB1: 8, DROP: 9, NORM: 10, ROWMAJOR: 11 } as const;
 
 export const T = {
   SIZE: 16, LIST: 0, VAL: 1, WIN: 2, COUNT: 3, Z: 4, E: 5, G: 6, A: 7, M: 8, DW: 9, DB: 10, DENSE: 11, GEMM: 12,

@@ -17,10 +17,13 @@ import { linkInv } from "../../core/distribution.ts";
 import { kernelsWasm } from "./_kernels_wasm.ts";
 import { ACTIVATIONS, C, DISTRIBUTIONS, dropThreshold, L, OPTIMIZERS, T } from "./layout.ts";
 
-/** A buffer in the shared memory: `ptr` is a byte offset; "weights" matrices are stored transposed. */
+/**
+ * A buffer in the shared memory: `ptr` is a byte offset. "weights" matrices are stored transposed
+ * (in × rows) unless the fused trainer switched one to row-major for dense inputs (see fused.ts).
+ */
 export interface SimdBuf extends Buf {
   readonly ptr: number;
-  readonly transposed: boolean;
+  transposed: boolean;
 }
 
 /** The kernels' exports. */
@@ -29,6 +32,8 @@ interface Kernels {
   refresh_norms(ctx: number): void;
   affine_t(X: number, Wt: number, b: number, Y: number, B: number, nIn: number, rows: number, scratch: number): void;
   affine_backward_t(dY: number, X: number, Wt: number, dX: number, dWt: number, db: number, B: number, nIn: number, rows: number, scale: number, scratch: number): void;
+  affine_n(X: number, W: number, b: number, Y: number, B: number, nIn: number, rows: number, scratch: number): void;
+  affine_backward_n(dY: number, X: number, W: number, dX: number, dW: number, db: number, B: number, nIn: number, rows: number, scale: number, scratch: number): void;
   softmax_rows(Z: number, P: number, B: number, width: number): void;
   gemm_scratch_bytes(M: number, N: number, K: number): number;
   hash4(a: number, b: number, c: number, d: number): number;
@@ -40,13 +45,16 @@ const PAGE = 65536;
 const HEAP_START = 1 << 20; // the kernels' constant tables live below 1 MiB
 const MAX_PAGES = 65536;
 
-/** First-fit allocator over the shared memory, 16-byte aligned, growing the memory on demand. */
+/**
+ * First-fit allocator over the shared memory, growing it on demand. Blocks are 64-byte aligned
+ * (a cache line), so two threads' scratch never share a line.
+ */
 class Heap {
   readonly #free: { ptr: number; size: number }[] = [];
   #top = HEAP_START;
   constructor(readonly memory: WebAssembly.Memory) {}
   alloc(bytes: number): number {
-    const size = Math.max(16, (bytes + 15) & ~15);
+    const size = Math.max(64, (bytes + 63) & ~63);
     for (let i = 0; i < this.#free.length; i++) {
       const f = this.#free[i];
       if (f.size < size) continue;
@@ -70,7 +78,7 @@ class Heap {
     return ptr;
   }
   free(ptr: number, bytes: number): void {
-    const size = Math.max(16, (bytes + 15) & ~15);
+    const size = Math.max(64, (bytes + 63) & ~63);
     if (ptr + size === this.#top) {
       this.#top = ptr;
       // Also give back a free block now at the top.
@@ -199,14 +207,14 @@ export function simdBackend(): Backend {
     },
 
     affine(X, W, b, Y, { batch, in: nIn, out }: Dims) {
-      mustBeTransposed(W);
-      k.affine_t(ptrOf(X), ptrOf(W), ptrOf(b), ptrOf(Y), batch, nIn, out, gemmScratch(Math.max(batch, nIn), Math.max(out, nIn), Math.max(nIn, out, batch)));
+      const s = gemmScratch(Math.max(batch, nIn), Math.max(out, nIn), Math.max(nIn, out, batch));
+      (layoutOf(W) ? k.affine_t : k.affine_n)(ptrOf(X), ptrOf(W), ptrOf(b), ptrOf(Y), batch, nIn, out, s);
     },
     affineBackward(dY, X, W, { dX, dW, db }, { batch, in: nIn, out, scale }) {
-      mustBeTransposed(W);
-      mustBeTransposed(dW);
+      const t = layoutOf(W);
+      if (layoutOf(dW) !== t) throw new TypeError("SIMD backend: dW must share W's layout (allocate both with role \"weights\")");
       const s = gemmScratch(Math.max(batch, nIn), Math.max(out, nIn), Math.max(nIn, out, batch));
-      k.affine_backward_t(ptrOf(dY), ptrOf(X), ptrOf(W), dX ? ptrOf(dX) : 0, ptrOf(dW), ptrOf(db), batch, nIn, out, scale, s);
+      (t ? k.affine_backward_t : k.affine_backward_n)(ptrOf(dY), ptrOf(X), ptrOf(W), dX ? ptrOf(dX) : 0, ptrOf(dW), ptrOf(db), batch, nIn, out, scale, s);
     },
     map(op: Elementwise, ins, outs, n) {
       views();
@@ -214,7 +222,8 @@ export function simdBackend(): Backend {
       const out = outs[0] as SimdBuf;
       const rows = out.shape?.[0] ?? n, cols = out.shape?.[1] ?? 1;
       const rowOf = out.transposed ? (i: number) => i % rows : (i: number) => Math.floor(i / cols);
-      runMap(op, ins.map((b) => (b as SimdBuf).ptr >> 2), outs.map((b) => (b as SimdBuf).ptr >> 2), n, f32, rowOf);
+      const layouts = op.kind === "update" ? [out.transposed, (ins[1] as SimdBuf).transposed] : null;
+      runMap({ ...op, layouts } as Elementwise & { layouts: boolean[] | null }, ins.map((b) => (b as SimdBuf).ptr >> 2), outs.map((b) => (b as SimdBuf).ptr >> 2), n, f32, rowOf);
     },
     softmax(Z, P, batch, width) {
       k.softmax_rows(ptrOf(Z), ptrOf(P), batch, width);
@@ -274,12 +283,14 @@ export function simdBackend(): Backend {
   return backend;
 }
 
-function mustBeTransposed(b: Buf): void {
-  if (!(b as SimdBuf).transposed) throw new TypeError("SIMD backend: weight matrices must be allocated with role \"weights\"");
+/** True when a weight matrix is stored transposed; throws for a buffer that is no matrix. */
+function layoutOf(b: Buf): boolean {
+  if (!b.shape) throw new TypeError("SIMD backend: weight matrices must be allocated with a shape and role \"weights\"");
+  return (b as SimdBuf).transposed;
 }
 
 /** Element-wise kernels over Float32 memory, calling the plugin's TypeScript math (the generic path). */
-function runMap(op: Elementwise, ins: number[], outs: number[], n: number, f: Float32Array, rowOf: (i: number) => number): void {
+function runMap(op: Elementwise & { layouts?: boolean[] | null }, ins: number[], outs: number[], n: number, f: Float32Array, rowOf: (i: number) => number): void {
   const o = outs[0];
   switch (op.kind) {
     case "activate":
@@ -300,6 +311,7 @@ function runMap(op: Elementwise, ins: number[], outs: number[], n: number, f: Fl
       return;
     }
     case "update": {
+      if (op.layouts && op.layouts[0] !== op.layouts[1]) throw new TypeError("SIMD backend: a parameter and its gradient must share one layout");
       const [p, dp] = ins;
       const k = op.optimizer.slots;
       const s = new Float64Array(k);
@@ -334,7 +346,7 @@ function fusedKinds(net: FusedNetwork): { act: number; dist: number; opt: number
   if (act === 2 && !net.skipZero) return null; // Maxout without fast_mode: the generic path masks losing channels
   if (!net.terms.every((t) => t.regularizer.fastBody === "l1" || t.regularizer.fastBody === "l2")) return null;
   if (!net.constraints.every((t) => t.regularizer.fastBody === "max_w2")) return null;
-  if (!net.state.W.every((w) => (w as SimdBuf).transposed)) return null;
+  if (!net.state.W.every((w) => typeof (w as SimdBuf).ptr === "number")) return null;
   return { act, dist, opt };
 }
 
@@ -520,6 +532,8 @@ class SimdTrainer implements FusedTrainer {
     const { i32 } = this.#s.views();
     const c = this.#ctx >> 2;
     if (rows.width !== this.#net.units[0]) throw new RangeError(`Cannot load rows: ${rows.width} inputs, the network has ${this.#net.units[0]}`);
+    // Dense inputs have no zeros to skip: store layer 0 row-major so inactive units are skipped instead.
+    this.#setLayer0RowMajor(rows.dense !== null);
     const dense = rows.dense ? put(rows.dense, "f32") : 0;
     const indptr = rows.csr ? put(rows.csr.indptr, "i32") : 0;
     const index = rows.csr ? put(rows.csr.index, "i32") : 0;
@@ -535,6 +549,29 @@ class SimdTrainer implements FusedTrainer {
     v[c + C.WEIGHT] = weight;
     void i32;
     this.#hasData = true;
+  }
+
+  /** Switches W[0] and its slots between transposed and row-major storage (values unchanged). */
+  #setLayer0RowMajor(rowMajor: boolean): void {
+    const net = this.#net;
+    const bufs = [net.state.W[0], ...net.state.slotsW[0]] as SimdBuf[];
+    const rows = bufs[0].shape![0], cols = bufs[0].shape![1];
+    for (const b of bufs) {
+      if (b.transposed === !rowMajor) continue;
+      const { f32 } = this.#s.views();
+      const base = b.ptr >> 2;
+      const copy = f32.slice(base, base + b.length);
+      // transposed: element (r, i) at i·rows + r; row-major: at r·cols + i
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < cols; i++) {
+          if (rowMajor) f32[base + r * cols + i] = copy[i * rows + r];
+          else f32[base + i * rows + r] = copy[r * cols + i];
+        }
+      }
+      b.transposed = !rowMajor;
+    }
+    const { i32 } = this.#s.views();
+    i32[(this.#ctx >> 2) + C.LAYER0 + L.ROWMAJOR] = rowMajor ? 1 : 0;
   }
 
   async train(order: Int32Array, ctx: { samples: number; pass: number }): Promise<number> {

@@ -168,14 +168,19 @@ for (const v of ["nn", "nt", "tn"] as const) {
   });
 
   test(`gemm_${v}: large and odd sizes across cache blocks`, () => {
-    const shapes: [number, number, number][] = [
-      [1, 717, 200], [1, 200, 717], [2, 300, 257], [3, 1024, 33], [4, 64, 517], [5, 48, 70],
-      [32, 200, 717], [33, 717, 130], [128, 10, 200], [717, 33, 32], [130, 35, 257], [7, 2048, 20],
-      [64, 16, 513], [1, 1, 1000], [200, 1, 3],
+    // [M, N, K, pad]; pad -1 alternates 0 and 5. Covers K blocks (256, 32 for M ≤ 2), packed
+    // B panels (M ≥ 16 with ldb a multiple of 64), both gemm_nt paths and N mod 16 edges.
+    const shapes: [number, number, number, number][] = [
+      [1, 717, 200, -1], [1, 200, 717, -1], [2, 300, 257, -1], [3, 1024, 33, -1], [4, 64, 517, -1],
+      [5, 48, 70, -1], [32, 200, 717, -1], [33, 717, 130, -1], [128, 10, 200, -1], [717, 33, 32, -1],
+      [130, 35, 257, -1], [7, 2048, 20, -1], [64, 16, 513, -1], [1, 1, 1000, -1], [200, 1, 3, -1],
+      [33, 64, 300, 0], [20, 128, 513, 0], [17, 50, 100, 13], [70, 40, 600, 0], [257, 50, 40, -1],
+      [131, 64, 300, 0], [70, 48, 128, 0], [257, 64, 64, 0], [192, 50, 40, 0], [129, 50, 40, 0], [6, 61, 128, 0],
+      [191, 48, 33, 1], [5, 48, 20, 59],
     ];
     let seed = 100;
-    for (const [M, N, K] of shapes) {
-      for (const beta of [0, 1, 0.5]) check(v, M, N, K, beta, seed % 2 ? 5 : 0, seed++);
+    for (const [M, N, K, pad] of shapes) {
+      for (const beta of [0, 1, 0.5]) check(v, M, N, K, beta, pad >= 0 ? pad : seed % 2 ? 5 : 0, seed++);
     }
   });
 

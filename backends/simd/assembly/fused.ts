@@ -5,12 +5,14 @@
 // Weights are stored transposed, Wᵀ: (in × rows), so that a row of Wᵀ holds every weight fed by
 // one input. A sample then touches only the rows of its live inputs (non-zero pixels, active
 // rectifiers, kept units): the forward pass is one axpy per live input, the backward pass one
-// dot product and one masked update per live input.
+// dot product and one masked update per live input. On dense inputs (no zeros to skip) the first
+// layer is stored row-major instead (L_ROWMAJOR), so that dropped and inactive units are skipped
+// whole: the forward pass is one dot product per kept unit, the update one run per active unit.
 import { gemm_nn, gemm_nt, gemm_tn } from "./gemm";
 import {
   C_ACT, C_BATCH, C_CHANNELS, C_DENSE, C_DIST, C_DIST_A, C_IN_DROP, C_INDEX, C_INDPTR,
   C_LAYER0, C_LAYER_SIZE, C_LAYERS, C_MAXW2, C_N0, C_OUTPUT, C_SEED0, C_SEED1,
-  C_SKIP, C_TARGET, C_VALUE, C_WEIGHT, L_B, L_DROP, L_IN, L_NORM, L_ROWS, L_SB0, L_SB1, L_SW0, L_SW1, L_UNITS,
+  C_SKIP, C_TARGET, C_VALUE, C_WEIGHT, L_B, L_DROP, L_IN, L_NORM, L_ROWMAJOR, L_ROWS, L_SB0, L_SB1, L_SW0, L_SW1, L_UNITS,
   L_W, T_A, T_COUNT, T_DB, T_DENSE, T_DW, T_E, T_G, T_GEMM, T_LIST, T_M, T_SIZE, T_VAL, T_WIN, T_Z,
 } from "./layout";
 import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, zerof } from "./math";
@@ -82,10 +84,18 @@ function outputError(ctx: usize, z: usize, g: usize, nOut: i32, row: i32): void 
   }
 }
 
+/** max_w2 on one row-major row of n weights: rescales it when its squared norm is above the cap. */
+function constrainRow(w: usize, n: i32, cap: f32): void {
+  const s = dot(w, w, n);
+  if (s <= cap) return;
+  const f = Mathf.sqrt(cap / s);
+  for (let i = 0; i < n; i++) setf(w, i, f32at(w, i) * f);
+}
+
 /** max_w2: rescales the touched rows (G ≠ 0, or all without skip) whose squared norm is above the cap. */
 function constrain(ctx: usize, lay: usize, G: usize): void {
   const cap = ldf(ctx, C_MAXW2);
-  if (cap == 0) return;
+  if (cap == 0 || ldi(lay, L_ROWMAJOR) != 0) return;
   const norm = ldp(lay, L_NORM), W = ldp(lay, L_W);
   const rows = ldi(lay, L_ROWS), nIn = ldi(lay, L_IN);
   const skip = ldi(ctx, C_SKIP) != 0;
@@ -111,7 +121,7 @@ export function refresh_norms(ctx: usize): void {
   for (let m = 0; m < L1; m++) {
     const lay = layer(ctx, m);
     const norm = ldp(lay, L_NORM);
-    if (norm == 0) continue;
+    if (norm == 0 || ldi(lay, L_ROWMAJOR) != 0) continue;
     const rows = ldi(lay, L_ROWS), nIn = ldi(lay, L_IN), W = ldp(lay, L_W);
     zerof(norm, rows);
     for (let i = 0; i < nIn; i++) {
@@ -165,19 +175,35 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
     const lay = layer(ctx, m), below = level(tctx, m), above = level(tctx, m + 1);
     const rows = ldi(lay, L_ROWS), units = ldi(lay, L_UNITS), W = ldp(lay, L_W);
     const z = ldp(above, T_Z);
-    copyf(z, ldp(lay, L_B), rows);
     const list = ldp(below, T_LIST), val = ldp(below, T_VAL), n = ldi(below, T_COUNT);
-    for (let k = 0; k < n; k++) axpy(z, W + (<usize>(i32at(list, k) * rows) << 2), f32at(val, k), rows);
+    const rowMajor = ldi(lay, L_ROWMAJOR) != 0;
+    const nIn = ldi(lay, L_IN), x = ldp(below, T_DENSE);
+    if (rowMajor) {
+      // Dense input vector; each unit's pre-activation is computed below, only if it is kept.
+      zerof(x, nIn);
+      for (let k = 0; k < n; k++) setf(x, i32at(list, k), f32at(val, k));
+    } else {
+      copyf(z, ldp(lay, L_B), rows);
+      for (let k = 0; k < n; k++) axpy(z, W + (<usize>(i32at(list, k) * rows) << 2), f32at(val, k), rows);
+    }
     if (m == L1 - 1) {
+      if (rowMajor) for (let r = 0; r < rows; r++) setf(z, r, f32at(ldp(lay, L_B), r) + dot(W + (<usize>(r * nIn) << 2), x, nIn));
       if (ldi(ctx, C_OUTPUT) != 2) softmax(z, units);
       break;
     }
     // Hidden layer: dropout mask from the row's stream, activation, live list.
     const thr = <u32>ldi(lay, L_DROP);
     const olist = ldp(above, T_LIST), oval = ldp(above, T_VAL), owin = ldp(above, T_WIN);
+    const bias = ldp(lay, L_B);
     let c = 0;
     for (let j = 0; j < units; j++) {
       if (thr != 0 && !keep(thr)) continue;
+      if (rowMajor) {
+        for (let q = 0; q < channels; q++) {
+          const r = j * channels + q;
+          setf(z, r, f32at(bias, r) + dot(W + (<usize>(r * nIn) << 2), x, nIn));
+        }
+      }
       if (act == 1) {
         const a = f32at(z, j);
         if (a > 0) {
@@ -212,7 +238,17 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
     loadRates(ctx, m + 1, samples);
     const list = ldp(below, T_LIST), val = ldp(below, T_VAL), n = ldi(below, T_COUNT);
     const E = ldp(below, T_E);
-    if (skip) {
+    if (ldi(lay, L_ROWMAJOR) != 0) {
+      // Row-major layer (layer 0 on dense inputs): one run per active unit over the dense inputs.
+      const x = ldp(below, T_DENSE), cap = ldf(ctx, C_MAXW2);
+      for (let r = 0; r < rows; r++) {
+        const g = f32at(G, r);
+        if (skip && g == 0) continue;
+        const off = <usize>(r * nIn) << 2;
+        updateRun(W + off, S0 + off, S1 + off, x, g, nIn, 0);
+        if (cap != 0) constrainRow(W + off, nIn, cap);
+      }
+    } else if (skip) {
       for (let k = 0; k < n; k++) {
         const off = <usize>(i32at(list, k) * rows) << 2;
         if (m > 0) setf(E, k, dot(W + off, G, rows));
@@ -302,7 +338,8 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
     const rows = ldi(lay, L_ROWS), units = ldi(lay, L_UNITS), nIn = ldi(lay, L_IN);
     const Z = ldp(above, T_Z), A = ldp(below, T_A), bias = ldp(lay, L_B);
     for (let b = 0; b < B; b++) copyf(Z + (<usize>(b * rows) << 2), bias, rows);
-    gemm_nn(B, rows, nIn, A, nIn, ldp(lay, L_W), rows, Z, rows, 1, scratch);
+    if (ldi(lay, L_ROWMAJOR) != 0) gemm_nt(B, rows, nIn, A, nIn, ldp(lay, L_W), nIn, Z, rows, 1, scratch);
+    else gemm_nn(B, rows, nIn, A, nIn, ldp(lay, L_W), rows, Z, rows, 1, scratch);
     if (m == L1 - 1) {
       if (ldi(ctx, C_OUTPUT) != 2) for (let b = 0; b < B; b++) softmax(Z + (<usize>(b * rows) << 2), units);
       break;
@@ -333,15 +370,27 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
     const rows = ldi(lay, L_ROWS), nIn = ldi(lay, L_IN);
     const W = ldp(lay, L_W), G = ldp(above, T_G), A = ldp(below, T_A);
     const dW = ldp(above, T_DW), db = ldp(above, T_DB);
-    if (m > 0) gemm_nt(B, nIn, rows, G, rows, W, rows, ldp(below, T_E), nIn, 0, scratch);
-    gemm_tn(nIn, rows, B, A, nIn, G, rows, dW, rows, 0, scratch);
+    const rowMajor = ldi(lay, L_ROWMAJOR) != 0;
     zerof(db, rows);
     for (let b = 0; b < B; b++) axpy(db, G + (<usize>(b * rows) << 2), 1, rows);
     loadRates(ctx, m + 1, samples);
     const S0 = ldp(lay, L_SW0), S1 = ldp(lay, L_SW1), norm = ldp(lay, L_NORM);
-    for (let i = 0; i < nIn; i++) {
-      const off = <usize>(i * rows) << 2;
-      updateRun(W + off, S0 + off, S1 + off, dW + off, scale, rows, norm);
+    if (rowMajor) {
+      // dW(rows × in) = Gᵀ·A; the error below is never needed (row-major is layer 0 only).
+      gemm_tn(rows, nIn, B, G, rows, A, nIn, dW, nIn, 0, scratch);
+      const cap = ldf(ctx, C_MAXW2), skipB = ldi(ctx, C_SKIP) != 0;
+      for (let r = 0; r < rows; r++) {
+        const off = <usize>(r * nIn) << 2;
+        updateRun(W + off, S0 + off, S1 + off, dW + off, scale, nIn, 0);
+        if (cap != 0 && (!skipB || f32at(db, r) != 0)) constrainRow(W + off, nIn, cap);
+      }
+    } else {
+      if (m > 0) gemm_nt(B, nIn, rows, G, rows, W, rows, ldp(below, T_E), nIn, 0, scratch);
+      gemm_tn(nIn, rows, B, A, nIn, G, rows, dW, rows, 0, scratch);
+      for (let i = 0; i < nIn; i++) {
+        const off = <usize>(i * rows) << 2;
+        updateRun(W + off, S0 + off, S1 + off, dW + off, scale, rows, norm);
+      }
     }
     for (let r = 0; r < rows; r++) setf(db, r, f32at(db, r) * scale);
     updateBiases(ldp(lay, L_B), ldp(lay, L_SB0), ldp(lay, L_SB1), db, rows);

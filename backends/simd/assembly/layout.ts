@@ -47,6 +47,7 @@ export const L_SB0: i32 = 7;
 export const L_SB1: i32 = 8;
 export const L_DROP: i32 = 9; // dropout threshold of this layer's output units (as C_IN_DROP)
 export const L_NORM: i32 = 10; // f32 per row: Σ W[r, :]² for max_w2, or 0
+export const L_ROWMAJOR: i32 = 11; // 1: W stored row-major (rows × in), chosen for layer 0 on dense inputs
 
 // Thread scratch: one record per activation level ℓ = 0 … layers, T_SIZE fields each.
 export const T_SIZE: i32 = 16;

@@ -38,3 +38,22 @@ export function softmax_rows(Z: usize, P: usize, B: i32, width: i32): void {
     for (let c = 0; c < width; c++) setf(p, c, f32at(p, c) * inv);
   }
 }
+
+/** Y(B × rows) = X(B × nIn) · Wᵀ + b with W stored row-major (rows × nIn). */
+export function affine_n(X: usize, W: usize, b: usize, Y: usize, B: i32, nIn: i32, rows: i32, scratch: usize): void {
+  for (let r = 0; r < B; r++) copyf(Y + (<usize>(r * rows) << 2), b, rows);
+  gemm_nt(B, rows, nIn, X, nIn, W, nIn, Y, rows, 1, scratch);
+}
+
+/** affine_backward_t for W stored row-major (rows × nIn): dX = dY · W, dW = scale · dYᵀ · X. */
+export function affine_backward_n(dY: usize, X: usize, W: usize, dX: usize, dW: usize, db: usize, B: i32, nIn: i32, rows: i32, scale: f32, scratch: usize): void {
+  if (dX != 0) gemm_nn(B, nIn, rows, dY, rows, W, nIn, dX, nIn, 0, scratch);
+  gemm_tn(rows, nIn, B, dY, rows, X, nIn, dW, nIn, 0, scratch);
+  if (scale != 1) {
+    const n = nIn * rows;
+    for (let i = 0; i < n; i++) setf(dW, i, f32at(dW, i) * scale);
+  }
+  zerof(db, rows);
+  for (let r = 0; r < B; r++) axpy(db, dY + (<usize>(r * rows) << 2), 1, rows);
+  if (scale != 1) for (let i = 0; i < rows; i++) setf(db, i, f32at(db, i) * scale);
+}
