@@ -47,7 +47,8 @@ const MAX_PAGES = 65536;
 
 /**
  * First-fit allocator over the shared memory, growing it on demand. Blocks are 64-byte aligned
- * (a cache line), so two threads' scratch never share a line.
+ * (a cache line), so two threads' scratch never share a line, and zeroed: a reused block must not
+ * leak a previous owner's values into fields nobody writes.
  */
 class Heap {
   readonly #free: { ptr: number; size: number }[] = [];
@@ -64,6 +65,7 @@ class Heap {
         f.ptr += size;
         f.size -= size;
       }
+      new Uint8Array(this.memory.buffer, ptr, size).fill(0);
       return ptr;
     }
     const ptr = this.#top;
@@ -75,6 +77,7 @@ class Heap {
       }
       this.memory.grow(need);
     }
+    new Uint8Array(this.memory.buffer, ptr, size).fill(0); // may be a block freed at the top before
     return ptr;
   }
   free(ptr: number, bytes: number): void {

@@ -49,6 +49,8 @@
 // @ts-ignore: decorator
 @inline const PACKB_M: i32 = 16; // pack B panels (nn, tn) from this M on, if ldb % 64 == 0
 // @ts-ignore: decorator
+@inline const KGEMV: i32 = __KG__; // gemm_nn / gemm_tn with K up to this run row by row (gemv)
+// @ts-ignore: decorator
 @inline const DOT_M: i32 = 64; // gemm_nt below this M (and K ≥ 128, or M < 4) uses dot products
 // @ts-ignore: decorator
 @inline const KC_DOT: i32 = 2048; // k block of the dot-product gemm_nt
@@ -77,6 +79,7 @@ export function gemm_nn(
 ): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) scaleC(M, N, C, ldc, beta);
+  else if (M == 1 || K <= KGEMV) gemvRows(M, N, K, A, lda << 2, 4, B, ldb, C, ldc, beta);
   else gemmBlocked(M, N, K, A, lda << 2, 4, B, ldb, false, C, ldc, beta, scratch);
 }
 
@@ -86,6 +89,7 @@ export function gemm_tn(
 ): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) scaleC(M, N, C, ldc, beta);
+  else if (M == 1 || K <= KGEMV) gemvRows(M, N, K, A, 4, lda << 2, B, ldb, C, ldc, beta);
   else gemmBlocked(M, N, K, A, 4, lda << 2, B, ldb, false, C, ldc, beta, scratch);
 }
 
@@ -97,6 +101,54 @@ export function gemm_nt(
   if (K <= 0) scaleC(M, N, C, ldc, beta);
   else if (M < 4 || (M < DOT_M && K >= 128)) gemmDot(M, N, K, A, lda, B, ldb, C, ldc, beta);
   else gemmBlocked(M, N, K, A, lda << 2, 4, B, ldb, true, C, ldc, beta, scratch);
+}
+
+/** gemv for each row of C (M = 1, or K so small that B is a few rows kept in L1). */
+function gemvRows(M: i32, N: i32, K: i32, A: usize, ars: i32, aks: i32, B: usize, ldb: i32, C: usize, ldc: i32, beta: f32): void {
+  const ldcb = <usize>ldc << 2;
+  for (let i = 0; i < M; i++) {
+    gemv(N, K, A, aks, B, ldb, C, beta);
+    A += <usize>ars;
+    C += ldcb;
+  }
+}
+
+/**
+ * One row of C: c[0:N] = beta·c + Σ_k a[k]·B[k, 0:N], a[k] at a + k·aks bytes. B is
+ * read once, four whole rows at a time (sequential streams), c (≤ a few KiB) stays in L1:
+ * per 4 columns 4 loads of B, a load and a store of c, 4 mul + 4 add on 4 broadcasts.
+ */
+function gemv(N: i32, K: i32, a: usize, aks: i32, B: usize, ldb: i32, c: usize, beta: f32): void {
+  scaleC(1, N, c, 0, beta);
+  const ldbb = <usize>ldb << 2, as = <usize>aks;
+  const n4 = <usize>(N & ~3) << 2, n = <usize>N << 2;
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const x0 = v128.load32_splat(a), x1 = v128.load32_splat(a + as);
+    const x2 = v128.load32_splat(a + 2 * as), x3 = v128.load32_splat(a + 3 * as);
+    const b0 = B, b1 = b0 + ldbb, b2 = b1 + ldbb, b3 = b2 + ldbb;
+    let o: usize = 0;
+    for (; o < n4; o += 16) {
+      const s01 = f32x4.add(f32x4.mul(x0, v128.load(b0 + o)), f32x4.mul(x1, v128.load(b1 + o)));
+      const s23 = f32x4.add(f32x4.mul(x2, v128.load(b2 + o)), f32x4.mul(x3, v128.load(b3 + o)));
+      v128.store(c + o, f32x4.add(v128.load(c + o), f32x4.add(s01, s23)));
+    }
+    for (; o < n; o += 4) {
+      const s01 = f32x4.extract_lane(x0, 0) * load<f32>(b0 + o) + f32x4.extract_lane(x1, 0) * load<f32>(b1 + o);
+      const s23 = f32x4.extract_lane(x2, 0) * load<f32>(b2 + o) + f32x4.extract_lane(x3, 0) * load<f32>(b3 + o);
+      store<f32>(c + o, load<f32>(c + o) + (s01 + s23));
+    }
+    a += as << 2;
+    B += ldbb << 2;
+  }
+  for (; k < K; k++) {
+    const x = v128.load32_splat(a);
+    let o: usize = 0;
+    for (; o < n4; o += 16) v128.store(c + o, f32x4.add(v128.load(c + o), f32x4.mul(x, v128.load(B + o))));
+    for (; o < n; o += 4) store<f32>(c + o, load<f32>(c + o) + f32x4.extract_lane(x, 0) * load<f32>(B + o));
+    a += as;
+    B += ldbb;
+  }
 }
 
 /**
