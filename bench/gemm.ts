@@ -6,10 +6,18 @@
  *   backward  E(B×in)  = G(B×out)·Wᵀ         gemm_nt(M=B,  N=in,  K=out)
  *   gradient  dW(in×out) = Aᵀ·G              gemm_tn(M=in, N=out, K=B)
  *
+ * and the same layer with the weights stored transposed, Wᵀ(out×in):
+ *
+ *   forward   Z = A·(Wᵀ)ᵀ                     gemm_nt(M=B,   N=out, K=in)
+ *   backward  E = G·Wᵀ                        gemm_nn(M=B,   N=in,  K=out)
+ *   gradient  dWᵀ(out×in) = Gᵀ·A              gemm_tn(M=out, N=in,  K=B)
+ *
  * plus a naive scalar JavaScript triple loop (Float32Array, i-k-j order) as the baseline.
+ * Timings are wall clock, best of 7 runs of at least ms/5 each after a warm-up (tier-up);
+ * on a shared machine the best run is the one least disturbed by other processes.
  * The AssemblyScript file is compiled to a temporary .wasm with the backend's flags first.
  *
- *   bun bench/gemm.ts [--quick] [--batch 32,128] [--layers 717x200,1024x2048] [--ms 300]
+ *   bun bench/gemm.ts [--quick] [--batch 32,128] [--layers 717x200,1024x2048] [--ms 250] [--no-wt] [--no-naive]
  *   deno run -A bench/gemm.ts
  *   node --experimental-strip-types bench/gemm.ts
  * @module
@@ -33,6 +41,7 @@ const layers = (flag("--layers") ?? "717x200,200x200,200x10,32x32,1024x1024,1024
   .split(",").map((s) => s.split("x").map(Number) as [number, number]);
 const minMs = Number(flag("--ms") ?? (quick ? 60 : 250));
 const naive = !argv.includes("--no-naive");
+const wt = !argv.includes("--no-wt");
 
 /** Compiles the AssemblyScript source with the backend's flags; returns the wasm bytes. */
 export function compileGemm(source = join(root, "backends/simd/assembly/gemm.ts")): Uint8Array {
@@ -64,7 +73,7 @@ const t0 = performance.now();
 const bytes = compileGemm();
 const compileMs = performance.now() - t0;
 const memory = new WebAssembly.Memory({ initial: 2048, maximum: 65536, shared: true }); // 128 MiB
-const { instance } = await WebAssembly.instantiate(bytes, { env: { memory } });
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes as BufferSource), { env: { memory } });
 const k = instance.exports as unknown as Exports;
 
 // Memory map: A, B, C regions of 16 MiB each, then scratch.
@@ -96,7 +105,7 @@ function time(fn: () => void): number {
     const ms = performance.now() - s;
     if (ms >= minMs / 5) {
       let best = ms / reps;
-      for (let t = 0; t < 4; t++) {
+      for (let t = 0; t < 6; t++) {
         const s2 = performance.now();
         for (let r = 0; r < reps; r++) fn();
         best = Math.min(best, (performance.now() - s2) / reps);
@@ -126,9 +135,10 @@ const runtime = (globalThis as { Bun?: unknown; Deno?: unknown }).Bun
   : (globalThis as { Deno?: { version: { deno: string } } }).Deno
   ? "deno " + (globalThis as unknown as { Deno: { version: { deno: string } } }).Deno.version.deno
   : "node " + process.version;
-console.log(`gemm bench: ${runtime}, asc compile ${compileMs.toFixed(0)} ms, single thread, best of 5, GFLOP/s = 2·M·N·K/t`);
+console.log(`gemm bench: ${runtime}, asc compile ${compileMs.toFixed(0)} ms, single thread, best of 7 runs, GFLOP/s = 2·M·N·K/t`);
 console.log(
-  ["batch", "in", "out", "nn fwd", "nt bwd", "tn grad", "naive JS nn"].map((s, i) => s.padStart(i < 3 ? 5 : 12)).join(" "),
+  ["batch", "in", "out", "nn fwd", "nt bwd", "tn grad", ...(wt ? ["Wᵀ: nt fwd", "nn bwd", "tn grad"] : []), ...(naive ? ["naive JS nn"] : [])]
+    .map((s, i) => s.padStart(i < 3 ? 5 : 12)).join(" "),
 );
 for (const bsz of batches) {
   for (const [nIn, nOut] of layers) {
@@ -139,6 +149,13 @@ for (const bsz of batches) {
       ["gemm_nt", bsz, nIn, nOut, nOut, nOut, nIn], // G B×out, W in×out (as N×K), E B×in
       ["gemm_tn", nIn, nOut, bsz, nIn, nOut, nOut], // A B×in (as K×M), G B×out, dW in×out
     ];
+    if (wt) {
+      shapes.push(
+        ["gemm_nt", bsz, nOut, nIn, nIn, nIn, nOut], // A B×in, Wᵀ out×in (as N×K), Z B×out
+        ["gemm_nn", bsz, nIn, nOut, nOut, nIn, nIn], // G B×out, Wᵀ out×in, E B×in
+        ["gemm_tn", nOut, nIn, bsz, nOut, nIn, nIn], // G B×out (as K×M), A B×in, dWᵀ out×in
+      );
+    }
     for (const [name, M, N, K, lda, ldb, ldc] of shapes) {
       const fn = k[name] as Gemm;
       const ms = time(() => fn(M, N, K, pA, lda, pB, ldb, pC, ldc, 0, pS));

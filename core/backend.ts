@@ -209,6 +209,9 @@ export interface FusedTrainer {
    * of samples trained.
    */
   train(order: Int32Array, ctx: { readonly samples: number; readonly pass: number }): Promise<number>;
-  /** Releases threads and memory. */
+  /**
+   * Releases threads and memory. A trainer may store its network's buffers in another layout
+   * while it is open; by close() they are back in the backend's usual layout.
+   */
   close(): void;
 }

@@ -600,7 +600,8 @@ class SimdTrainer implements FusedTrainer {
       runs.push(new Promise<number>((resolve, reject) => {
         th.pending = resolve;
         th.failed = reject;
-        th.worker.postMessage({ ctx: this.#ctx, tctx: th.tctx, order: this.#order + from * 4, count: to - from, samples: ctx.samples + from, pass: ctx.pass, stride: n });
+        // Threads interleave: thread t's k-th batch stands at global batch k·n + t for schedules.
+        th.worker.postMessage({ ctx: this.#ctx, tctx: th.tctx, order: this.#order + from * 4, count: to - from, samples: ctx.samples + t * B, pass: ctx.pass, stride: n });
       }));
     }
     const done = await Promise.all(runs);
@@ -608,6 +609,8 @@ class SimdTrainer implements FusedTrainer {
   }
 
   close(): void {
+    // Give the state back in the layout every "weights" matrix of its shape shares (transposed).
+    if (this.#hasData) this.#setLayer0RowMajor(false);
     for (const t of this.#threads) t.worker.terminate();
     this.#threads.length = 0;
     for (const [p, n] of [...this.#allocs, ...this.#dataAllocs]) this.#s.heap.free(p, n);

@@ -168,8 +168,10 @@ for (const v of ["nn", "nt", "tn"] as const) {
   });
 
   test(`gemm_${v}: large and odd sizes across cache blocks`, () => {
-    // [M, N, K, pad]; pad -1 alternates 0 and 5. Covers K blocks (256, 32 for M ≤ 2), packed
-    // B panels (M ≥ 16 with ldb a multiple of 64), both gemm_nt paths and N mod 16 edges.
+    // [M, N, K, pad]; pad -1 alternates 0 and 5. Covers the gemv path (M < 4), K blocks (256;
+    // 32 for M = 4), M blocks (128 rows), packed and in-place B panels (packed when M ≥ 16 and
+    // ldb is a multiple of 64), both gemm_nt paths (dot products for M < 64 and K ≥ 128),
+    // M mod 4 and N mod 8 edges.
     const shapes: [number, number, number, number][] = [
       [1, 717, 200, -1], [1, 200, 717, -1], [2, 300, 257, -1], [3, 1024, 33, -1], [4, 64, 517, -1],
       [5, 48, 70, -1], [32, 200, 717, -1], [33, 717, 130, -1], [128, 10, 200, -1], [717, 33, 32, -1],
@@ -198,6 +200,17 @@ test("gemm: M or N = 0 writes nothing", () => {
   k.gemm_tn(0, 0, 5, 0, 5, 0, 5, 4000, 5, 0, 8000);
   assert(f32[1000] === SENTINEL, "C was written");
   assert(k.gemm_scratch_bytes(0, 5, 5) === 0, "scratch for an empty product");
+});
+
+test("gemm: scratch size is nondecreasing in M, N, K (one buffer for the largest product fits all)", () => {
+  const sizes = [1, 3, 4, 5, 64, 127, 128, 129, 255, 256, 257, 2048];
+  for (const M of sizes) {
+    for (const K of sizes) {
+      const s = k.gemm_scratch_bytes(M, 7, K);
+      assert(s <= k.gemm_scratch_bytes(M + 1, 7, K) && s <= k.gemm_scratch_bytes(M, 7, K + 1), `M=${M} K=${K}`);
+      assert(s === k.gemm_scratch_bytes(M, 1000, K), "independent of N");
+    }
+  }
 });
 
 test("gemm: two instances on one shared memory give the same result", async () => {

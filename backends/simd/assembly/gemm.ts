@@ -15,41 +15,36 @@
 // no allocation, so one instance per Worker on one shared memory is safe as long as each
 // Worker passes its own scratch (and its own C).
 //
-// Micro-kernel. A 2×16 tile of C lives in eight f32x4 registers; per k it loads 16 floats of
-// B (four v128.load), broadcasts two floats of A (v128.load32_splat) and does eight
-// f32x4.mul + eight f32x4.add. 2×16 is the largest tile whose working set (8 accumulators,
-// 4 B vectors, 2 broadcasts, 1 product) fits the 15 XMM registers V8 allocates on x64: V8
-// schedules all loads of an iteration ahead of the arithmetic, so 4×8 with a k-unroll, 4×12,
-// 6×8 or 1×32 spill. 2×16 also beat 4×8 in both V8 and JavaScriptCore (each broadcast takes
-// an FP-pipe slot on Zen 3; 2×16 needs 2 per 16 mul/add, 4×8 needs 4). The k loop is not
-// unrolled, for the same register reason. Narrower 2×8 and 2×4 (and 1-row) variants of the
-// same kernel take the N mod 16 columns; the last N mod 4 go through a small tile in scratch.
+// Micro-kernel (k4x8). A 4×8 tile of C lives in eight f32x4 registers. Per k it does one
+// v128.load of a packed 4-row panel of A, whose lanes are broadcast by four shuffles, two
+// v128.load of B, and eight f32x4.mul + eight f32x4.add: 3 memory accesses per 64 flops. That
+// count matters in Deno, whose V8 does explicit bounds checks on every access (no signal
+// handler): this kernel is ~20 % faster there than a 2×16 one with v128.load32_splat
+// broadcasts (6 accesses), and the same within noise in Node and Bun. Larger tiles do not fit:
+// V8 (x64) allocates 15 XMM registers and schedules all loads of an iteration ahead of the
+// arithmetic, so 4×12, 6×8, 1×32 or any k-unrolled loop spill (the k loop is not unrolled).
 //
-// Blocking (gemm_nn, gemm_tn, and gemm_nt for larger M): K in blocks of KC (KC_DIRECT for
-// M ≤ 2). Within a K block, A of gemm_tn (stored K×M) is packed into row pairs, MC rows at a
-// time, when it is reused by enough 16-column panels and its row stride is a multiple of 256
-// bytes (a strided column strip would then crowd into a few L1 sets). B is packed per KC×16
-// panel (16 contiguous floats per k) when it is reused by enough rows and its row stride is a
-// multiple of 256 bytes, for the same reason. Otherwise both are read in place through (row,
-// k) strides, so nn and tn differ only in strides. For small M (batch 1) B is streamed once
-// in short K blocks (many sequential row streams for the prefetcher). gemm_nt packs
-// (transposes with 4×4 shuffles) each KC×16 panel of its N×K matrix B, or for M < DOT_M and
-// K ≥ 128 uses dot products of contiguous rows instead (2×4 outputs at a time, no packing).
+// Blocking (gemm_nn, gemm_tn, and gemm_nt for larger M): K in blocks of KC (KC_SMALL when
+// M = 4, where B is streamed once), M in blocks of MC rows packed into 4-row panels (zero
+// rows past M). B is packed per KC×8 panel (8 contiguous floats per k) when it is reused by
+// at least PACKB_M rows and its row stride is a multiple of 256 bytes (a strided panel then
+// crowds into a few L1 sets: a 4 KiB stride maps every row to one set); otherwise the kernel
+// reads B in place. gemm_nt packs (transposes with 4×4 shuffles) each KC×8 panel of its N×K
+// matrix B, or for M < DOT_M and K ≥ 128 uses dot products of contiguous rows instead (2×4
+// outputs at a time, no packing). Partial tiles (M mod 4 rows, N mod 8 columns) are computed
+// from zero-padded panels into a 4×8 tile in scratch and copied out.
+//
+// Batch 1: gemm_nn / gemm_tn with M < 4 run one gemv per row (B streamed once, four rows at a
+// time, the row of C kept in L1); gemm_nt with M < 4 uses the dot products.
 
 // @ts-ignore: decorator
-@inline const KC: i32 = 256; // k block: a 256×16 B panel is 16 KiB (L1D is 32 KiB)
+@inline const KC: i32 = 256; // k block: a 256×8 B panel is 8 KiB, a 4×256 A panel 4 KiB
 // @ts-ignore: decorator
-@inline const KC_DIRECT: i32 = 32; // k block for M ≤ 2 (B streamed from memory once)
+@inline const KC_SMALL: i32 = 32; // k block for M = 4 (B streamed from memory once)
 // @ts-ignore: decorator
 @inline const MC: i32 = 128; // rows of A packed at a time (128×256 floats = 128 KiB, in L2)
 // @ts-ignore: decorator
-@inline const PACKA_M: i32 = 4; // pack A (gemm_tn, lda % 64 == 0) from this M on ...
-// @ts-ignore: decorator
-@inline const PACKA_N: i32 = 48; // ... when N is at least this
-// @ts-ignore: decorator
 @inline const PACKB_M: i32 = 16; // pack B panels (nn, tn) from this M on, if ldb % 64 == 0
-// @ts-ignore: decorator
-@inline const KGEMV: i32 = __KG__; // gemm_nn / gemm_tn with K up to this run row by row (gemv)
 // @ts-ignore: decorator
 @inline const DOT_M: i32 = 64; // gemm_nt below this M (and K ≥ 128, or M < 4) uses dot products
 // @ts-ignore: decorator
@@ -60,16 +55,16 @@
   return a < b ? a : b;
 }
 
-// Scratch layout (floats): B panel KC×16 | tile 2×16 | A block (≤ MC rows, even) × KC.
+// Scratch layout (floats): B panel KC×8 | tile 4×8 | A block (≤ MC rows, multiple of 4) × KC.
 // @ts-ignore: decorator
-@inline const TILE_OFF: i32 = KC * 16;
+@inline const TILE_OFF: i32 = KC * 8;
 // @ts-ignore: decorator
-@inline const APACK_OFF: i32 = KC * 16 + 32;
+@inline const APACK_OFF: i32 = KC * 8 + 32;
 
 /** Bytes of scratch gemm_nn / gemm_nt / gemm_tn need for these sizes (0 if there is no work). */
 export function gemm_scratch_bytes(M: i32, N: i32, K: i32): i32 {
   if (M <= 0 || N <= 0 || K <= 0) return 0;
-  const mc = imin((M + 1) & ~1, MC);
+  const mc = imin((M + 3) & ~3, MC);
   return (APACK_OFF + mc * imin(K, KC)) << 2;
 }
 
@@ -79,7 +74,7 @@ export function gemm_nn(
 ): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) scaleC(M, N, C, ldc, beta);
-  else if (M == 1 || K <= KGEMV) gemvRows(M, N, K, A, lda << 2, 4, B, ldb, C, ldc, beta);
+  else if (M < 4) gemvRows(M, N, K, A, lda << 2, 4, B, ldb, C, ldc, beta);
   else gemmBlocked(M, N, K, A, lda << 2, 4, B, ldb, false, C, ldc, beta, scratch);
 }
 
@@ -89,7 +84,7 @@ export function gemm_tn(
 ): void {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) scaleC(M, N, C, ldc, beta);
-  else if (M == 1 || K <= KGEMV) gemvRows(M, N, K, A, 4, lda << 2, B, ldb, C, ldc, beta);
+  else if (M < 4) gemvRows(M, N, K, A, 4, lda << 2, B, ldb, C, ldc, beta);
   else gemmBlocked(M, N, K, A, 4, lda << 2, B, ldb, false, C, ldc, beta, scratch);
 }
 
@@ -103,13 +98,12 @@ export function gemm_nt(
   else gemmBlocked(M, N, K, A, lda << 2, 4, B, ldb, true, C, ldc, beta, scratch);
 }
 
-/** gemv for each row of C (M = 1, or K so small that B is a few rows kept in L1). */
+/** M < 4 (batch 1): one gemv per row of C; B is streamed once per row. */
 function gemvRows(M: i32, N: i32, K: i32, A: usize, ars: i32, aks: i32, B: usize, ldb: i32, C: usize, ldc: i32, beta: f32): void {
-  const ldcb = <usize>ldc << 2;
   for (let i = 0; i < M; i++) {
     gemv(N, K, A, aks, B, ldb, C, beta);
     A += <usize>ars;
-    C += ldcb;
+    C += <usize>ldc << 2;
   }
 }
 
@@ -164,155 +158,60 @@ function gemmBlocked(
   const ap = scratch + (<usize>APACK_OFF << 2);
   const ldbb = <usize>ldb << 2;
   const ldcb = <usize>ldc << 2;
-  // Pack A / B when reused enough and their strided reads would crowd into a few cache sets
-  // (stride a multiple of 256 bytes; a 4 KiB stride maps every row to the same L1 set). A is
-  // only packed when its k stride is not 4 (gemm_tn): rows of A contiguous in k stream well,
-  // and packing them measured slower.
-  const packA = M >= PACKA_M && N >= PACKA_N && aks != 4 && (aks & 255) == 0;
+  // Pack B panels when reused by enough rows and a strided panel would crowd into a few cache
+  // sets (row stride a multiple of 256 bytes; 4 KiB maps every row to the same L1 set).
   const packB = tb || (M >= PACKB_M && (ldb & 63) == 0);
-  const kcb = M <= 2 ? KC_DIRECT : KC;
+  const kcb = M <= 4 ? KC_SMALL : KC;
   for (let pc = 0; pc < K; pc += kcb) {
     const kc = imin(kcb, K - pc);
     const b = pc == 0 ? beta : <f32>1;
     // B block origin: row pc of a K×N matrix, or column pc of an N×K one.
     const b0 = tb ? B + (<usize>pc << 2) : B + <usize>pc * ldbb;
+    const panelBytes = <usize>kc << 4; // one packed 4-row panel of A
     for (let ic = 0; ic < M; ic += MC) {
       const mc = imin(MC, M - ic);
-      let a = A + <usize>ic * <usize>ars + <usize>pc * <usize>aks;
-      // Row pairs of A: pair p starts at a + p·ps, its second row at + ro, k step ks.
-      let ps: usize, ro: usize, ks: i32;
-      if (packA) {
-        packAPairs(mc, kc, a, ars, aks, ap);
-        a = ap;
-        ps = <usize>kc << 3;
-        ro = 4;
-        ks = 8;
-      } else {
-        ps = <usize>ars << 1;
-        ro = <usize>ars;
-        ks = aks;
-      }
+      packA4(mc, kc, A + <usize>ic * <usize>ars + <usize>pc * <usize>aks, ars, aks, ap);
       const c0 = C + <usize>ic * ldcb;
-      let jc = 0;
-      for (; jc + 16 <= N; jc += 16) {
-        const c = c0 + (<usize>jc << 2);
+      for (let jc = 0; jc < N; jc += 8) {
+        const nr = imin(8, N - jc);
+        let pb: usize, bks: i32;
         if (tb) {
-          packBT(kc, 16, b0 + <usize>jc * ldbb, ldb, bp);
-          cols16(mc, kc, a, ps, ro, ks, bp, 64, c, ldc, b);
-        } else if (packB) {
-          packB16(kc, b0 + (<usize>jc << 2), ldbb, bp);
-          cols16(mc, kc, a, ps, ro, ks, bp, 64, c, ldc, b);
+          packBT(kc, nr, b0 + <usize>jc * ldbb, ldb, bp);
+          pb = bp;
+          bks = 32;
+        } else if (packB || nr < 8) {
+          packB8(kc, nr, b0 + (<usize>jc << 2), ldbb, bp);
+          pb = bp;
+          bks = 32;
         } else {
-          cols16(mc, kc, a, ps, ro, ks, b0 + (<usize>jc << 2), ldb << 2, c, ldc, b);
+          pb = b0 + (<usize>jc << 2);
+          bks = ldb << 2;
+        }
+        let c = c0 + (<usize>jc << 2);
+        let pa = ap;
+        let i = 0;
+        if (nr == 8) {
+          for (; i + 4 <= mc; i += 4) {
+            k4x8(kc, pa, pb, bks, c, ldc, b);
+            pa += panelBytes;
+            c += ldcb << 2;
+          }
+        }
+        for (; i < mc; i += 4) {
+          k4x8(kc, pa, pb, bks, tile, 8, 0);
+          copyTile(imin(4, mc - i), nr, tile, c, ldc, b);
+          pa += panelBytes;
+          c += ldcb << 2;
         }
       }
-      const r = N - jc;
-      if (r == 0) continue;
-      // The last N mod 16 columns: kernel width w = 4, 8 or 16. If r == w, straight into C
-      // (B in place or, for gemm_nt, packed); otherwise from a zero-padded packed panel into
-      // the tile, of which r columns are copied out.
-      const w = r <= 4 ? 4 : r <= 8 ? 8 : 16;
-      const c = c0 + (<usize>jc << 2);
-      let pb = bp, bks = 64;
-      if (tb) packBT(kc, r, b0 + <usize>jc * ldbb, ldb, bp);
-      else if (r == w) {
-        pb = b0 + (<usize>jc << 2);
-        bks = ldb << 2;
-      } else packBEdge(kc, r, b0 + (<usize>jc << 2), ldbb, bp);
-      if (r == w) {
-        if (w == 4) cols4(mc, kc, a, ps, ro, ks, pb, bks, c, ldc, b);
-        else cols8(mc, kc, a, ps, ro, ks, pb, bks, c, ldc, b);
-      } else if (w == 4) tail4(mc, kc, a, ps, ro, ks, pb, c, ldc, r, b, tile);
-      else if (w == 8) tail8(mc, kc, a, ps, ro, ks, pb, c, ldc, r, b, tile);
-      else tail16(mc, kc, a, ps, ro, ks, pb, c, ldc, r, b, tile);
     }
   }
 }
 
-// Column strips of C[0:M, 0:4·nv] over one k block: row pairs through the 2-row kernel, an
-// odd last row through the 1-row kernel.
-// @ts-ignore: decorator
-@inline function colsN(
-  nv: i32, M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, bks: i32, c: usize, ldc: i32,
-  b: f32,
-): void {
-  const step = <usize>ldc << 3;
-  let i = 0;
-  for (; i + 2 <= M; i += 2) {
-    if (nv == 4) k2x16(kc, a, a + ro, ks, pb, bks, c, ldc, b);
-    else if (nv == 2) k2x8(kc, a, a + ro, ks, pb, bks, c, ldc, b);
-    else k2x4(kc, a, a + ro, ks, pb, bks, c, ldc, b);
-    a += ps;
-    c += step;
-  }
-  if (i < M) {
-    if (nv == 4) k1x16(kc, a, ks, pb, bks, c, b);
-    else if (nv == 2) k1x8(kc, a, ks, pb, bks, c, b);
-    else k1x4(kc, a, ks, pb, bks, c, b);
-  }
-}
-
-function cols16(M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, bks: i32, c: usize, ldc: i32, b: f32): void {
-  colsN(4, M, kc, a, ps, ro, ks, pb, bks, c, ldc, b);
-}
-function cols8(M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, bks: i32, c: usize, ldc: i32, b: f32): void {
-  colsN(2, M, kc, a, ps, ro, ks, pb, bks, c, ldc, b);
-}
-function cols4(M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, bks: i32, c: usize, ldc: i32, b: f32): void {
-  colsN(1, M, kc, a, ps, ro, ks, pb, bks, c, ldc, b);
-}
-
-// The last nr columns (nr < 4·nv) from a zero-padded panel (16 floats per k): 4·nv-wide
-// kernels into the tile (row stride 16 floats), nr columns copied out.
-// @ts-ignore: decorator
-@inline function tailN(
-  nv: i32, M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, c: usize, ldc: i32, nr: i32,
-  b: f32, tile: usize,
-): void {
-  const step = <usize>ldc << 3;
-  let i = 0;
-  for (; i + 2 <= M; i += 2) {
-    if (nv == 4) k2x16(kc, a, a + ro, ks, pb, 64, tile, 16, 0);
-    else if (nv == 2) k2x8(kc, a, a + ro, ks, pb, 64, tile, 16, 0);
-    else k2x4(kc, a, a + ro, ks, pb, 64, tile, 16, 0);
-    copyTile(2, nr, tile, c, ldc, b);
-    a += ps;
-    c += step;
-  }
-  if (i < M) {
-    if (nv == 4) k1x16(kc, a, ks, pb, 64, tile, 0);
-    else if (nv == 2) k1x8(kc, a, ks, pb, 64, tile, 0);
-    else k1x4(kc, a, ks, pb, 64, tile, 0);
-    copyTile(1, nr, tile, c, ldc, b);
-  }
-}
-
-function tail16(M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, c: usize, ldc: i32, nr: i32, b: f32, tile: usize): void {
-  tailN(4, M, kc, a, ps, ro, ks, pb, c, ldc, nr, b, tile);
-}
-function tail8(M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, c: usize, ldc: i32, nr: i32, b: f32, tile: usize): void {
-  tailN(2, M, kc, a, ps, ro, ks, pb, c, ldc, nr, b, tile);
-}
-function tail4(M: i32, kc: i32, a: usize, ps: usize, ro: usize, ks: i32, pb: usize, c: usize, ldc: i32, nr: i32, b: f32, tile: usize): void {
-  tailN(1, M, kc, a, ps, ro, ks, pb, c, ldc, nr, b, tile);
-}
-
-/** C = beta·C (for K = 0). */
-function scaleC(M: i32, N: i32, C: usize, ldc: i32, beta: f32): void {
-  if (beta == 1) return;
-  for (let i = 0; i < M; i++) {
-    const row = C + (<usize>(i * ldc) << 2);
-    for (let j = 0; j < N; j++) {
-      const p = row + (<usize>j << 2);
-      store<f32>(p, beta == 0 ? <f32>0 : beta * load<f32>(p));
-    }
-  }
-}
-
-/** C[0:mr, 0:nr] = beta·C + tile (row stride 16 floats). */
+/** C[0:mr, 0:nr] = beta·C + tile (row stride 8 floats). */
 function copyTile(mr: i32, nr: i32, tile: usize, c: usize, ldc: i32, beta: f32): void {
   for (let r = 0; r < mr; r++) {
-    const t = tile + (<usize>r << 6);
+    const t = tile + (<usize>r << 5);
     const d = c + (<usize>(r * ldc) << 2);
     for (let j = 0; j < nr; j++) {
       const v = load<f32>(t + (<usize>j << 2));
@@ -325,87 +224,96 @@ function copyTile(mr: i32, nr: i32, tile: usize, c: usize, ldc: i32, beta: f32):
 }
 
 /**
- * Packs A[0:mc, 0:kc] (element (i, k) at a + i·ars + k·aks) as row pairs: pair p holds
- * kc × [A(2p, k), A(2p+1, k)] at dst + p·kc·8 bytes (the second of an odd last row is 0).
+ * Packs A[0:mc, 0:kc] (element (i, k) at a + i·ars + k·aks) into 4-row panels: panel p holds
+ * kc × [A(4p, k), A(4p+1, k), A(4p+2, k), A(4p+3, k)] at dst + p·kc·16 bytes, rows past mc zero.
  */
-function packAPairs(mc: i32, kc: i32, a: usize, ars: i32, aks: i32, dst: usize): void {
+function packA4(mc: i32, kc: i32, a: usize, ars: i32, aks: i32, dst: usize): void {
   const rs = <usize>ars, ksb = <usize>aks;
   let i = 0;
   if (aks == 4) {
-    // Rows contiguous in k (gemm_nn, gemm_nt): interleave two rows with shuffles.
-    for (; i + 2 <= mc; i += 2) {
-      const r0 = a, r1 = a + rs;
+    // Rows contiguous in k (gemm_nn, gemm_nt): 4×4 transposes.
+    for (; i + 4 <= mc; i += 4) {
+      const r0 = a, r1 = a + rs, r2 = r1 + rs, r3 = r2 + rs;
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
         const o = <usize>k << 2;
-        const x = v128.load(r0 + o), y = v128.load(r1 + o);
-        v128.store(dst, v128.shuffle<f32>(x, y, 0, 4, 1, 5), 0);
-        v128.store(dst, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
-        dst += 32;
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+        const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+        const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), 0);
+        v128.store(dst, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 16);
+        v128.store(dst, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 32);
+        v128.store(dst, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 48);
+        dst += 64;
       }
       for (; k < kc; k++) {
         const o = <usize>k << 2;
         store<f32>(dst, load<f32>(r0 + o), 0);
         store<f32>(dst, load<f32>(r1 + o), 4);
-        dst += 8;
+        store<f32>(dst, load<f32>(r2 + o), 8);
+        store<f32>(dst, load<f32>(r3 + o), 12);
+        dst += 16;
       }
-      a += rs << 1;
+      a += rs << 2;
     }
   } else {
-    // Rows adjacent (gemm_tn: A stored K×M): each pair is 8 contiguous bytes per k.
-    for (; i + 2 <= mc; i += 2) {
+    // Rows adjacent (gemm_tn, A stored K×M): each panel is 16 contiguous bytes per k.
+    for (; i + 4 <= mc; i += 4) {
       let src = a;
       for (let k = 0; k < kc; k++) {
-        store<u64>(dst, load<u64>(src));
+        v128.store(dst, v128.load(src));
         src += ksb;
-        dst += 8;
+        dst += 16;
       }
-      a += rs << 1;
+      a += rs << 2;
     }
   }
-  if (i < mc) {
+  const mr = mc - i;
+  if (mr > 0) {
     for (let k = 0; k < kc; k++) {
-      store<f32>(dst, load<f32>(a + <usize>k * ksb), 0);
-      store<f32>(dst, 0, 4);
-      dst += 8;
+      const src = a + <usize>k * ksb;
+      store<f32>(dst, load<f32>(src), 0);
+      store<f32>(dst, mr > 1 ? load<f32>(src + rs) : 0, 4);
+      store<f32>(dst, mr > 2 ? load<f32>(src + 2 * rs) : 0, 8);
+      store<f32>(dst, 0, 12);
+      dst += 16;
     }
   }
 }
 
-/** Packs B[0:kc, 0:16] (row stride ldbb bytes) as 16 floats per k. */
-function packB16(kc: i32, b: usize, ldbb: usize, dst: usize): void {
-  for (let k = 0; k < kc; k++) {
-    v128.store(dst, v128.load(b, 0), 0);
-    v128.store(dst, v128.load(b, 16), 16);
-    v128.store(dst, v128.load(b, 32), 32);
-    v128.store(dst, v128.load(b, 48), 48);
-    b += ldbb;
-    dst += 64;
-  }
-}
-
-/** Packs B[0:kc, 0:nr] (nr < 16, row stride ldbb bytes) as 16 floats per k, zero past nr. */
-function packBEdge(kc: i32, nr: i32, b: usize, ldbb: usize, dst: usize): void {
-  for (let k = 0; k < kc; k++) {
-    let j = 0;
-    for (; j < nr; j++) store<f32>(dst + (<usize>j << 2), load<f32>(b + (<usize>j << 2)));
-    for (; j < 16; j++) store<f32>(dst + (<usize>j << 2), 0);
-    b += ldbb;
-    dst += 64;
+/** Packs B[0:kc, 0:nr] (nr ≤ 8, row stride ldbb bytes) as 8 floats per k, zero past nr. */
+function packB8(kc: i32, nr: i32, b: usize, ldbb: usize, dst: usize): void {
+  if (nr == 8) {
+    for (let k = 0; k < kc; k++) {
+      v128.store(dst, v128.load(b, 0), 0);
+      v128.store(dst, v128.load(b, 16), 16);
+      b += ldbb;
+      dst += 32;
+    }
+  } else {
+    for (let k = 0; k < kc; k++) {
+      let j = 0;
+      for (; j < nr; j++) store<f32>(dst + (<usize>j << 2), load<f32>(b + (<usize>j << 2)));
+      for (; j < 8; j++) store<f32>(dst + (<usize>j << 2), 0);
+      b += ldbb;
+      dst += 32;
+    }
   }
 }
 
 /**
- * Packs the transpose of B stored N×K: from rows 0:nr (nr ≤ 16), columns 0:kc (row stride
- * ldb), writes for each k the 16 floats B[0:16, k] (zero past nr).
+ * Packs the transpose of B stored N×K: from rows 0:nr (nr ≤ 8), columns 0:kc (row stride
+ * ldb), writes for each k the 8 floats B[0:8, k] (zero past nr).
  */
 function packBT(kc: i32, nr: i32, b: usize, ldb: i32, dst: usize): void {
   const ldbb = <usize>ldb << 2;
   let k = 0;
-  if (nr == 16) {
+  if (nr == 8) {
     for (; k + 4 <= kc; k += 4) {
       let src = b + (<usize>k << 2);
-      for (let j = 0; j < 16; j += 4) {
+      for (let j = 0; j < 8; j += 4) {
         const r0 = v128.load(src);
         const r1 = v128.load(src + ldbb);
         const r2 = v128.load(src + 2 * ldbb);
@@ -416,25 +324,40 @@ function packBT(kc: i32, nr: i32, b: usize, ldb: i32, dst: usize): void {
         const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
         const d = dst + (<usize>j << 2);
         v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), 0);
-        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 64);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 128);
-        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 192);
+        v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+        v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
         src += ldbb << 2;
       }
-      dst += 256;
+      dst += 128;
     }
   }
   for (; k < kc; k++) {
     const o = b + (<usize>k << 2);
     let j = 0;
     for (; j < nr; j++) store<f32>(dst + (<usize>j << 2), load<f32>(o + <usize>j * ldbb));
-    for (; j < 16; j++) store<f32>(dst + (<usize>j << 2), 0);
-    dst += 64;
+    for (; j < 8; j++) store<f32>(dst + (<usize>j << 2), 0);
+    dst += 32;
   }
 }
 
-// Micro-kernels. k2xW: C[0:2, 0:W] = beta·C + Σ_{k<kc} [a0[k], a1[k]]ᵀ·pb[k]; k1xW: one row.
-// a0, a1 advance by aks bytes and pb (W floats) by bks bytes per k; kc ≥ 1. W = 4·nv.
+/** C = beta·C (K = 0, and the first step of gemv). */
+function scaleC(M: i32, N: i32, C: usize, ldc: i32, beta: f32): void {
+  if (beta == 1) return;
+  const vb = f32x4.splat(beta);
+  const n4 = <usize>(N & ~3) << 2, n = <usize>N << 2;
+  for (let i = 0; i < M; i++) {
+    const row = C + (<usize>(i * ldc) << 2);
+    let o: usize = 0;
+    if (beta == 0) {
+      for (; o < n4; o += 16) v128.store(row + o, f32x4.splat(0));
+      for (; o < n; o += 4) store<f32>(row + o, 0);
+    } else {
+      for (; o < n4; o += 16) v128.store(row + o, f32x4.mul(vb, v128.load(row + o)));
+      for (; o < n; o += 4) store<f32>(row + o, beta * load<f32>(row + o));
+    }
+  }
+}
 
 // @ts-ignore: decorator
 @inline function storeBeta(c: usize, off: usize, s: v128, beta: f32): void {
@@ -443,99 +366,55 @@ function packBT(kc: i32, nr: i32, b: usize, ldb: i32, dst: usize): void {
   else v128.store(c + off, f32x4.add(f32x4.mul(f32x4.splat(beta), v128.load(c + off)), s));
 }
 
-// @ts-ignore: decorator
-@inline function mk2(
-  nv: i32, kc: i32, a0: usize, a1: usize, aks: i32, pb: usize, bks: i32, c: usize, ldc: i32, beta: f32,
-): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0), c12 = f32x4.splat(0), c13 = f32x4.splat(0);
-  const as = <usize>aks, bs = <usize>bks;
+/**
+ * 4×8 micro-kernel: C[0:4, 0:8] = beta·C + Σ_{k<kc} pa[k]ᵀ·pb[k], where pa is a packed 4-row
+ * panel of A (16 bytes per k) and pb holds 8 floats of B per k, bks bytes apart. kc ≥ 1.
+ * Per k: one v128.load of A whose lanes are broadcast by shuffles, two of B, 8 mul + 8 add.
+ */
+function k4x8(kc: i32, pa: usize, pb: usize, bks: i32, c: usize, ldc: i32, beta: f32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const bs = <usize>bks;
   let k = kc;
   do {
-    const b0 = v128.load(pb, 0);
-    const b1 = nv > 1 ? v128.load(pb, 16) : b0;
-    const b2 = nv > 2 ? v128.load(pb, 32) : b0;
-    const b3 = nv > 3 ? v128.load(pb, 48) : b0;
-    let a = v128.load32_splat(a0);
+    const av = v128.load(pa);
+    const b0 = v128.load(pb, 0), b1 = v128.load(pb, 16);
+    let a = v128.shuffle<f32>(av, av, 0, 0, 0, 0);
     c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    if (nv > 1) c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    if (nv > 2) c02 = f32x4.add(c02, f32x4.mul(a, b2));
-    if (nv > 3) c03 = f32x4.add(c03, f32x4.mul(a, b3));
-    a = v128.load32_splat(a1);
+    c01 = f32x4.add(c01, f32x4.mul(a, b1));
+    a = v128.shuffle<f32>(av, av, 1, 1, 1, 1);
     c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    if (nv > 1) c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    if (nv > 2) c12 = f32x4.add(c12, f32x4.mul(a, b2));
-    if (nv > 3) c13 = f32x4.add(c13, f32x4.mul(a, b3));
-    a0 += as;
-    a1 += as;
+    c11 = f32x4.add(c11, f32x4.mul(a, b1));
+    a = v128.shuffle<f32>(av, av, 2, 2, 2, 2);
+    c20 = f32x4.add(c20, f32x4.mul(a, b0));
+    c21 = f32x4.add(c21, f32x4.mul(a, b1));
+    a = v128.shuffle<f32>(av, av, 3, 3, 3, 3);
+    c30 = f32x4.add(c30, f32x4.mul(a, b0));
+    c31 = f32x4.add(c31, f32x4.mul(a, b1));
+    pa += 16;
     pb += bs;
   } while (--k);
-  const p1 = c + (<usize>ldc << 2);
+  const ldcb = <usize>ldc << 2;
+  const p1 = c + ldcb, p2 = p1 + ldcb, p3 = p2 + ldcb;
   if (beta == 0) {
     v128.store(c, c00, 0);
-    if (nv > 1) v128.store(c, c01, 16);
-    if (nv > 2) v128.store(c, c02, 32);
-    if (nv > 3) v128.store(c, c03, 48);
+    v128.store(c, c01, 16);
     v128.store(p1, c10, 0);
-    if (nv > 1) v128.store(p1, c11, 16);
-    if (nv > 2) v128.store(p1, c12, 32);
-    if (nv > 3) v128.store(p1, c13, 48);
+    v128.store(p1, c11, 16);
+    v128.store(p2, c20, 0);
+    v128.store(p2, c21, 16);
+    v128.store(p3, c30, 0);
+    v128.store(p3, c31, 16);
   } else {
     storeBeta(c, 0, c00, beta);
-    if (nv > 1) storeBeta(c, 16, c01, beta);
-    if (nv > 2) storeBeta(c, 32, c02, beta);
-    if (nv > 3) storeBeta(c, 48, c03, beta);
+    storeBeta(c, 16, c01, beta);
     storeBeta(p1, 0, c10, beta);
-    if (nv > 1) storeBeta(p1, 16, c11, beta);
-    if (nv > 2) storeBeta(p1, 32, c12, beta);
-    if (nv > 3) storeBeta(p1, 48, c13, beta);
+    storeBeta(p1, 16, c11, beta);
+    storeBeta(p2, 0, c20, beta);
+    storeBeta(p2, 16, c21, beta);
+    storeBeta(p3, 0, c30, beta);
+    storeBeta(p3, 16, c31, beta);
   }
-}
-
-// @ts-ignore: decorator
-@inline function mk1(nv: i32, kc: i32, a0: usize, aks: i32, pb: usize, bks: i32, c: usize, beta: f32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0), c03 = f32x4.splat(0);
-  const as = <usize>aks, bs = <usize>bks;
-  let k = kc;
-  do {
-    const a = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(a, v128.load(pb, 0)));
-    if (nv > 1) c01 = f32x4.add(c01, f32x4.mul(a, v128.load(pb, 16)));
-    if (nv > 2) c02 = f32x4.add(c02, f32x4.mul(a, v128.load(pb, 32)));
-    if (nv > 3) c03 = f32x4.add(c03, f32x4.mul(a, v128.load(pb, 48)));
-    a0 += as;
-    pb += bs;
-  } while (--k);
-  if (beta == 0) {
-    v128.store(c, c00, 0);
-    if (nv > 1) v128.store(c, c01, 16);
-    if (nv > 2) v128.store(c, c02, 32);
-    if (nv > 3) v128.store(c, c03, 48);
-  } else {
-    storeBeta(c, 0, c00, beta);
-    if (nv > 1) storeBeta(c, 16, c01, beta);
-    if (nv > 2) storeBeta(c, 32, c02, beta);
-    if (nv > 3) storeBeta(c, 48, c03, beta);
-  }
-}
-
-function k2x16(kc: i32, a0: usize, a1: usize, aks: i32, pb: usize, bks: i32, c: usize, ldc: i32, beta: f32): void {
-  mk2(4, kc, a0, a1, aks, pb, bks, c, ldc, beta);
-}
-function k2x8(kc: i32, a0: usize, a1: usize, aks: i32, pb: usize, bks: i32, c: usize, ldc: i32, beta: f32): void {
-  mk2(2, kc, a0, a1, aks, pb, bks, c, ldc, beta);
-}
-function k2x4(kc: i32, a0: usize, a1: usize, aks: i32, pb: usize, bks: i32, c: usize, ldc: i32, beta: f32): void {
-  mk2(1, kc, a0, a1, aks, pb, bks, c, ldc, beta);
-}
-function k1x16(kc: i32, a0: usize, aks: i32, pb: usize, bks: i32, c: usize, beta: f32): void {
-  mk1(4, kc, a0, aks, pb, bks, c, beta);
-}
-function k1x8(kc: i32, a0: usize, aks: i32, pb: usize, bks: i32, c: usize, beta: f32): void {
-  mk1(2, kc, a0, aks, pb, bks, c, beta);
-}
-function k1x4(kc: i32, a0: usize, aks: i32, pb: usize, bks: i32, c: usize, beta: f32): void {
-  mk1(1, kc, a0, aks, pb, bks, c, beta);
 }
 
 /**
