@@ -19,7 +19,9 @@
  *
  *   bun bench/gemm.ts [--quick] [--batch 32,128] [--layers 717x200,1024x2048] [--ms 250] [--no-wt] [--no-naive]
  *   deno run -A bench/gemm.ts
- *   node --experimental-strip-types bench/gemm.ts
+ *   node --experimental-strip-types bench/gemm.ts     (Node ≥ 22.6)
+ *
+ * `--src other.ts` benchmarks another AssemblyScript file with the same exports instead.
  * @module
  */
 import { execFileSync } from "node:child_process";
@@ -70,7 +72,7 @@ interface Exports {
 }
 
 const t0 = performance.now();
-const bytes = compileGemm();
+const bytes = compileGemm(flag("--src") ?? undefined);
 const compileMs = performance.now() - t0;
 const memory = new WebAssembly.Memory({ initial: 2048, maximum: 65536, shared: true }); // 128 MiB
 const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes as BufferSource), { env: { memory } });
