@@ -40,7 +40,7 @@ export { ModelPerformance } from "./model/performance.ts";
 export type { ModelData, TrainEvent } from "./core/train/train.ts";
 
 /** Plugin registries: add an activation, distribution, optimizer, regularizer or transport. @example `activations.add(mySoftplus)` */
-export { activations, distributions, optimizers, regularizers, transports } from "./plugins/mod.ts";
+export { activations, createPlugins, distributions, optimizers, regularizers, transports } from "./plugins/mod.ts";
 /** Backends and how the default is chosen. @example `const b = await selectBackend("reference")` */
 export { backends, selectBackend } from "./backends/mod.ts";
 /** Helpers that declare plugins (each checks the declaration). @example `defineActivation({ name: "Softplus", … })` */

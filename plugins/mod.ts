@@ -41,8 +41,38 @@ export const regularizers: Registry<Regularizer> = new Registry<Regularizer>("re
 /** Transports for model averaging between peers ("memory", …). */
 export const transports: Registry<Transport> = new Registry<Transport>("transport");
 
-for (const a of [tanh, rectifier, maxout]) activations.add(a);
-for (const d of [bernoulli, multinomial, gaussian, poisson, gamma, tweedie, laplace, quantile, huber]) distributions.add(d);
-for (const o of [adadelta, sgd, momentum, nesterov]) optimizers.add(o);
-for (const r of [l1, l2, maxW2, inputDropout, hiddenDropout]) regularizers.add(r);
-transports.add(memoryTransport);
+const BUILT_IN = {
+  activations: [tanh, rectifier, maxout],
+  distributions: [bernoulli, multinomial, gaussian, poisson, gamma, tweedie, laplace, quantile, huber],
+  optimizers: [adadelta, sgd, momentum, nesterov],
+  regularizers: [l1, l2, maxW2, inputDropout, hiddenDropout],
+  transports: [memoryTransport],
+};
+for (const a of BUILT_IN.activations) activations.add(a);
+for (const d of BUILT_IN.distributions) distributions.add(d);
+for (const o of BUILT_IN.optimizers) optimizers.add(o);
+for (const r of BUILT_IN.regularizers) regularizers.add(r);
+for (const t of BUILT_IN.transports) transports.add(t);
+
+/** Fresh registries holding only the built-ins: plugins added to them stay out of the shared ones. */
+export function createPlugins(): {
+  activations: Registry<Activation>;
+  distributions: Registry<Distribution>;
+  optimizers: Registry<Optimizer>;
+  regularizers: Registry<Regularizer>;
+  transports: Registry<Transport>;
+} {
+  const set = {
+    activations: new Registry<Activation>("activation"),
+    distributions: new Registry<Distribution>("distribution"),
+    optimizers: new Registry<Optimizer>("optimizer"),
+    regularizers: new Registry<Regularizer>("regularizer"),
+    transports: new Registry<Transport>("transport"),
+  };
+  for (const a of BUILT_IN.activations) set.activations.add(a);
+  for (const d of BUILT_IN.distributions) set.distributions.add(d);
+  for (const o of BUILT_IN.optimizers) set.optimizers.add(o);
+  for (const r of BUILT_IN.regularizers) set.regularizers.add(r);
+  for (const t of BUILT_IN.transports) set.transports.add(t);
+  return set;
+}

@@ -17,7 +17,7 @@ import {
 } from "./layout";
 import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, zerof } from "./math";
 import { hash4, keep, reseed } from "./rng";
-import { loadRates, updateBiases, updateRun } from "./update";
+import { loadRates, skipping, updateBiases, updateRun } from "./update";
 
 // @ts-ignore: decorator
 @inline function layer(ctx: usize, m: i32): usize {
@@ -339,6 +339,7 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
     const Z = ldp(above, T_Z), A = ldp(below, T_A), bias = ldp(lay, L_B);
     for (let b = 0; b < B; b++) copyf(Z + (<usize>(b * rows) << 2), bias, rows);
     if (ldi(lay, L_ROWMAJOR) != 0) gemm_nt(B, rows, nIn, A, nIn, ldp(lay, L_W), nIn, Z, rows, 1, scratch);
+    else if (sparseEnough(A, B * nIn, rows)) sparseForward(A, B, nIn, ldp(lay, L_W), rows, Z);
     else gemm_nn(B, rows, nIn, A, nIn, ldp(lay, L_W), rows, Z, rows, 1, scratch);
     if (m == L1 - 1) {
       if (ldi(ctx, C_OUTPUT) != 2) for (let b = 0; b < B; b++) softmax(Z + (<usize>(b * rows) << 2), units);
@@ -384,6 +385,10 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
         updateRun(W + off, S0 + off, S1 + off, dW + off, scale, nIn, 0);
         if (cap != 0 && (!skipB || f32at(db, r) != 0)) constrainRow(W + off, nIn, cap);
       }
+    } else if (sparseEnough(A, B * nIn, rows)) {
+      // Sparse inputs: one pass over the rows of Wᵀ computes each input's errors (before its row
+      // changes), its gradient row and its update, so W and its slots are streamed once.
+      sparseBackward(A, m > 0 ? ldp(below, T_E) : 0, ldp(below, T_M), act, B, nIn, W, S0, S1, rows, G, dW, scale, norm);
     } else {
       if (m > 0) gemm_nt(B, nIn, rows, G, rows, W, rows, ldp(below, T_E), nIn, 0, scratch);
       gemm_tn(nIn, rows, B, A, nIn, G, rows, dW, rows, 0, scratch);
@@ -414,5 +419,53 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
         }
       }
     }
+  }
+}
+
+/**
+ * True when the row-wise sparse kernels beat the GEMMs (measured on this machine): wide layers
+ * (rows ≥ 256, so each axpy or dot is long) whose inputs are at most ~35 % non-zero.
+ */
+function sparseEnough(A: usize, n: i32, rows: i32): bool {
+  if (rows < 256) return false;
+  let nz = 0;
+  for (let i = 0; i < n; i++) if (f32at(A, i) != 0) nz++;
+  return nz * 20 <= n * 7;
+}
+
+/** Z(B × rows) += A(B × nIn) · Wᵀ(nIn × rows), skipping zeros of A; each row of Wᵀ is read once. */
+function sparseForward(A: usize, B: i32, nIn: i32, Wt: usize, rows: i32, Z: usize): void {
+  for (let i = 0; i < nIn; i++) {
+    const w = Wt + (<usize>(i * rows) << 2);
+    for (let b = 0; b < B; b++) {
+      const a = f32at(A, b * nIn + i);
+      if (a != 0) axpy(Z + (<usize>(b * rows) << 2), w, a, rows);
+    }
+  }
+}
+
+/**
+ * The mini-batch backward pass of one transposed layer, row by row of Wᵀ: the errors of the units
+ * below that can carry a gradient (E, when E ≠ 0), from the row before it changes; the averaged
+ * gradient row Σ_b a_bi·G_b into `row` (scratch of `rows` floats); then the row's update.
+ */
+function sparseBackward(A: usize, E: usize, M: usize, act: i32, B: i32, nIn: i32, Wt: usize, S0: usize, S1: usize, rows: i32, G: usize, row: usize, scale: f32, norm: usize): void {
+  for (let i = 0; i < nIn; i++) {
+    const off = <usize>(i * rows) << 2;
+    zerof(row, rows);
+    let any = false;
+    for (let b = 0; b < B; b++) {
+      const a = f32at(A, b * nIn + i);
+      const g = G + (<usize>(b * rows) << 2);
+      if (E != 0) {
+        const live = act == 1 ? a > 0 : f32at(M, b * nIn + i) != 0;
+        setf(E, b * nIn + i, live ? dot(Wt + off, g, rows) : 0);
+      }
+      if (a != 0) {
+        axpy(row, g, a, rows);
+        any = true;
+      }
+    }
+    if (any || !skipping()) updateRun(Wt + off, S0 + off, S1 + off, row, scale, rows, norm);
   }
 }

@@ -16,6 +16,11 @@ let r_l1: f32 = 0;
 let r_l2: f32 = 0;
 let r_skip: bool = true;
 
+/** Whether updates leave zero-gradient parameters untouched (fast_mode), as loadRates set it. */
+export function skipping(): bool {
+  return r_skip;
+}
+
 /** Sets the update settings for layer `layer` (1-based) after `samples` samples (spec §5.3, §5.4). */
 export function loadRates(ctx: usize, layer: i32, samples: f64): void {
   r_opt = ldi(ctx, C_OPT);
@@ -37,41 +42,81 @@ export function loadRates(ctx: usize, layer: i32, samples: f64): void {
 /**
  * Updates W[0 … n) (and slots S0, S1, and the per-row norms when `norm` ≠ 0) with data
  * gradients g[0 … n)·a. Returns nothing; masked lanes are left bit-for-bit unchanged.
+ * The vector loop is specialized per optimizer and per use of L1/L2 and norms (all known before
+ * the loop), so its body has no branches: wasm engines do not unswitch loops themselves.
  */
 export function updateRun(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i32, norm: usize): void {
-  const va = f32x4.splat(a), zero = f32x4.splat(0);
-  const l1 = f32x4.splat(r_l1), l2 = f32x4.splat(r_l2);
+  if (r_skip && a == 0) return;
+  const reg = r_l1 != 0 || r_l2 != 0;
+  let i: i32;
+  if (r_opt == 0) {
+    if (reg) i = norm != 0 ? adadeltaLoop(W, S0, S1, G, a, n, norm, true, true) : adadeltaLoop(W, S0, S1, G, a, n, norm, true, false);
+    else i = norm != 0 ? adadeltaLoop(W, S0, S1, G, a, n, norm, false, true) : adadeltaLoop(W, S0, S1, G, a, n, norm, false, false);
+  } else {
+    i = reg ? rateLoop(W, S0, G, a, n, norm, true) : rateLoop(W, S0, G, a, n, norm, false);
+  }
   const useL1 = r_l1 != 0, useL2 = r_l2 != 0;
+  for (; i < n; i++) {
+    const g = f32at(G, i);
+    if (r_skip && g == 0) continue;
+    const w = f32at(W, i);
+    const nw = step1(W, S0, S1, i, w, g * a + (useL1 ? r_l1 * signf(w) : 0) + (useL2 ? r_l2 * w : 0));
+    if (norm != 0) setf(norm, i, f32at(norm, i) + nw * nw - w * w);
+  }
+}
+
+/** The lanes to update: g ≠ 0 under fast_mode, every lane otherwise. */
+// @ts-ignore: decorator
+@inline function laneMask(g4: v128, skip: bool): v128 {
+  return skip ? f32x4.ne(g4, f32x4.splat(0)) : i32x4.splat(-1);
+}
+
+/** ADADELTA over whole vectors of W; returns where the scalar tail starts. */
+// @ts-ignore: decorator
+@inline function adadeltaLoop(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i32, norm: usize, reg: bool, withNorm: bool): i32 {
+  const va = f32x4.splat(a), l1 = f32x4.splat(r_l1), l2 = f32x4.splat(r_l2);
   const rho = f32x4.splat(r_rho), omr = f32x4.splat(1 - r_rho), eps = f32x4.splat(r_eps);
-  const rate = f32x4.splat(r_rate), mom = f32x4.splat(r_mom), onePlusMom = f32x4.splat(1 + r_mom);
-  const opt = r_opt, skip = r_skip;
+  const skip = r_skip;
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
     const g4 = v128.load(G + o);
-    let mask = f32x4.ne(g4, zero);
-    if (skip) {
-      if (!v128.any_true(mask)) continue;
-      if (a == 0) continue;
-    } else mask = f32x4.eq(zero, zero);
+    const mask = laneMask(g4, skip);
+    if (skip && !v128.any_true(mask)) continue;
     const w = v128.load(W + o);
     let grad = f32x4.mul(g4, va);
-    if (useL1) grad = f32x4.add(grad, f32x4.mul(l1, sign4(w)));
-    if (useL2) grad = f32x4.add(grad, f32x4.mul(l2, w));
+    if (reg) grad = f32x4.add(grad, f32x4.add(f32x4.mul(l1, sign4(w)), f32x4.mul(l2, w)));
+    const edx = v128.load(S0 + o), eg = v128.load(S1 + o);
+    const eg2 = f32x4.add(f32x4.mul(rho, eg), f32x4.mul(omr, f32x4.mul(grad, grad)));
+    const dx = f32x4.mul(f32x4.sqrt(f32x4.div(f32x4.add(edx, eps), f32x4.add(eg2, eps))), grad);
+    const edx2 = f32x4.add(f32x4.mul(rho, edx), f32x4.mul(omr, f32x4.mul(dx, dx)));
+    const nw = v128.bitselect(f32x4.sub(w, dx), w, mask);
+    v128.store(S0 + o, v128.bitselect(edx2, edx, mask));
+    v128.store(S1 + o, v128.bitselect(eg2, eg, mask));
+    v128.store(W + o, nw);
+    if (withNorm) v128.store(norm + o, f32x4.add(v128.load(norm + o), f32x4.sub(f32x4.mul(nw, nw), f32x4.mul(w, w))));
+  }
+  return i;
+}
+
+/** sgd, momentum and Nesterov over whole vectors of W; returns where the scalar tail starts. */
+// @ts-ignore: decorator
+@inline function rateLoop(W: usize, S0: usize, G: usize, a: f32, n: i32, norm: usize, reg: bool): i32 {
+  const va = f32x4.splat(a), l1 = f32x4.splat(r_l1), l2 = f32x4.splat(r_l2);
+  const rate = f32x4.splat(r_rate), mom = f32x4.splat(r_mom), onePlusMom = f32x4.splat(1 + r_mom);
+  const skip = r_skip, opt = r_opt;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g4 = v128.load(G + o);
+    const mask = laneMask(g4, skip);
+    if (skip && !v128.any_true(mask)) continue;
+    const w = v128.load(W + o);
+    let grad = f32x4.mul(g4, va);
+    if (reg) grad = f32x4.add(grad, f32x4.add(f32x4.mul(l1, sign4(w)), f32x4.mul(l2, w)));
     let nw: v128;
-    if (opt == 0) {
-      const edx = v128.load(S0 + o), eg = v128.load(S1 + o);
-      const g2 = f32x4.mul(grad, grad);
-      const eg2 = f32x4.add(f32x4.mul(rho, eg), f32x4.mul(omr, g2));
-      const rt = f32x4.sqrt(f32x4.div(f32x4.add(edx, eps), f32x4.add(eg2, eps)));
-      const dx = f32x4.mul(rt, grad);
-      const edx2 = f32x4.add(f32x4.mul(rho, edx), f32x4.mul(omr, f32x4.mul(dx, dx)));
-      nw = f32x4.sub(w, dx);
-      v128.store(S0 + o, v128.bitselect(edx2, edx, mask));
-      v128.store(S1 + o, v128.bitselect(eg2, eg, mask));
-    } else if (opt == 1) {
-      nw = f32x4.sub(w, f32x4.mul(rate, grad));
-    } else {
+    if (opt == 1) nw = f32x4.sub(w, f32x4.mul(rate, grad));
+    else {
       const v = v128.load(S0 + o);
       const v2 = f32x4.sub(f32x4.mul(mom, v), f32x4.mul(rate, grad));
       nw = opt == 2 ? f32x4.add(w, v2) : f32x4.add(f32x4.sub(w, f32x4.mul(mom, v)), f32x4.mul(onePlusMom, v2));
@@ -79,18 +124,9 @@ export function updateRun(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i
     }
     nw = v128.bitselect(nw, w, mask);
     v128.store(W + o, nw);
-    if (norm != 0) {
-      const d = f32x4.sub(f32x4.mul(nw, nw), f32x4.mul(w, w));
-      v128.store(norm + o, f32x4.add(v128.load(norm + o), d));
-    }
+    if (norm != 0) v128.store(norm + o, f32x4.add(v128.load(norm + o), f32x4.sub(f32x4.mul(nw, nw), f32x4.mul(w, w))));
   }
-  for (; i < n; i++) {
-    const g = f32at(G, i);
-    if (skip && (g == 0 || a == 0)) continue;
-    const w = f32at(W, i);
-    const nw = step1(W, S0, S1, i, w, g * a + (useL1 ? r_l1 * signf(w) : 0) + (useL2 ? r_l2 * w : 0));
-    if (norm != 0) setf(norm, i, f32at(norm, i) + nw * nw - w * w);
-  }
+  return i;
 }
 
 /** Scalar update of parameter i with gradient `grad` (regularization already added); returns the new value. */
