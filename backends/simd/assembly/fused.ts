@@ -15,7 +15,7 @@ import {
   C_SKIP, C_TARGET, C_VALUE, C_WEIGHT, L_B, L_DROP, L_IN, L_NORM, L_ROWMAJOR, L_ROWS, L_SB0, L_SB1, L_SW0, L_SW1, L_UNITS,
   L_W, T_A, T_COUNT, T_DB, T_DENSE, T_DW, T_E, T_G, T_GEMM, T_LIST, T_M, T_SIZE, T_VAL, T_WIN, T_Z,
 } from "./layout";
-import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, zerof } from "./math";
+import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, softmax, zerof } from "./math";
 import { hash4, keep, reseed } from "./rng";
 import { loadRates, skipping, updateBiases, updateRun } from "./update";
 
@@ -42,20 +42,6 @@ function regressionGradient(dist: i32, alpha: f32, y: f32, eta: f32): f32 {
   if (dist == 5) return 2 * (1 - y / mu);
   const lm = Mathf.log(mu); // tweedie, power alpha
   return 2 * (expClamped((2 - alpha) * lm) - y * expClamped((1 - alpha) * lm));
-}
-
-/** Softmax of z[0 … n) in place (shifted by the maximum). */
-function softmax(z: usize, n: i32): void {
-  let mx = f32at(z, 0);
-  for (let c = 1; c < n; c++) mx = max(mx, f32at(z, c));
-  let s: f32 = 0;
-  for (let c = 0; c < n; c++) {
-    const e = <f32>Math.exp(<f64>(f32at(z, c) - mx));
-    setf(z, c, e);
-    s += e;
-  }
-  const inv: f32 = 1 / s;
-  for (let c = 0; c < n; c++) setf(z, c, f32at(z, c) * inv);
 }
 
 /** Writes the output layer's error for one row into g (nOut values) from the outputs z (probabilities or eta). */

@@ -91,3 +91,17 @@ export function expClamped(x: f32): f32 {
   const e = <f32>Math.exp(<f64>x);
   return e > 1e19 ? <f32>1e19 : e;
 }
+
+/** Softmax of z[0 … n) in place, shifted by the maximum so no exponent overflows. */
+export function softmax(z: usize, n: i32): void {
+  let mx = f32at(z, 0);
+  for (let c = 1; c < n; c++) mx = max(mx, f32at(z, c));
+  let s: f32 = 0;
+  for (let c = 0; c < n; c++) {
+    const e = <f32>Math.exp(<f64>(f32at(z, c) - mx));
+    setf(z, c, e);
+    s += e;
+  }
+  const inv: f32 = 1 / s;
+  for (let c = 0; c < n; c++) setf(z, c, f32at(z, c) * inv);
+}

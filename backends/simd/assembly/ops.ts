@@ -1,7 +1,7 @@
 // Op-level kernels for the generic path (core/train/step.ts) and for scoring: the Backend
 // contract's affine, affineBackward and softmax on transposed weights.
 import { gemm_nn, gemm_nt, gemm_tn } from "./gemm";
-import { axpy, copyf, f32at, setf, zerof } from "./math";
+import { axpy, copyf, f32at, setf, softmax, zerof } from "./math";
 
 /** Y(B × rows) = X(B × nIn) · Wᵀ(nIn × rows) + b */
 export function affine_t(X: usize, Wt: usize, b: usize, Y: usize, B: i32, nIn: i32, rows: i32, scratch: usize): void {
@@ -13,10 +13,12 @@ export function affine_t(X: usize, Wt: usize, b: usize, Y: usize, B: i32, nIn: i
 export function affine_backward_t(dY: usize, X: usize, Wt: usize, dX: usize, dWt: usize, db: usize, B: i32, nIn: i32, rows: i32, scale: f32, scratch: usize): void {
   if (dX != 0) gemm_nt(B, nIn, rows, dY, rows, Wt, rows, dX, nIn, 0, scratch);
   gemm_tn(nIn, rows, B, X, nIn, dY, rows, dWt, rows, 0, scratch);
-  if (scale != 1) {
-    const n = nIn * rows;
-    for (let i = 0; i < n; i++) setf(dWt, i, f32at(dWt, i) * scale);
-  }
+  finishGradients(dY, dWt, db, B, nIn * rows, rows, scale);
+}
+
+/** dW ← scale · dW (n values) and db ← scale · column sums of dY(B × rows). */
+function finishGradients(dY: usize, dW: usize, db: usize, B: i32, n: i32, rows: i32, scale: f32): void {
+  if (scale != 1) for (let i = 0; i < n; i++) setf(dW, i, f32at(dW, i) * scale);
   zerof(db, rows);
   for (let r = 0; r < B; r++) axpy(db, dY + (<usize>(r * rows) << 2), 1, rows);
   if (scale != 1) for (let i = 0; i < rows; i++) setf(db, i, f32at(db, i) * scale);
@@ -25,17 +27,9 @@ export function affine_backward_t(dY: usize, X: usize, Wt: usize, dX: usize, dWt
 /** Row-wise softmax P(B × width) of Z, shifted by each row's maximum. */
 export function softmax_rows(Z: usize, P: usize, B: i32, width: i32): void {
   for (let r = 0; r < B; r++) {
-    const z = Z + (<usize>(r * width) << 2), p = P + (<usize>(r * width) << 2);
-    let mx = f32at(z, 0);
-    for (let c = 1; c < width; c++) mx = max(mx, f32at(z, c));
-    let s: f32 = 0;
-    for (let c = 0; c < width; c++) {
-      const e = <f32>Math.exp(<f64>(f32at(z, c) - mx));
-      setf(p, c, e);
-      s += e;
-    }
-    const inv: f32 = 1 / s;
-    for (let c = 0; c < width; c++) setf(p, c, f32at(p, c) * inv);
+    const p = P + (<usize>(r * width) << 2);
+    if (P != Z) copyf(p, Z + (<usize>(r * width) << 2), width);
+    softmax(p, width);
   }
 }
 
@@ -49,11 +43,5 @@ export function affine_n(X: usize, W: usize, b: usize, Y: usize, B: i32, nIn: i3
 export function affine_backward_n(dY: usize, X: usize, W: usize, dX: usize, dW: usize, db: usize, B: i32, nIn: i32, rows: i32, scale: f32, scratch: usize): void {
   if (dX != 0) gemm_nn(B, nIn, rows, dY, rows, W, nIn, dX, nIn, 0, scratch);
   gemm_tn(rows, nIn, B, dY, rows, X, nIn, dW, nIn, 0, scratch);
-  if (scale != 1) {
-    const n = nIn * rows;
-    for (let i = 0; i < n; i++) setf(dW, i, f32at(dW, i) * scale);
-  }
-  zerof(db, rows);
-  for (let r = 0; r < B; r++) axpy(db, dY + (<usize>(r * rows) << 2), 1, rows);
-  if (scale != 1) for (let i = 0; i < rows; i++) setf(db, i, f32at(db, i) * scale);
+  finishGradients(dY, dW, db, B, nIn * rows, rows, scale);
 }
