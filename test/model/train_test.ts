@@ -12,6 +12,7 @@ import { type Column, Frame } from "../../frame/frame.ts";
 import { DeepLearning, type TrainArgs } from "../../model/deep_learning.ts";
 import type { DeepLearningModel } from "../../model/model.ts";
 import { referenceBackend } from "../../backends/reference/reference.ts";
+import { simdBackend } from "../../backends/simd/simd.ts";
 import { blobs, iris, noisyBinary, smooth } from "./_data.ts";
 
 const backend: Backend = referenceBackend();
@@ -394,4 +395,17 @@ test("DeepLearning.train() with huber sets the training δ to the huber_alpha qu
   const want = r[Math.ceil(0.8 * r.length) - 1];
   assertClose(m.data.distributionParams.huber_delta, want, { rtol: 1e-4, message: "δ from the final state's residuals" });
   assertEquals(m.data.distributionParams.huber_alpha, 0.8);
+});
+
+test("DeepLearning.train() with reproducible = true on the simd backend is bit-identical run after run, on one thread", async () => {
+  const simd = simdBackend();
+  if (!(await simd.init())) return; // its absence is reported by the simd conformance suite
+  const p = { hidden: [16, 8], epochs: 4, activation: "RectifierWithDropout", input_dropout_ratio: 0.1, l1: 1e-5, reproducible: true, seed: 7, backend: "simd" };
+  const train = blobs(300, 9);
+  const run = () => new DeepLearning(p).train({ y: "cls", training_frame: train });
+  const a = await run(), b = await run();
+  assertEquals(a.data.output.backend, "simd");
+  assertEquals(a.data.output.threads, 1, "reproducible means one thread");
+  assertEquals(a.data.state, b.data.state);
+  assertEquals(a.data.output.history.map((r) => r.training_logloss), b.data.output.history.map((r) => r.training_logloss));
 });
