@@ -71,6 +71,13 @@ export function updateRun(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i
   return skip ? f32x4.ne(g4, f32x4.splat(0)) : i32x4.splat(-1);
 }
 
+/** One vector's gradient: data gradient g·a, plus l1·sign(w) + l2·w when regularized. */
+// @ts-ignore: decorator
+@inline function vectorGradient(g4: v128, va: v128, w: v128, l1: v128, l2: v128, reg: bool): v128 {
+  const grad = f32x4.mul(g4, va);
+  return reg ? f32x4.add(grad, f32x4.add(f32x4.mul(l1, sign4(w)), f32x4.mul(l2, w))) : grad;
+}
+
 /** ADADELTA over whole vectors of W; returns where the scalar tail starts. */
 // @ts-ignore: decorator
 @inline function adadeltaLoop(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i32, norm: usize, reg: bool, withNorm: bool): i32 {
@@ -84,8 +91,7 @@ export function updateRun(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i
     const mask = laneMask(g4, skip);
     if (skip && !v128.any_true(mask)) continue;
     const w = v128.load(W + o);
-    let grad = f32x4.mul(g4, va);
-    if (reg) grad = f32x4.add(grad, f32x4.add(f32x4.mul(l1, sign4(w)), f32x4.mul(l2, w)));
+    const grad = vectorGradient(g4, va, w, l1, l2, reg);
     const edx = v128.load(S0 + o), eg = v128.load(S1 + o);
     const eg2 = f32x4.add(f32x4.mul(rho, eg), f32x4.mul(omr, f32x4.mul(grad, grad)));
     const dx = f32x4.mul(f32x4.sqrt(f32x4.div(f32x4.add(edx, eps), f32x4.add(eg2, eps))), grad);
@@ -112,8 +118,7 @@ export function updateRun(W: usize, S0: usize, S1: usize, G: usize, a: f32, n: i
     const mask = laneMask(g4, skip);
     if (skip && !v128.any_true(mask)) continue;
     const w = v128.load(W + o);
-    let grad = f32x4.mul(g4, va);
-    if (reg) grad = f32x4.add(grad, f32x4.add(f32x4.mul(l1, sign4(w)), f32x4.mul(l2, w)));
+    const grad = vectorGradient(g4, va, w, l1, l2, reg);
     let nw: v128;
     if (opt == 1) nw = f32x4.sub(w, f32x4.mul(rate, grad));
     else {
