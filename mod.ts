@@ -43,11 +43,15 @@ export type { ModelData, TrainEvent } from "./core/train/train.ts";
 export { activations, createPlugins, distributions, optimizers, regularizers, transports } from "./plugins/mod.ts";
 /** Backends and how the default is chosen. @example `const b = await selectBackend("reference")` */
 export { backends, selectBackend } from "./backends/mod.ts";
-/** Helpers that declare plugins (each checks the declaration). @example `defineActivation({ name: "Softplus", … })` */
+/** Declares an activation plugin (checked). @example `defineActivation({ name: "Softplus", summary, f, df, vectors })` (docs/plugins.md) */
 export { defineActivation, type Activation } from "./core/activation.ts";
+/** Declares a distribution (loss) plugin. @example `defineDistribution({ name, summary, link: "log", family: "regression", deviance, gradient, vectors })` */
 export { defineDistribution, type Distribution } from "./core/distribution.ts";
+/** Declares an optimizer plugin. @example `defineOptimizer({ name, summary, slots: 1, params, step: (w, g, s, p) => w - p.rate * g, vectors })` */
 export { defineOptimizer, type Optimizer } from "./core/optimizer.ts";
+/** Declares a regularizer plugin. @example `defineRegularizer({ name, summary, params, active: (p) => p.l2 > 0, gradient: (w, p) => p.l2 * w, vectors })` */
 export { defineRegularizer, type Regularizer } from "./core/regularizer.ts";
+/** Declares a transport plugin (moves bytes between peers). @example `defineTransport({ name: "tcp", summary, listen, connect })` */
 export { defineTransport, type Channel, type Transport } from "./core/transport.ts";
 /** The backend contract, for backend authors. @example `const ok = await backend.init()` */
 export type { Backend, Buf, FusedTrainer } from "./core/backend.ts";
