@@ -193,7 +193,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const stopValues: number[] = [];
   let samples = 0, iteration = 0, pass = 0, cursor = 0;
   let order = permutation(U, seed, pass);
-  let trainMs = 0, scoreMs = 0, lastScoreStart = -Infinity, lastScoreDuration = 0;
+  let trainMs = 0, lastScoreStart = -Infinity, lastScoreDuration = 0;
   let status = "completed";
   let best: { loss: number; state: Record<string, Float64Array> } | null = null;
   let lastLoss = NaN;
@@ -224,7 +224,6 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
     if (!final && (!best || lastLoss < best.loss || Number.isNaN(best.loss)) && !Number.isNaN(lastLoss)) best = { loss: lastLoss, state: st };
     input.onEvent?.({ type: "score", row });
     lastScoreDuration = performance.now() - s0;
-    scoreMs += lastScoreDuration;
     return row;
   };
   const summaryContext = (n: number) => ({
