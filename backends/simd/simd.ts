@@ -36,9 +36,6 @@ interface Kernels {
   affine_backward_n(dY: number, X: number, W: number, dX: number, dW: number, db: number, B: number, nIn: number, rows: number, scale: number, scratch: number): void;
   softmax_rows(Z: number, P: number, B: number, width: number): void;
   gemm_scratch_bytes(M: number, N: number, K: number): number;
-  hash4(a: number, b: number, c: number, d: number): number;
-  reseed(seed: number): void;
-  rng_next(): number;
 }
 
 const PAGE = 65536;

@@ -57,8 +57,3 @@ export function reseed(seed: u32): void {
 @inline export function keep(threshold: u32): bool {
   return (nextU32() >>> 8) >= threshold;
 }
-
-/** The next raw word (for tests). */
-export function rng_next(): u32 {
-  return nextU32();
-}
