@@ -4,7 +4,6 @@
  * @module
  */
 import type { ParamSpecs } from "../core/params.ts";
-import { deepLearningParams } from "../core/train/parameters.ts";
 import { paramSpecs } from "../core/train/resolve.ts";
 import * as plugins from "../plugins/mod.ts";
 import type { Command } from "./_command.ts";
@@ -24,7 +23,8 @@ export const TRAIN_CLI_FLAGS: ParamSpecs = {
 
 /** Every flag `tide train` accepts: the CLI's own, then the Deep Learning parameters (plugins included). */
 export function trainFlags(): ParamSpecs {
-  return ordered({ ...TRAIN_CLI_FLAGS, ...paramSpecs(plugins) }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(deepLearningParams)]);
+  const specs = paramSpecs(plugins);
+  return ordered({ ...TRAIN_CLI_FLAGS, ...specs }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(specs)]);
 }
 
 /** Splits parsed flags into the CLI's own and the model parameters. */

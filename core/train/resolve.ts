@@ -9,7 +9,7 @@ import type { BoundRegularizer, SoftmaxLoss } from "../backend.ts";
 import type { Distribution, DistributionParams } from "../distribution.ts";
 import type { Optimizer, OptimizerParams } from "../optimizer.ts";
 import type { Message, ParamSpec, ParamSpecs, ParamValues } from "../params.ts";
-import { parseParams } from "../params.ts";
+import { ParameterError, parseParams, SECTIONS } from "../params.ts";
 import type { Regularizer } from "../regularizer.ts";
 import type { Registry } from "../registry.ts";
 import type { Frame } from "../../frame/frame.ts";
@@ -52,27 +52,43 @@ export interface TrainingPlan {
 }
 
 /**
- * The parameter declarations with enum values refreshed from the registries, so plugin
- * activations and distributions are accepted and listed in `--help`.
+ * Every parameter, declared once: the engine's own (parameters.ts) with the `activation` and
+ * `distribution` values taken from the registries, and each plugin's parameters as the plugin
+ * declares them. Listed by section, the engine's parameters first within each.
+ * Throws `TypeError` when a plugin redeclares an engine parameter, or two plugins declare one
+ * name differently.
  */
 export function paramSpecs(plugins: PluginSet): ParamSpecs {
-  const acts = plugins.activations.names().flatMap((n) => [n, `${n}WithDropout`]);
-  const dists = ["AUTO", ...plugins.distributions.names()];
-  const specs: Record<string, ParamSpec> = {};
-  // Plugin hyper-parameters (a user optimizer's "beta1", say) become parameters too.
-  for (const plugin of [...plugins.optimizers.list(), ...plugins.regularizers.list(), ...plugins.distributions.list()]) {
-    for (const [name, spec] of Object.entries(plugin.params ?? {})) specs[name] = { section: "Plugins", ...spec };
-  }
-  return {
-    ...specs,
+  const engine: Record<string, ParamSpec> = {
     ...deepLearningParams,
-    activation: { ...deepLearningParams.activation, values: acts },
-    distribution: { ...deepLearningParams.distribution, values: dists },
+    activation: { ...deepLearningParams.activation, values: plugins.activations.names().flatMap((n) => [n, `${n}WithDropout`]) },
+    distribution: { ...deepLearningParams.distribution, values: ["AUTO", ...plugins.distributions.names()] },
     optimizer: {
-      type: "enum", default: "AUTO", values: ["AUTO", ...plugins.optimizers.names()], section: "Tide",
+      level: "expert", type: "enum", default: "AUTO", values: ["AUTO", ...plugins.optimizers.names()], section: SECTIONS.tide,
       help: "Update rule; AUTO follows adaptive_rate, momentum and nesterov_accelerated_gradient",
     },
   };
+  const own: Record<string, [ParamSpec, string]> = {};
+  for (const plugin of [...plugins.optimizers.list(), ...plugins.regularizers.list(), ...plugins.distributions.list()]) {
+    for (const [name, spec] of Object.entries(plugin.params ?? {})) {
+      if (name in engine) throw new TypeError(`Plugin "${plugin.name}" declares the parameter "${name}", which Tide declares itself: rename it`);
+      const seen = own[name];
+      if (seen && seen[0] !== spec && JSON.stringify(seen[0]) !== JSON.stringify(spec)) {
+        throw new TypeError(`Plugins "${seen[1]}" and "${plugin.name}" declare the parameter "${name}" differently: rename one of them`);
+      }
+      own[name] ??= [spec, plugin.name];
+    }
+  }
+  const all: [string, ParamSpec][] = [
+    ...Object.entries(engine),
+    ...Object.entries(own).map(([name, [spec]]): [string, ParamSpec] => [name, { section: SECTIONS.plugins, level: "expert", ...spec }]),
+  ];
+  const order: string[] = Object.values(SECTIONS);
+  const rank = (spec: ParamSpec) => {
+    const k = order.indexOf(spec.section ?? SECTIONS.plugins);
+    return k < 0 ? order.length : k;
+  };
+  return Object.fromEntries(all.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => rank(a[1]) - rank(b[1]) || i - j).map(([e]) => e));
 }
 
 /** Features H2O has that this version does not train yet: a clear error instead of a silent ignore. */
@@ -133,35 +149,36 @@ export function resolvePlan(
   if (yName && !yCol) err("response_column", `No column "${yName}" in the training frame: columns are ${train.names.slice(0, 10).join(", ")}${train.ncol > 10 ? ", …" : ""}`);
   let distName = p.distribution as string;
   const lossName = p.loss as string;
-  const classificationDists = plugins.distributions.list().filter((d) => d.family === "classification").map((d) => d.name);
-  const isClassification = distName === "AUTO" ? yCol?.type === "categorical" || lossName === "CrossEntropy" : classificationDists.includes(distName);
+  // Classification needs a categorical response or a classification distribution; CrossEntropy
+  // alone on a numeric response is an error below, not a hidden asfactor.
+  const chosen = distName === "AUTO" ? null : plugins.distributions.get(distName);
+  const isClassification = chosen ? chosen.family === "classification" : yCol?.type === "categorical";
   const problem: Problem = isClassification ? "classification" : "regression";
   // --distribution bernoulli|multinomial treats a numeric response as categorical, as asfactor() would.
   const responseAsFactor = isClassification && yCol?.type === "numeric";
   if (responseAsFactor) yCol = train.asfactor(yName!).col(yName!);
-  if (distName === "AUTO") {
-    if (problem === "classification") {
-      const levels = yCol?.type === "categorical" ? yCol.domain.length : 0;
-      distName = levels === 2 ? "bernoulli" : "multinomial";
-    } else {
-      distName = { Absolute: "laplace", Quantile: "quantile", Huber: "huber" }[lossName] ?? "gaussian";
-    }
+  const classes = problem === "classification" && yCol?.type === "categorical" ? yCol.domain.length : 0;
+  const family = plugins.distributions.list().filter((d) => d.family === problem);
+  let distribution = chosen ?? family.find((d) => d.auto?.({ classes, loss: lossName }));
+  if (!distribution) {
+    if (problem === "regression" && lossName !== "CrossEntropy") err("loss", `distribution AUTO has no ${problem} distribution for loss "${lossName}": set "distribution"`);
+    distribution = family[0] ?? plugins.distributions.list()[0];
   }
-  const distribution = plugins.distributions.get(distName);
+  distName = distribution.name;
   let softmaxLoss: SoftmaxLoss = "CrossEntropy";
   if (problem === "classification") {
     if (lossName === "Quadratic") softmaxLoss = "Quadratic";
     else if (!["Automatic", "CrossEntropy"].includes(lossName)) err("loss", `loss "${lossName}" is for regression; classification takes Automatic, CrossEntropy or Quadratic`);
-    if (yCol?.type === "categorical" && distName === "bernoulli" && yCol.domain.length !== 2) {
-      err("distribution", `bernoulli needs exactly 2 classes; "${yName}" has ${yCol.domain.length}: use multinomial`);
+    if (yCol?.type === "categorical" && distribution.classes !== undefined && yCol.domain.length !== distribution.classes) {
+      const other = family.find((d) => d.classes === undefined);
+      err("distribution", `${distName} needs exactly ${distribution.classes} classes; "${yName}" has ${yCol.domain.length}${other ? `: use ${other.name}` : ""}`);
     }
     if (yCol?.type === "string") err("response_column", `Response "${yName}" holds free text: convert it with asfactor`);
   } else {
     if (lossName === "CrossEntropy") err("loss", `CrossEntropy needs a categorical response: convert "${yName}" with asfactor or choose another loss`);
-    const allowed: Record<string, string[]> = { laplace: ["Absolute"], quantile: ["Quantile"], huber: ["Huber"], poisson: [], gamma: [], tweedie: [] };
-    const ok = allowed[distName];
-    if (ok && lossName !== "Automatic" && !ok.includes(lossName)) err("loss", `loss "${lossName}" does not fit distribution ${distName}: use Automatic`);
-    if (yCol?.type === "categorical") err("distribution", `distribution ${distName} is for a numeric response but "${yName}" is categorical: use bernoulli or multinomial, or convert it with asnumeric`);
+    const ok = distribution.losses;
+    if (ok && lossName !== "Automatic" && lossName !== "CrossEntropy" && !ok.includes(lossName)) err("loss", `loss "${lossName}" does not fit distribution ${distName}: use Automatic${ok.length ? ` or ${ok.join(", ")}` : ""}`);
+    if (yCol?.type === "categorical") err("distribution", `distribution ${distName} is for a numeric response but "${yName}" is categorical: use ${plugins.distributions.list().filter((d) => d.family === "classification").map((d) => d.name).join(" or ")}, or convert it with asnumeric`);
     if (distribution.checkResponse && yCol?.type === "numeric") {
       for (let i = 0; i < yCol.data.length; i++) {
         const bad = Number.isNaN(yCol.data[i]) ? undefined : distribution.checkResponse(yCol.data[i]);
@@ -174,21 +191,28 @@ export function resolvePlan(
   }
   const distributionParams: Record<string, number> = {};
   for (const name of Object.keys(distribution.params ?? {})) distributionParams[name] = p[name] as number;
-  if (distName === "huber") distributionParams.huber_delta = 1; // replaced from the residuals before training
+  Object.assign(distributionParams, distribution.derivedParams); // refitted from the residuals before training
 
   // Optimizer (spec §5.3, §5.4).
-  const momentumOn = (p.momentum_start as number) > 0 || (p.momentum_stable as number) > 0;
-  const optName = p.optimizer !== "AUTO" ? (p.optimizer as string)
-    : p.adaptive_rate ? "adadelta" : !momentumOn ? "sgd" : p.nesterov_accelerated_gradient ? "nesterov" : "momentum";
-  const optimizer = plugins.optimizers.get(optName);
+  const auto = p.optimizer === "AUTO";
+  let optimizer = auto ? plugins.optimizers.list().find((o) => o.auto?.(p)) : plugins.optimizers.get(p.optimizer as string);
+  if (!optimizer) {
+    err("optimizer", `no registered optimizer is chosen by adaptive_rate = ${p.adaptive_rate} and the momentum settings: set "optimizer"`);
+    optimizer = plugins.optimizers.list()[0];
+  }
+  const optName = optimizer.name;
   const optimizerParams: OptimizerParams = {};
   for (const name of Object.keys(optimizer.params)) {
     const v = p[name] ?? optimizer.params[name].default;
     optimizerParams[name] = v as number;
   }
-  const manual = ["rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable"].filter((k) => input[k] !== undefined);
-  if (optName === "adadelta" && manual.length) {
-    warn("adaptive_rate", `${manual.join(", ")} ${manual.length > 1 ? "are" : "is"} ignored while adaptive_rate is true (ADADELTA): set adaptive_rate false to use ${manual.length > 1 ? "them" : "it"}`);
+  // Another optimizer's parameters, set by the user, do nothing under this one: say so.
+  const others = new Set(plugins.optimizers.list().flatMap((o) => Object.keys(o.params)));
+  const unused = Object.keys(specs).filter((k) => others.has(k) && !(k in optimizer!.params) && input[k] !== undefined);
+  if (unused.length) {
+    const they = unused.length > 1;
+    const why = auto ? `adaptive_rate is ${p.adaptive_rate} (optimizer ${optName})` : `optimizer is ${optName}`;
+    warn(auto ? "adaptive_rate" : "optimizer", `${unused.join(", ")} ${they ? "are" : "is"} ignored while ${why}: ${auto && p.adaptive_rate ? "set adaptive_rate false" : "choose an optimizer that reads them"} to use ${they ? "them" : "it"}`);
   }
 
   // Regularizers: gradient terms, constraints, dropout.
@@ -201,7 +225,7 @@ export function resolvePlan(
   const terms = all.filter((b) => b.regularizer.gradient);
   const constraints = all.filter((b) => b.regularizer.constrain);
   const dropouts = all.filter((b) => b.regularizer.dropRatio);
-  const shortcut = p.fast_mode === true || (optName === "sgd" && terms.length === 0);
+  const shortcut = p.fast_mode === true || (optimizer.idleOnZeroGradient === true && terms.length === 0);
 
   // Training length, threads, reproducibility (spec §6.2, §6.5, §16.8).
   if (p.reproducible === true) {
@@ -230,16 +254,13 @@ export function resolvePlan(
   const classificationOnly = ["logloss", "AUC", "AUCPR", "lift_top_group", "misclassification", "mean_per_class_error"];
   if (problem === "regression" && classificationOnly.includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} needs a classification model: use deviance, MSE, RMSE, MAE or RMSLE`);
   if (problem === "classification" && ["deviance", "RMSLE", "MAE"].includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} is for regression: use logloss, misclassification, AUC, …`);
-  if (["AUC", "AUCPR", "lift_top_group"].includes(stoppingMetric) && distName !== "bernoulli") err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes`);
+  if (["AUC", "AUCPR", "lift_top_group"].includes(stoppingMetric) && classes !== 2) err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes`);
   if (stoppingMetric.startsWith("custom")) err("stopping_metric", `custom stopping metrics are not supported yet: choose another metric`);
 
   if (p.score_duty_cycle as number > 1 || (p.score_duty_cycle as number) < 0) err("score_duty_cycle", `"score_duty_cycle" must be in [0, 1]`);
   if ((p.sparsity_beta as number) > 0) err("sparsity_beta", `"sparsity_beta" applies to autoencoders only`);
 
-  const errors = messages.filter((m) => m.level === "error");
-  if (errors.length) {
-    throw new RangeError(`Cannot train: ${errors.map((m) => m.message).join("; ")}`);
-  }
+  if (messages.some((m) => m.level === "error")) throw new ParameterError("Cannot train", messages);
   return {
     params: p, problem, activation, hiddenDropout, distribution, distributionParams, softmaxLoss, optimizer,
     optimizerParams, terms, constraints, dropouts, skipZero: shortcut, responseAsFactor, stoppingMetric, seed, messages,
