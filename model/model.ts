@@ -3,8 +3,8 @@
  * included) is in its `data`, which is also what the model file holds.
  * @module
  */
-import type { Backend, FusedNetwork } from "../core/backend.ts";
-import { allocState, freeState, writeState } from "../core/train/network.ts";
+import type { Backend } from "../core/backend.ts";
+import { allocState, bindNetwork, freeState, PREDICT_ONLY, writeState } from "../core/train/network.ts";
 import { adaptFrame, packRows } from "../core/train/preprocess.ts";
 import type { PluginSet } from "../core/train/resolve.ts";
 import { computeMetrics, predictedClass, regressionPrediction } from "../core/train/score.ts";
@@ -151,15 +151,9 @@ export class DeepLearningModel {
     if (this.#net) return this.#net;
     const d = this.data;
     const backend = this.#backend ?? await selectBackend(String(d.params.backend ?? "auto")).catch(() => selectBackend("auto"));
-    const optimizer = this.plugins.optimizers.get(d.optimizer);
-    const state = allocState(backend, d.shape, optimizer.slots);
+    const state = allocState(backend, d.shape, this.plugins.optimizers.get(d.optimizer).slots);
     writeState(backend, state, d.state);
-    const net: FusedNetwork = {
-      units: d.shape.units, activation: this.plugins.activations.get(d.activation), output: d.problem === "classification" ? "softmax" : "linear",
-      softmaxLoss: d.softmaxLoss, distribution: this.plugins.distributions.get(d.distribution), distributionParams: d.distributionParams,
-      optimizer, optimizerParams: d.optimizerParams, dropout: d.dropout, terms: [], constraints: [], skipZero: true, miniBatch: 1, threads: 1,
-      seed: [0, 0], state,
-    };
+    const net = bindNetwork(d, this.plugins, { state, ...PREDICT_ONLY });
     const generic = new GenericNetwork(backend, net);
     this.#net = { backend, generic, close: () => { generic.close(); freeState(backend, state); } };
     return this.#net;
