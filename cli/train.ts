@@ -10,6 +10,7 @@ import type { Command } from "./_command.ts";
 import { commandHelp, ordered } from "./_command.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
 import type { Io } from "./_io.ts";
+import { DeepLearningModel } from "../model/model.ts";
 import { formatReport, importTimed, trainWithProgress } from "./_training.ts";
 
 const CLI = "Command line";
@@ -66,9 +67,17 @@ export const train: Command = {
     }
     const parsed = parseFlags(argv, trainFlags());
     requireFlag(parsed, "training_frame", "the training data, a CSV or .csv.gz file");
+    // A restart reads the checkpoint once; its response column is the default --y.
+    const checkpoint = typeof parsed.values.checkpoint === "string" && parsed.values.checkpoint !== ""
+      ? await DeepLearningModel.load(parsed.values.checkpoint).catch((e) => {
+        throw new UsageError([`--checkpoint: ${(e as Error).message}`], "train");
+      })
+      : null;
+    if (checkpoint && parsed.values.response_column == null) parsed.values.response_column = checkpoint.data.params.response_column;
     requireFlag(parsed, "response_column", "the column to predict", "--y (response_column)");
     if (parsed.errors.length) throw new UsageError(parsed.errors, "train");
     const { cli, params } = splitTrainFlags(parsed.values);
+    if (checkpoint) params.checkpoint = checkpoint;
 
     const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet });
     const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet }) : null;

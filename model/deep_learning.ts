@@ -5,7 +5,7 @@
  */
 import type { Backend } from "../core/backend.ts";
 import { paramSpecs, type PluginSet } from "../core/train/resolve.ts";
-import { type TrainEvent, trainModel } from "../core/train/train.ts";
+import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "../core/train/train.ts";
 import type { Frame } from "../frame/frame.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
@@ -28,6 +28,8 @@ export interface TrainArgs {
   readonly signal?: AbortSignal;
   /** A ready backend instance (default: the `backend` parameter, "auto"). */
   readonly backend?: Backend;
+  /** Code to run at the training loop's boundaries (see docs/engine.md). */
+  readonly hooks?: readonly TrainingHook[];
 }
 
 /**
@@ -52,22 +54,50 @@ export class DeepLearning {
     return paramSpecs(plugins);
   }
 
-  /** Trains a model; rejects with a `RangeError` naming every invalid parameter. */
+  /**
+   * Trains a model; rejects with a `RangeError` naming every invalid parameter. With a
+   * `checkpoint` (a model file path, a model, or its data) it continues that model: parameters
+   * not given here keep the checkpoint's values, and `epochs` is the new total.
+   */
   async train(args: TrainArgs): Promise<DeepLearningModel> {
-    const params: Record<string, unknown> = { ...this.params, response_column: args.y };
+    const checkpoint = await resolveCheckpoint(this.params.checkpoint, this.plugins);
+    const inherited = checkpoint ? inheritable(checkpoint.params) : {};
+    const params: Record<string, unknown> = { ...inherited, ...this.params, response_column: args.y };
     if (args.x) {
       const keep = new Set([...args.x, args.y]);
       const extra = (this.params.ignored_columns as string[] | undefined) ?? [];
       params.ignored_columns = [...new Set([...extra, ...args.training_frame.names.filter((n) => !keep.has(n))])];
     }
+    if (checkpoint) params.checkpoint = typeof this.params.checkpoint === "string" ? this.params.checkpoint : checkpoint.modelId;
     delete params.training_frame;
     delete params.validation_frame;
     const backend = args.backend ?? (await selectBackend(String(this.params.backend ?? "auto")));
     const data = await trainModel({
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
-      onEvent: args.onEvent, signal: args.signal,
+      onEvent: args.onEvent, signal: args.signal, checkpoint, hooks: args.hooks,
     });
     this.model = new DeepLearningModel(data, this.plugins, { backend });
     return this.model;
   }
+}
+
+/** The model a `checkpoint` parameter names: a model file path, a model, or model data. */
+async function resolveCheckpoint(value: unknown, plugins: PluginSet): Promise<ModelData | null> {
+  if (value === undefined || value === null || value === "") return null;
+  if (value instanceof DeepLearningModel) return value.data;
+  if (typeof value === "string") {
+    try {
+      return (await DeepLearningModel.load(value, plugins)).data;
+    } catch (e) {
+      throw new RangeError(`"checkpoint": ${(e as Error).message}`);
+    }
+  }
+  if (typeof value === "object" && "state" in value && "output" in value) return value as ModelData;
+  throw new RangeError(`"checkpoint" must be a model file path or a model: got ${typeof value}`);
+}
+
+/** The checkpoint's parameters a restart keeps unless given again (not its name, frames, epochs or run settings). */
+function inheritable(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { model_id: _m, training_frame: _t, validation_frame: _v, epochs: _e, checkpoint: _c, backend: _b, nthreads: _n, export_checkpoints_dir: _x, ...rest } = params;
+  return rest;
 }

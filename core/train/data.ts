@@ -44,7 +44,7 @@ export function prepareData(
   plan: TrainingPlan,
   trainFrame: Frame,
   validFrame: Frame | null,
-  { precision, seed }: { precision: 32 | 64; seed: readonly [number, number] },
+  { precision, seed, preprocessor }: { precision: 32 | 64; seed: readonly [number, number]; preprocessor?: PreprocessorSpec | null },
 ): TrainingData {
   const p = plan.params;
   const y = p.response_column as string;
@@ -54,7 +54,8 @@ export function prepareData(
     if (valid?.has(y)) valid = valid.asfactor(y);
   }
   const messages: Message[] = [];
-  const fit = fitPreprocessor(train, {
+  // A checkpoint restart keeps the model's preprocessing (its statistics too) and adapts the new frames to it.
+  const fit = preprocessor ? { spec: preprocessor, messages: [] as Message[] } : fitPreprocessor(train, {
     response: y, classification: plan.problem === "classification", ignored: (p.ignored_columns as string[] | null) ?? [],
     weightsColumn: p.weights_column as string | null, ignoreConstCols: p.ignore_const_cols as boolean,
     useAllFactorLevels: p.use_all_factor_levels as boolean, standardize: p.standardize as boolean, sparse: p.sparse as boolean,
@@ -66,6 +67,7 @@ export function prepareData(
   if (valid && !valid.has(y)) throw new RangeError(`Cannot train: the validation frame has no response column "${y}"`);
 
   const adapted = adaptFrame(prep, train);
+  if (preprocessor) messages.push(...adapted.messages.map((m) => ({ ...m, message: `training_frame: ${m.message}` })));
   const skipNA = p.missing_values_handling === "Skip";
   const usable: number[] = [];
   for (let r = 0; r < adapted.rows; r++) {

@@ -19,7 +19,8 @@ export function derivedParamsHook(): TrainingHook {
     Object.assign(s.parts.net.distributionParams, dist.fitParams(r, null, s.parts.net.distributionParams));
   };
   return {
-    start: (s) => refit(s, s.data.packed.target, null),
+    // A restart keeps the checkpoint's fitted values (resumeHook), as an uninterrupted run would have them.
+    start: (s) => s.parts.resumedFrom ? undefined : refit(s, s.data.packed.target, null),
     scored(s) {
       if (!s.plan.distribution.fitParams) return;
       const set = s.data.trainScore;
@@ -32,6 +33,15 @@ export function derivedParamsHook(): TrainingHook {
 export function stoppingHook(): TrainingHook {
   const values: number[] = [];
   return {
+    start(s) {
+      // After a restart the moving averages see the checkpoint's scoring events too, where the history has the metric.
+      if (!s.parts.resumedFrom) return;
+      for (const row of s.history.slice(1)) {
+        const v = historyMetric(row, s.plan.stoppingMetric);
+        if (v === undefined) return void (values.length = 0);
+        values.push(v);
+      }
+    },
     scored(s, _row, final) {
       if (final) return;
       const p = s.plan.params, metric = s.plan.stoppingMetric;
@@ -62,6 +72,14 @@ export function bestModelHook(): TrainingHook {
     return moreIsBetter(s.plan.stoppingMetric) ? -v : v; // documented: lift and AUC are more-is-better (Q18)
   };
   return {
+    start(s) {
+      const c = s.parts.resumedFrom;
+      const m = c?.output.validationMetrics ?? c?.output.trainingMetrics;
+      if (c && m) {
+        lastLoss = lossOf(s, m);
+        best = { loss: lastLoss, state: { ...c.state } as Record<string, Float64Array> };
+      }
+    },
     scored(s, _row, final) {
       lastLoss = lossOf(s, s.validationMetrics ?? s.trainingMetrics!);
       if (!final && (!best || lastLoss < best.loss || Number.isNaN(best.loss)) && !Number.isNaN(lastLoss)) best = { loss: lastLoss, state: s.scoredState! };
@@ -79,4 +97,17 @@ export function bestModelHook(): TrainingHook {
 /** The hooks every training run has, in the order they run. */
 export function builtinHooks(): TrainingHook[] {
   return [derivedParamsHook(), stoppingHook(), bestModelHook()];
+}
+
+/** A stopping metric's value in a scoring-history row (validation first), or undefined when the history lacks it. */
+function historyMetric(row: Readonly<Record<string, number | string>>, metric: string): number | undefined {
+  const column: Record<string, string> = {
+    logloss: "logloss", deviance: "deviance", RMSE: "rmse", MSE: "rmse", AUC: "auc", AUCPR: "pr_auc", lift_top_group: "lift",
+    misclassification: "classification_error", MAE: "mae",
+  };
+  const c = column[metric];
+  if (!c) return undefined;
+  const v = row[`validation_${c}`] ?? row[`training_${c}`];
+  if (typeof v !== "number") return undefined;
+  return metric === "MSE" ? v * v : v;
 }

@@ -96,7 +96,6 @@ const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["autoencoder", (p) => p.autoencoder === true],
   ["nfolds", (p) => (p.nfolds as number) > 0],
   ["fold_column", (p) => p.fold_column !== null],
-  ["checkpoint", (p) => p.checkpoint !== null],
   ["balance_classes", (p) => p.balance_classes === true],
   ["offset_column", (p) => p.offset_column !== null],
   ["elastic_averaging", (p) => p.elastic_averaging === true],

@@ -7,9 +7,10 @@
 import type { Backend, FusedNetwork, FusedTrainer } from "../backend.ts";
 import type { Message } from "../params.ts";
 import type { TrainingData, ScoreSet } from "./data.ts";
-import { readState, type Shape, weightRows, writeState } from "./network.ts";
+import { type NetworkDescription, readState, type Shape, weightRows, writeState } from "./network.ts";
 import type { PreprocessorSpec } from "./preprocess.ts";
 import type { TrainingPlan } from "./resolve.ts";
+import type { ModelData, ModelOutput } from "./train.ts";
 import { computeMetrics, type ModelMetrics } from "./score.ts";
 import type { GenericNetwork } from "./step.ts";
 import { instability, layerTable, type LayerRow } from "./summary.ts";
@@ -54,6 +55,14 @@ export interface SessionParts {
   readonly signal?: AbortSignal;
   /** performance.now() when training started. */
   readonly t0: number;
+  /** The network as a model file describes it. */
+  readonly description: NetworkDescription;
+  readonly modelId: string;
+  /** Worker threads the trainer runs (1 on the generic path). */
+  readonly threads: number;
+  readonly messages: readonly Message[];
+  /** The model this run continues (checkpoint restart), or null. */
+  readonly resumedFrom: ModelData | null;
 }
 
 /** The state of one training run. */
@@ -67,6 +76,8 @@ export class TrainingSession {
   cursor = -1;
   /** Milliseconds spent training (not scoring), and when the last score started and took. */
   trainMs = 0;
+  /** Wall time of the runs this one continues (checkpoints), for the history's durations. */
+  priorMs = 0;
   lastScoreStart = -Infinity;
   lastScoreDuration = 0;
   readonly history: HistoryRow[] = [{ timestamp: timestamp(), duration: "0.000 sec", training_speed: "", epochs: 0, iterations: 0, samples: 0 }];
@@ -149,12 +160,27 @@ export class TrainingSession {
     this.trainingMetrics = this.#metrics(data.trainScore);
     this.validationMetrics = data.validScore ? this.#metrics(data.validScore) : null;
     if (plan.params.variable_importances) this.varimp = importances(st, this.parts.shape, data);
-    const row = historyRow(performance.now() - t0, this.trainMs, this.samples, data.epochRows, this.iteration, this.trainingMetrics, this.validationMetrics);
+    const row = historyRow(this.priorMs + performance.now() - t0, this.trainMs, this.samples, data.epochRows, this.iteration, this.trainingMetrics, this.validationMetrics);
     this.history.push(row);
     for (const h of hooks) await h.scored?.(this, row, final);
     onEvent?.({ type: "score", row });
     this.lastScoreDuration = performance.now() - s0;
     return row;
+  }
+
+  /** The model as it stands: what a model file holds (export_checkpoints_dir writes these). */
+  snapshot(state: Record<string, Float64Array> = this.readState()): ModelData {
+    const { plan, data, description, net, backend, modelId, threads, messages, t0 } = this.parts;
+    const output: ModelOutput = {
+      history: [...this.history], trainingMetrics: this.trainingMetrics, validationMetrics: this.validationMetrics,
+      layers: this.layers(state), varimp: this.varimp, samples: this.samples, epochs: this.epochs, iterations: this.iteration,
+      status: this.status, runTimeMs: this.priorMs + performance.now() - t0, backend: backend.name, threads,
+      trainingRows: data.epochRows, messages, pass: this.pass, cursor: this.cursor, trainMs: this.trainMs,
+    };
+    return {
+      modelId, params: plan.params, ...description, distributionParams: { ...net.distributionParams }, preprocessor: data.prep,
+      state, output,
+    };
   }
 
   #metrics(s: ScoreSet): ModelMetrics {

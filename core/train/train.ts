@@ -6,7 +6,7 @@
  * @module
  */
 import type { Backend, FusedTrainer } from "../backend.ts";
-import type { Message, ParamValues } from "../params.ts";
+import { type Message, ParameterError, type ParamValues } from "../params.ts";
 import { seedWords } from "../rng.ts";
 import type { Frame } from "../../frame/frame.ts";
 import { prepareData } from "./data.ts";
@@ -15,6 +15,7 @@ import { iterationSamples, runLoop } from "./loop.ts";
 import { allocState, bindNetwork, freeState, initialize, type NetworkDescription, parameterCount, type Shape } from "./network.ts";
 import type { PreprocessorSpec } from "./preprocess.ts";
 import { type PluginSet, resolvePlan, type TrainingPlan } from "./resolve.ts";
+import { checkpointMessages, resumeHook } from "./checkpoint.ts";
 import type { ModelMetrics } from "./score.ts";
 import { type HistoryRow, type TrainEvent, type TrainingHook, TrainingSession } from "./session.ts";
 import { GenericNetwork } from "./step.ts";
@@ -54,6 +55,10 @@ export interface ModelOutput {
   /** Rows one epoch stands for (spec §6.1): rows with a positive weight, trainable or not. */
   readonly trainingRows: number;
   readonly messages: readonly Message[];
+  /** Where the shuffle stood (pass, position) and the training time, so a checkpoint restart continues exactly. */
+  readonly pass?: number;
+  readonly cursor?: number;
+  readonly trainMs?: number;
 }
 
 /** Inputs of {@linkcode trainModel}. */
@@ -69,6 +74,11 @@ export interface TrainInput {
   readonly cores?: number;
   /** Hooks run after the built-in ones at every boundary of the loop. */
   readonly hooks?: readonly TrainingHook[];
+  /**
+   * A model to continue (spec §12): its weights, optimizer state, counters, history and
+   * preprocessing carry on; `epochs` is the new total.
+   */
+  readonly checkpoint?: ModelData | null;
 }
 
 /** Parameters above this count are refused before anything is allocated. */
@@ -81,13 +91,18 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const cores = input.cores ?? (globalThis.navigator?.hardwareConcurrency || 1);
 
   // 1. The plan.
+  const ckpt = input.checkpoint ?? null;
   const plan = resolvePlan(input.params, input.train, plugins, { hasValidation: !!input.valid, cores });
   const p = plan.params;
+  if (ckpt) {
+    const problems = checkpointMessages(ckpt, plan, input.params, !!input.valid);
+    if (problems.length) throw new ParameterError("Cannot continue from the checkpoint", [...problems, ...plan.messages]);
+  }
   p.backend = backend.name; // the actual backend, so a saved model predicts on the same arithmetic
   const seed = seedWords(plan.seed);
 
   // 2. The data.
-  const data = prepareData(plan, input.train, input.valid ?? null, { precision: backend.precision, seed });
+  const data = prepareData(plan, input.train, input.valid ?? null, { precision: backend.precision, seed, preprocessor: ckpt?.preprocessor });
   const messages: Message[] = [...plan.messages, ...data.messages];
   const prep = data.prep;
 
@@ -98,6 +113,9 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const nParams = parameterCount(shape);
   if (nParams > MAX_PARAMETERS) throw new RangeError(`Cannot train: the network has ${nParams} parameters; the limit is 100 000 000 (reduce "hidden")`);
   const description = describeNetwork(plan, shape);
+  if (ckpt && JSON.stringify(ckpt.shape) !== JSON.stringify(shape)) {
+    throw new RangeError(`Cannot continue from the checkpoint: its network is ${ckpt.shape.units.join("-")}, this data and hidden make ${shape.units.join("-")}`);
+  }
   const state = allocState(backend, shape, plan.optimizer.slots);
   initialize(backend, shape, state, {
     distribution: p.initial_weight_distribution as "UniformAdaptive", scale: p.initial_weight_scale as number,
@@ -114,9 +132,10 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const fused: FusedTrainer | undefined = backend.fused?.(net);
   fused?.load(data.packed);
   const threads = fused ? (p.nthreads as number) : 1;
+  const modelId = (p.model_id as string | null) ?? `DeepLearning_model_${Date.now().toString(36)}`;
   const session = new TrainingSession({
-    plan, data, backend, net, shape, generic, fused, hooks: [...builtinHooks(), ...(input.hooks ?? [])], onEvent: input.onEvent,
-    signal: input.signal, t0,
+    plan, data, backend, net, shape, generic, fused, onEvent: input.onEvent, signal: input.signal, t0, description, modelId, threads,
+    messages, resumedFrom: ckpt, hooks: [...(ckpt ? [resumeHook(ckpt)] : []), ...builtinHooks(), ...(input.hooks ?? [])],
   });
   const N = data.epochRows;
   const totalSamples = Math.round((p.epochs as number) * N);
@@ -125,17 +144,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
 
   try {
     await runLoop(session, { totalSamples, iterationSamples: T });
-    const finalState = session.readState();
-    const output: ModelOutput = {
-      history: session.history, trainingMetrics: session.trainingMetrics, validationMetrics: session.validationMetrics,
-      layers: session.layers(finalState), varimp: session.varimp, samples: session.samples, epochs: session.epochs,
-      iterations: session.iteration, status: session.status, runTimeMs: performance.now() - t0, backend: backend.name, threads,
-      trainingRows: N, messages,
-    };
-    return {
-      modelId: (p.model_id as string | null) ?? `DeepLearning_model_${Date.now().toString(36)}`, params: p,
-      ...description, distributionParams: { ...net.distributionParams }, preprocessor: prep, state: finalState, output,
-    };
+    return session.snapshot();
   } finally {
     fused?.close();
     generic.close();
