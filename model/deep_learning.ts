@@ -9,6 +9,7 @@ import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "
 import type { Frame } from "../frame/frame.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
+import { checkpointExportHook, prepareCheckpointDir } from "./checkpoint_export.ts";
 import { DeepLearningModel } from "./model.ts";
 
 /** Deep Learning parameters by H2O wire name (see `tide train --help` for the full list). */
@@ -72,9 +73,12 @@ export class DeepLearning {
     delete params.training_frame;
     delete params.validation_frame;
     const backend = args.backend ?? (await selectBackend(String(this.params.backend ?? "auto")));
+    const hooks = [...(args.hooks ?? [])];
+    const exportDir = params.export_checkpoints_dir;
+    if (typeof exportDir === "string" && exportDir !== "") hooks.push(checkpointExportHook(await prepareCheckpointDir(exportDir)));
     const data = await trainModel({
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
-      onEvent: args.onEvent, signal: args.signal, checkpoint, hooks: args.hooks,
+      onEvent: args.onEvent, signal: args.signal, checkpoint, hooks,
     });
     this.model = new DeepLearningModel(data, this.plugins, { backend });
     return this.model;

@@ -102,7 +102,6 @@ const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["categorical_encoding", (p) => !["AUTO", "OneHotInternal"].includes(p.categorical_encoding as string)],
   ["max_categorical_features", (p) => (p.max_categorical_features as number) < 2147483647],
   ["export_weights_and_biases", (p) => p.export_weights_and_biases === true],
-  ["export_checkpoints_dir", (p) => p.export_checkpoints_dir !== null],
   ["auc_type", (p) => !["AUTO", "NONE"].includes(p.auc_type as string)],
 ];
 

@@ -5,7 +5,7 @@
 import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
 import type { Backend } from "../../core/backend.ts";
 import { DeepLearning } from "../../model/deep_learning.ts";
-import type { DeepLearningModel } from "../../model/model.ts";
+import { DeepLearningModel as DeepLearningModelClass, type DeepLearningModel } from "../../model/model.ts";
 import type { Frame } from "../../frame/frame.ts";
 import { referenceBackend } from "../../backends/reference/reference.ts";
 import { simdBackend } from "../../backends/simd/simd.ts";
@@ -66,4 +66,21 @@ test("checkpoint: regression continues Huber's δ and the sample counter", async
   const second = await new DeepLearning({ checkpoint: first, epochs: 4 }).train({ y: "y", training_frame: frame, backend });
   assertEquals(second.data.distributionParams, whole.data.distributionParams);
   assertEquals(await maxDiff(whole, second, frame), 0);
+});
+
+test("export_checkpoints_dir writes the scored model after every scoring event, atomically; a bad folder fails before training", async () => {
+  const { readdirSync, writeFileSync } = await import("node:fs");
+  const backend = referenceBackend();
+  const dir = `${tmpdir()}/tide-ckpts-${process.pid}-${Date.now()}`;
+  let scores = 0;
+  const m = await new DeepLearning({ ...BASE, epochs: 3, model_id: "ck", export_checkpoints_dir: dir }).train({
+    y: "species", training_frame: iris(), backend, onEvent: (e) => void (e.type === "score" && scores++),
+  });
+  assertEquals(readdirSync(dir), ["ck.tide"], "one file, no temporary leftovers");
+  const saved = await DeepLearningModelClass.load(`${dir}/ck.tide`);
+  assertEquals(saved.data.output.samples, m.data.output.samples);
+  assert(scores >= 3, `scored ${scores} times`);
+  const file = `${dir}/not-a-folder`;
+  writeFileSync(file, "x");
+  await assertThrows(() => new DeepLearning({ ...BASE, epochs: 1, export_checkpoints_dir: file }).train({ y: "species", training_frame: iris(), backend }), RangeError, "export_checkpoints_dir");
 });
