@@ -10,6 +10,9 @@ import type { Frame } from "../frame/frame.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
 import { DeepLearningModel } from "./model.ts";
+import { type CrossValidationEvent, crossValidate } from "../lifecycle/cross_validation/cross_validate.ts";
+import { checkCrossValidation, wantsCrossValidation } from "../lifecycle/cross_validation/folds.ts";
+import { parseParams } from "../core/params.ts";
 
 /** Deep Learning parameters by H2O wire name (see `tide train --help` for the full list). */
 export type DeepLearningParams = Readonly<Record<string, unknown>>;
@@ -22,8 +25,8 @@ export interface TrainArgs {
   readonly x?: readonly string[];
   readonly training_frame: Frame;
   readonly validation_frame?: Frame | null;
-  /** Progress and scoring events while training. */
-  readonly onEvent?: (e: TrainEvent) => void;
+  /** Progress and scoring events while training (with nfolds, also which model is starting). */
+  readonly onEvent?: (e: TrainEvent | CrossValidationEvent) => void;
   /** Cancels training (the promise rejects with an AbortError). */
   readonly signal?: AbortSignal;
   /** A ready backend instance (default: the `backend` parameter, "auto"). */
@@ -43,6 +46,8 @@ export interface TrainArgs {
 export class DeepLearning {
   /** The model from the last `train()`. */
   model: DeepLearningModel | null = null;
+  /** With nfolds or fold_column and keep_cross_validation_models (default true): the fold models of the last `train()`. */
+  crossValidationModels: DeepLearningModel[] = [];
 
   /** @param params H2O-named parameters; @param plugins registries to draw plugins from */
   constructor(readonly params: DeepLearningParams = {}, readonly plugins: PluginSet = builtins) {}
@@ -63,10 +68,23 @@ export class DeepLearning {
     delete params.training_frame;
     delete params.validation_frame;
     const backend = args.backend ?? (await selectBackend(String(this.params.backend ?? "auto")));
-    const data = await trainModel({
+    const input = {
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
       onEvent: args.onEvent, signal: args.signal,
-    });
+    };
+    // nfolds / fold_column: fold models, then the main model (lifecycle/cross_validation).
+    let data;
+    if (wantsCrossValidation(params)) {
+      const cv = await crossValidate(input);
+      data = cv.main;
+      this.crossValidationModels = cv.folds.map((f) => new DeepLearningModel(f, this.plugins, { backend }));
+    } else {
+      // fold_assignment or keep_cross_validation_* without nfolds: refused, not ignored.
+      const cvErrors = checkCrossValidation(parseParams(paramSpecs(this.plugins), params).params, params, args.training_frame);
+      if (cvErrors.length) throw new RangeError(`Cannot train: ${cvErrors.map((m) => m.message).join("; ")}`);
+      data = await trainModel(input as Parameters<typeof trainModel>[0]);
+      this.crossValidationModels = [];
+    }
     this.model = new DeepLearningModel(data, this.plugins, { backend });
     return this.model;
   }

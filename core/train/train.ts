@@ -20,6 +20,7 @@ import { computeMetrics, metricValue, type ModelMetrics, moreIsBetter } from "./
 import { GenericNetwork } from "./step.ts";
 import { instability, layerTable, type LayerRow } from "./summary.ts";
 import { gedeon, type VariableImportance } from "./varimp.ts";
+import type { CrossValidationOutput } from "../../lifecycle/cross_validation/output.ts";
 
 /** One scoring-history row (spec §7.4), keyed by snake_case H2O column names. */
 export type HistoryRow = Readonly<Record<string, number | string>>;
@@ -64,6 +65,10 @@ export interface ModelOutput {
   /** Rows one epoch stands for (spec §6.1): rows with a positive weight, trainable or not. */
   readonly trainingRows: number;
   readonly messages: readonly Message[];
+  /** With nfolds or fold_column: the merged holdout metrics (spec §10.5); absent otherwise. */
+  readonly crossValidationMetrics?: ModelMetrics | null;
+  /** With nfolds or fold_column: fold metrics, the summary table, kept predictions (lifecycle/cross_validation). */
+  readonly crossValidation?: CrossValidationOutput;
 }
 
 /** Events emitted while training. */
