@@ -48,6 +48,13 @@ export { cvSummary, type CvSummary, formatCvSummary } from "./lifecycle/cross_va
 /** What cross-validation keeps on the main model. @example `model.data.output.crossValidation?.foldMetrics` */
 export type { CrossValidationOutput } from "./lifecycle/cross_validation/output.ts";
 
+/** Grid search: Cartesian or RandomDiscrete over gridable parameters; each model saved as it finishes. @example `const g = await gridSearch({ y: "species", training_frame: iris, hyper_params: { hidden: [[8], [16]] }, out_dir: "models" })` */
+export { checkGrid, type GridEvent, type GridFailure, type GridInput, type GridModel, type GridResult, gridSearch } from "./lifecycle/grid/grid.ts";
+/** The grid leaderboard: ranking metric (xval > valid > train), sorting, printout. @example `console.log(formatLeaderboard(grid))` */
+export { formatLeaderboard, rankingMetrics, sortModels } from "./lifecycle/grid/leaderboard.ts";
+/** A grid's hyper-parameter space, its walks and H2O's search criteria. @example `const { space } = parseHyperParams({ l1: [0, 1e-5] }, DeepLearning.parameters())` */
+export { cartesian, parseHyperParams, parseSearchCriteria, randomDiscrete, SEARCH_CRITERIA, type SearchCriteria } from "./lifecycle/grid/space.ts";
+
 /** Plugin registries: add an activation, distribution, optimizer, regularizer or transport. @example `activations.add(mySoftplus)` */
 export { activations, createPlugins, distributions, optimizers, regularizers, transports } from "./plugins/mod.ts";
 /** Backends and how the default is chosen. @example `const b = await selectBackend("reference")` */
