@@ -104,6 +104,7 @@ export function checkGrid(input: Pick<GridInput, "params" | "hyper_params" | "se
   const messages = parseParams(specs, fixed).messages.filter((m) => m.level === "error");
   messages.push(...parseHyperParams(input.hyper_params, specs, fixed).messages);
   messages.push(...parseSearchCriteria(input.search_criteria).messages);
+  if (fixed.model_id !== undefined) messages.push({ level: "error", field: "model_id", message: `"model_id" names one model; grid models are named <grid_id>_model_<n>: give "grid_id" instead` });
   if (input.parallelism !== undefined && input.parallelism !== 1) {
     messages.push({ level: "error", field: "parallelism", message: `"parallelism" = ${input.parallelism} is not supported: Tide builds grid models one at a time, each on "nthreads" threads; use 1` });
   }

@@ -48,6 +48,12 @@ export const SEARCH_CRITERIA: ParamSpecs = {
   stopping_tolerance: { type: "float", default: 0.001, min: 0, help: "Relative improvement the best models must show" },
 };
 
+/** Gridable in H2O's declarations, but given to the grid itself rather than searched here. */
+const GRID_INPUTS: Readonly<Record<string, string>> = {
+  validation_frame: "the grid's validation frame (--validation_frame)",
+  response_column: "the grid's response (--y)",
+};
+
 const RANDOM_ONLY = ["max_models", "seed", "stopping_rounds", "stopping_metric", "stopping_tolerance"];
 
 /** Parses search criteria (an object, or its JSON text); every problem is one message naming its key. */
@@ -107,6 +113,10 @@ export function parseHyperParams(raw: unknown, specs: ParamSpecs, fixed: Readonl
       }
       if (!specs[name].gridable) {
         err(field, `"${name}" cannot be searched in a grid (H2O declares it not gridable): give it as a fixed parameter instead`);
+        continue;
+      }
+      if (name in GRID_INPUTS) {
+        err(field, `"${name}" is ${GRID_INPUTS[name]}, one for the whole grid: it cannot be searched; run one grid per value`);
         continue;
       }
       if (fixed[name] !== undefined) {

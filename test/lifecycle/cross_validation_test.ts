@@ -138,3 +138,18 @@ test("tide train --nfolds prints the summary table; tide predict --cv_holdout wr
   assertEquals(await main(["train", "--training_frame", files.all, "--y", "species", "--fold_assignment", "Modulo"], io3), 1);
   assert(io3.stderr.includes(`"fold_assignment" = Modulo needs cross-validation`), io3.stderr);
 });
+
+test("a fold column sets the folds (and is no predictor); max_runtime_secs is shared among the 3 models", async () => {
+  const train = blobs(60, 4);
+  const part = { name: "part", type: "categorical" as const, codes: Int32Array.from({ length: 60 }, (_, i) => (i < 20 ? 0 : 1)), domain: ["a", "b"] };
+  const dl = new DeepLearning({ fold_column: "part", seed: 2, hidden: [3], epochs: 1, max_runtime_secs: 30, keep_cross_validation_fold_assignment: true });
+  const m = await dl.train({ y: "cls", training_frame: train.withColumn(part), backend });
+  const cv = m.data.output.crossValidation!;
+  assertEquals([cv.nfolds, cv.foldAssignment, cv.foldMetrics.map((f) => f.nobs)], [2, "Column", [20, 40]]);
+  assertEquals(Array.from(cv.foldAssignmentColumn!), Array.from(part.codes));
+  assert(!m.data.preprocessor.inputs.some((i) => i.name === "part"), "the fold column is no predictor");
+  const budgets = [...dl.crossValidationModels.map((f) => f.params.max_runtime_secs as number), m.data.params.max_runtime_secs as number];
+  assert(budgets[0] > 9 && budgets[0] <= 10, `first fold model gets a third of 30 s: ${budgets}`);
+  assert(budgets.every((b) => b > 0 && b <= 30), `${budgets}`);
+  assertEquals(cv.mainEpochs.source, "folds", "a time budget makes the main model train for the folds' epochs");
+});
