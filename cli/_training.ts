@@ -10,6 +10,8 @@ import { importFile } from "../frame/import.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
 import { formatHistory, formatLayers, formatVarimp } from "../model/format.ts";
 import type { DeepLearningModel } from "../model/model.ts";
+import type { CrossValidationEvent } from "../lifecycle/cross_validation/cross_validate.ts";
+import { formatCvSummary } from "../lifecycle/cross_validation/summary.ts";
 import type { Io } from "./_io.ts";
 import { count, metric, seconds } from "./_io.ts";
 import { progressReporter } from "./_progress.ts";
@@ -40,7 +42,7 @@ export interface TrainingJob {
  * loop yields to it (a loop that never yields delays Ctrl-C, handled or not, until it ends).
  * @returns the model and the wall-clock milliseconds training took
  */
-export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ model: DeepLearningModel; wallMs: number }> {
+export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ model: DeepLearningModel; foldModels: DeepLearningModel[]; wallMs: number }> {
   const progress = progressReporter(io, { quiet: job.quiet });
   const controller = new AbortController();
   const onSigint = () => {
@@ -50,10 +52,16 @@ export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ mod
   process.on("SIGINT", onSigint);
   const t0 = performance.now();
   try {
-    const model = await new DeepLearning(job.params).train({
-      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent: progress.onEvent, signal: controller.signal,
+    const onEvent = (e: CrossValidationEvent) => {
+      if (e.type !== "model") return progress.onEvent(e);
+      progress.finish();
+      if (!job.quiet) io.err(`Cross-validation: ${e.role === "fold" ? `fold model ${e.index} of ${e.count}` : `main model (${e.index} of ${e.count}), ${Number(e.epochs.toFixed(4))} epochs`}: ${e.modelId}\n`);
+    };
+    const dl = new DeepLearning(job.params);
+    const model = await dl.train({
+      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent, signal: controller.signal,
     });
-    return { model, wallMs: performance.now() - t0 };
+    return { model, foldModels: dl.crossValidationModels, wallMs: performance.now() - t0 };
   } finally {
     progress.finish();
     process.off("SIGINT", onSigint);
@@ -88,6 +96,8 @@ export function formatReport(model: DeepLearningModel, options: ReportOptions): 
     parts.push(formatLayers(d));
     if (o.trainingMetrics) parts.push(formatMetrics(o.trainingMetrics, { algo: "deeplearning", on: `training (a sample of ${count(o.trainingMetrics.nobs)} rows)` }));
     if (o.validationMetrics) parts.push(formatMetrics(o.validationMetrics, { algo: "deeplearning", on: "validation" }));
+    if (o.crossValidationMetrics) parts.push(formatMetrics(o.crossValidationMetrics, { algo: "deeplearning", on: "cross-validation" }));
+    if (o.crossValidation) parts.push(formatCvSummary(o.crossValidation.summary));
     if (options.history ?? true) parts.push(formatHistory(o.history));
     const vi = options.varimp ?? true ? formatVarimp(d, 10) : "";
     if (vi) parts.push(vi);
@@ -112,7 +122,7 @@ function plural(n: number, word: string): string {
 export function metricsLine(model: DeepLearningModel): string {
   const o = model.data.output;
   const parts: string[] = [];
-  for (const [label, m] of [["training", o.trainingMetrics], ["validation", o.validationMetrics]] as const) {
+  for (const [label, m] of [["training", o.trainingMetrics], ["validation", o.validationMetrics], ["cross-validation", o.crossValidationMetrics ?? null]] as const) {
     if (!m) continue;
     const any = m as unknown as Record<string, number>;
     parts.push(m.model_category === "Regression"

@@ -20,11 +20,12 @@ import type { Io } from "./_io.ts";
 import { runtimeVersion, stdio } from "./_io.ts";
 import { demo } from "./demo.ts";
 import { describe } from "./describe.ts";
+import { grid } from "./grid.ts";
 import { predict } from "./predict.ts";
 import { train } from "./train.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, predict, describe, demo];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {

@@ -8,6 +8,7 @@ import type { Frame } from "../frame/frame.ts";
 import { formatHead } from "../frame/format.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { DeepLearningModel } from "../model/model.ts";
+import { cvHoldoutPredictions } from "../lifecycle/cross_validation/holdout.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp } from "./_command.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
@@ -21,6 +22,7 @@ const PREDICT_FLAGS: ParamSpecs = {
   out: { type: "string", default: null, help: "Write every prediction to this CSV file, atomically (default: print the first rows)" },
   head: { type: "int", default: 10, min: 0, help: "Rows to print when --out is not given" },
   quiet: { type: "bool", default: false, help: "Print no timings" },
+  cv_holdout: { type: "bool", default: false, help: "Instead of --frame: the model's cross-validation holdout predictions (trained with --keep_cross_validation_predictions true)" },
 };
 
 /**
@@ -70,7 +72,8 @@ export const predict: Command = {
     }
     const parsed = parseFlags(argv, PREDICT_FLAGS);
     requireFlag(parsed, "model", "the model file from tide train --model_out");
-    requireFlag(parsed, "frame", "the CSV or .csv.gz file to predict");
+    if (parsed.values.cv_holdout !== true) requireFlag(parsed, "frame", "the CSV or .csv.gz file to predict");
+    else if (parsed.values.frame) parsed.errors.push(`--cv_holdout writes the predictions kept at training time: remove --frame`);
     if (parsed.errors.length) throw new UsageError(parsed.errors, "predict");
     const values = parsed.values;
     const quiet = values.quiet === true;
@@ -78,11 +81,15 @@ export const predict: Command = {
     const t0 = performance.now();
     const model = await DeepLearningModel.load(values.model as string);
     if (!quiet) io.err(`Loaded model ${model.modelId} from ${values.model} in ${seconds((performance.now() - t0) / 1000)}\n`);
-    const { frame } = await importTimed(values.frame as string, io, { quiet });
-    const t1 = performance.now();
-    const pred = await model.predict(frame);
-    model.close();
-    if (!quiet) io.err(`Predicted ${count(pred.nrow)} rows in ${seconds((performance.now() - t1) / 1000)}\n`);
+    let pred: Frame;
+    if (values.cv_holdout === true) pred = cvHoldoutPredictions(model);
+    else {
+      const { frame } = await importTimed(values.frame as string, io, { quiet });
+      const t1 = performance.now();
+      pred = await model.predict(frame);
+      model.close();
+      if (!quiet) io.err(`Predicted ${count(pred.nrow)} rows in ${seconds((performance.now() - t1) / 1000)}\n`);
+    }
     if (values.out) {
       await writeFileAtomic(values.out as string, frameToCsv(pred));
       io.out(`Wrote ${count(pred.nrow)} predictions (${pred.names.join(", ")}) to ${values.out}\n`);

@@ -58,6 +58,11 @@ export const train: Command = {
     "  tide train --training_frame train.csv.gz --validation_frame test.csv.gz --y C785 \\",
     "    --distribution multinomial --hidden 32,32,32 --activation RectifierWithDropout \\",
     "    --input_dropout_ratio 0.2 --sparse --l1 1e-5 --epochs 10 --model_out mnist.tide",
+    "",
+    "Cross-validation (--nfolds N or --fold_column C) trains N fold models, then the main model, and prints",
+    "the cross-validation metrics and H2O's cross_validation_metrics_summary table:",
+    "  tide train --training_frame iris.csv --y species --nfolds 5 --keep_cross_validation_predictions true \\",
+    "    --model_out iris.tide",
   ].join("\n"),
   flags: trainFlags,
   async run(argv: readonly string[], io: Io): Promise<number> {
@@ -81,13 +86,17 @@ export const train: Command = {
 
     const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet });
     const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet }) : null;
-    const { model, wallMs } = await trainWithProgress({
+    const { model, foldModels, wallMs } = await trainWithProgress({
       params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet,
     }, io);
     // Print the report even when saving fails, so a long run's results are never lost.
     let saveError: unknown = null;
     if (cli.model_out) await model.save(cli.model_out).catch((e) => (saveError = e));
+    // Fold models (nfolds with keep_cross_validation_models) go beside the main model: m_cv_1.tide, …
+    const foldPaths = cli.model_out && !saveError ? foldModels.map((_, k) => cli.model_out!.replace(/(\.tide)?$/, `_cv_${k + 1}.tide`)) : [];
+    for (let k = 0; k < foldPaths.length && !saveError; k++) await foldModels[k].save(foldPaths[k]).catch((e) => (saveError = e));
     io.out(formatReport(model, { wallMs, importMs: tr.ms + (va?.ms ?? 0), modelPath: saveError ? null : cli.model_out, brief: cli.quiet }));
+    if (foldPaths.length && !saveError) io.out(`Fold models written to ${foldPaths[0]} … ${foldPaths[foldPaths.length - 1]} (--keep_cross_validation_models false skips them)\n`);
     if (saveError) throw saveError;
     return 0;
   },

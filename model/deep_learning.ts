@@ -11,9 +11,15 @@ import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
 import { checkpointExportHook, prepareCheckpointDir } from "./checkpoint_export.ts";
 import { DeepLearningModel } from "./model.ts";
+import { type CrossValidationEvent, crossValidate } from "../lifecycle/cross_validation/cross_validate.ts";
+import { checkCrossValidation, wantsCrossValidation } from "../lifecycle/cross_validation/folds.ts";
+import { ParameterError, parseParams } from "../core/params.ts";
 
 /** Deep Learning parameters by H2O wire name (see `tide train --help` for the full list). */
 export type DeepLearningParams = Readonly<Record<string, unknown>>;
+
+/** Events of `train()`: the trainer's, plus which fold or main model starts under cross-validation. */
+export type DeepLearningEvent = TrainEvent | CrossValidationEvent;
 
 /** What `train()` takes: frames and roles, as H2O's `train(x, y, training_frame, validation_frame)`. */
 export interface TrainArgs {
@@ -23,8 +29,8 @@ export interface TrainArgs {
   readonly x?: readonly string[];
   readonly training_frame: Frame;
   readonly validation_frame?: Frame | null;
-  /** Progress and scoring events while training. */
-  readonly onEvent?: (e: TrainEvent) => void;
+  /** Progress and scoring events while training (with nfolds, also which model is starting). */
+  readonly onEvent?: (e: DeepLearningEvent) => void;
   /** Cancels training (the promise rejects with an AbortError). */
   readonly signal?: AbortSignal;
   /** A ready backend instance (default: the `backend` parameter, "auto"). */
@@ -46,6 +52,8 @@ export interface TrainArgs {
 export class DeepLearning {
   /** The model from the last `train()`. */
   model: DeepLearningModel | null = null;
+  /** With nfolds or fold_column and keep_cross_validation_models (default true): the fold models of the last `train()`. */
+  crossValidationModels: DeepLearningModel[] = [];
 
   /** @param params H2O-named parameters; @param plugins registries to draw plugins from */
   constructor(readonly params: DeepLearningParams = {}, readonly plugins: PluginSet = builtins) {}
@@ -76,10 +84,24 @@ export class DeepLearning {
     const hooks = [...(args.hooks ?? [])];
     const exportDir = params.export_checkpoints_dir;
     if (typeof exportDir === "string" && exportDir !== "") hooks.push(checkpointExportHook(await prepareCheckpointDir(exportDir)));
-    const data = await trainModel({
+    const input = {
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
       onEvent: args.onEvent, signal: args.signal, checkpoint, hooks,
-    });
+    };
+    // nfolds / fold_column: fold models, then the main model (lifecycle/cross_validation).
+    let data;
+    if (wantsCrossValidation(params)) {
+      if (checkpoint) throw new ParameterError("Cannot train", [{ level: "error", field: "nfolds", message: `"nfolds" cannot be used with a checkpoint (spec §12.1): remove one of them` }]);
+      const cv = await crossValidate(input);
+      data = cv.main;
+      this.crossValidationModels = cv.folds.map((f) => new DeepLearningModel(f, this.plugins, { backend }));
+    } else {
+      // fold_assignment or keep_cross_validation_* without nfolds: refused, not ignored.
+      const cvErrors = checkCrossValidation(parseParams(paramSpecs(this.plugins), params).params, params, args.training_frame);
+      if (cvErrors.length) throw new ParameterError("Cannot train", cvErrors);
+      data = await trainModel(input as Parameters<typeof trainModel>[0]);
+      this.crossValidationModels = [];
+    }
     this.model = new DeepLearningModel(data, this.plugins, { backend });
     return this.model;
   }

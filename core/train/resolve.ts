@@ -94,8 +94,6 @@ export function paramSpecs(plugins: PluginSet): ParamSpecs {
 /** Features H2O has that this version does not train yet: a clear error instead of a silent ignore. */
 const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["autoencoder", (p) => p.autoencoder === true],
-  ["nfolds", (p) => (p.nfolds as number) > 0],
-  ["fold_column", (p) => p.fold_column !== null],
   ["balance_classes", (p) => p.balance_classes === true],
   ["offset_column", (p) => p.offset_column !== null],
   ["elastic_averaging", (p) => p.elastic_averaging === true],

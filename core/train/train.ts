@@ -21,6 +21,7 @@ import { type HistoryRow, type TrainEvent, type TrainingHook, TrainingSession } 
 import { GenericNetwork } from "./step.ts";
 import type { LayerRow } from "./summary.ts";
 import type { VariableImportance } from "./varimp.ts";
+import type { CrossValidationOutput } from "../../lifecycle/cross_validation/output.ts";
 
 export { sampleRows } from "./data.ts";
 export { iterationSamples, permutation } from "./loop.ts";
@@ -59,6 +60,10 @@ export interface ModelOutput {
   readonly pass?: number;
   readonly cursor?: number;
   readonly trainMs?: number;
+  /** With nfolds or fold_column: the merged holdout metrics (spec §10.5); absent otherwise. */
+  readonly crossValidationMetrics?: ModelMetrics | null;
+  /** With nfolds or fold_column: fold metrics, the summary table, kept predictions (lifecycle/cross_validation). */
+  readonly crossValidation?: CrossValidationOutput;
 }
 
 /** Inputs of {@linkcode trainModel}. */

@@ -9,7 +9,7 @@ import type { Backend } from "../../core/backend.ts";
 import { convergenceStop } from "../../core/train/early_stopping.ts";
 import type { TrainEvent } from "../../core/train/train.ts";
 import { type Column, Frame } from "../../frame/frame.ts";
-import { DeepLearning, type TrainArgs } from "../../model/deep_learning.ts";
+import { DeepLearning, type DeepLearningEvent, type TrainArgs } from "../../model/deep_learning.ts";
 import type { DeepLearningModel } from "../../model/model.ts";
 import { referenceBackend } from "../../backends/reference/reference.ts";
 import { simdBackend } from "../../backends/simd/simd.ts";
@@ -188,7 +188,7 @@ test("DeepLearning.train() honours max_runtime_secs", async () => {
 test("DeepLearning.train() rejects with an AbortError when its signal aborts, and at once when already aborted", async () => {
   const ctl = new AbortController();
   let progress = 0;
-  const onEvent = (e: TrainEvent) => {
+  const onEvent = (e: DeepLearningEvent) => {
     if (e.type === "progress" && ++progress === 1) ctl.abort();
   };
   const e = await assertThrows(() => fit({ hidden: [8], epochs: 1e4 }, { y: "y", training_frame: smooth(200, 5), onEvent, signal: ctl.signal }), Error);
@@ -200,7 +200,7 @@ test("DeepLearning.train() rejects with an AbortError when its signal aborts, an
 });
 
 test("DeepLearning.train() emits start, progress and one score event per history row", async () => {
-  const events: TrainEvent[] = [];
+  const events: DeepLearningEvent[] = [];
   const m = await fit({ hidden: [4], epochs: 4, train_samples_per_iteration: 50, score_each_iteration: true, stopping_rounds: 0 }, {
     y: "y", training_frame: smooth(50, 6), onEvent: (e) => events.push(e),
   });
