@@ -88,7 +88,6 @@ const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["max_categorical_features", (p) => (p.max_categorical_features as number) < 2147483647],
   ["export_weights_and_biases", (p) => p.export_weights_and_biases === true],
   ["export_checkpoints_dir", (p) => p.export_checkpoints_dir !== null],
-  ["auc_type", (p) => !["AUTO", "NONE"].includes(p.auc_type as string)],
 ];
 
 /**
@@ -230,7 +229,12 @@ export function resolvePlan(
   const classificationOnly = ["logloss", "AUC", "AUCPR", "lift_top_group", "misclassification", "mean_per_class_error"];
   if (problem === "regression" && classificationOnly.includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} needs a classification model: use deviance, MSE, RMSE, MAE or RMSLE`);
   if (problem === "classification" && ["deviance", "RMSLE", "MAE"].includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} is for regression: use logloss, misclassification, AUC, …`);
-  if (["AUC", "AUCPR", "lift_top_group"].includes(stoppingMetric) && distName !== "bernoulli") err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes`);
+  if (stoppingMetric === "lift_top_group" && distName !== "bernoulli") err("stopping_metric", `stopping_metric lift_top_group needs two classes`);
+  // A multinomial AUC exists only when auc_type names one (spec 9.3).
+  const multinomialAuc = distName === "multinomial" && !["AUTO", "NONE"].includes(p.auc_type as string);
+  if (["AUC", "AUCPR"].includes(stoppingMetric) && distName !== "bernoulli" && !multinomialAuc) {
+    err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes, or a multinomial model with auc_type MACRO_OVR, WEIGHTED_OVR, MACRO_OVO or WEIGHTED_OVO`);
+  }
   if (stoppingMetric.startsWith("custom")) err("stopping_metric", `custom stopping metrics are not supported yet: choose another metric`);
 
   if (p.score_duty_cycle as number > 1 || (p.score_duty_cycle as number) < 0) err("score_duty_cycle", `"score_duty_cycle" must be in [0, 1]`);

@@ -16,7 +16,7 @@ import { convergenceStop, NON_NEGATIVE_METRICS } from "./early_stopping.ts";
 import { allocState, freeState, initialize, parameterCount, readState, type Shape, weightRows, writeState } from "./network.ts";
 import { adaptFrame, type AdaptedFrame, fitPreprocessor, hasMissing, inputNames, packRows, type PreprocessorSpec, categoricalSlot } from "./preprocess.ts";
 import { type PluginSet, type Problem, resolvePlan, type TrainingPlan } from "./resolve.ts";
-import { computeMetrics, metricValue, type ModelMetrics, moreIsBetter } from "./score.ts";
+import { computeMetrics, metricOptions, metricValue, type ModelMetrics, moreIsBetter } from "./score.ts";
 import { GenericNetwork } from "./step.ts";
 import { instability, layerTable, type LayerRow } from "./summary.ts";
 import { gedeon, type VariableImportance } from "./varimp.ts";
@@ -353,7 +353,7 @@ function metricsOf(net: GenericNetwork, s: ScoreSet, prep: PreprocessorSpec, pla
   const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
   const out = new Float64Array(s.packed.rows * nOut);
   net.predict(s.packed, out);
-  return computeMetrics(out, s.actual, s.weights, { response: prep.response!, distribution: plan.distribution, distributionParams: dp });
+  return computeMetrics(out, s.actual, s.weights, { response: prep.response!, distribution: plan.distribution, distributionParams: dp, metricOptions: metricOptions(plan.params) });
 }
 
 /** Huber's δ: the huber_alpha quantile of |residual| (standardized units), spec §4.6 as documented. */
@@ -428,6 +428,10 @@ function historyRow(ms: number, trainMs: number, samples: number, N: number, ite
         row[`${prefix}_auc`] = any.auc;
         row[`${prefix}_pr_auc`] = any.pr_auc;
         row[`${prefix}_lift`] = any.lift_top_group;
+      }
+      if (m.model_category === "Multinomial" && m.multinomial_auc_table) { // auc_type asked for one
+        row[`${prefix}_auc`] = m.auc;
+        row[`${prefix}_pr_auc`] = m.pr_auc;
       }
       row[`${prefix}_classification_error`] = any.classification_error;
     }
