@@ -86,7 +86,6 @@ const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["elastic_averaging", (p) => p.elastic_averaging === true],
   ["categorical_encoding", (p) => !["AUTO", "OneHotInternal"].includes(p.categorical_encoding as string)],
   ["max_categorical_features", (p) => (p.max_categorical_features as number) < 2147483647],
-  ["export_weights_and_biases", (p) => p.export_weights_and_biases === true],
   ["export_checkpoints_dir", (p) => p.export_checkpoints_dir !== null],
 ];
 
