@@ -69,6 +69,8 @@ export const train: Command = {
     requireFlag(parsed, "response_column", "the column to predict", "--y (response_column)");
     if (parsed.errors.length) throw new UsageError(parsed.errors, "train");
     const { cli, params } = splitTrainFlags(parsed.values);
+    // H2O's quiet_mode: no progress, no tables; only the essentials (status, final metrics, time, file).
+    if (params.quiet_mode === true) cli.quiet = true;
 
     const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet });
     const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet }) : null;
