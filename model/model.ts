@@ -215,6 +215,43 @@ export class DeepLearningModel {
     return new Frame([{ name: "C1", type: "numeric", data: Float64Array.from(this.data.state[`biases.${i}`]) }]);
   }
 
+  /** Multipliers of the numeric inputs, in input order (1/σ when standardized); needs `export_weights_and_biases = true`. */
+  normmul(): number[] {
+    this.#exported(0, "normalization");
+    return this.#numericInputs().map((x) => x.mul);
+  }
+
+  /** Offsets subtracted from the numeric inputs (the means when standardized); needs `export_weights_and_biases = true`. */
+  normsub(): number[] {
+    this.#exported(0, "normalization");
+    return this.#numericInputs().map((x) => x.sub);
+  }
+
+  /** Multiplier of a standardized numeric response (null for classification); needs `export_weights_and_biases = true`. */
+  respmul(): number[] | null {
+    this.#exported(0, "normalization");
+    const r = this.data.preprocessor.response;
+    return r?.kind === "numeric" ? [r.mul] : null;
+  }
+
+  /** Offset of a standardized numeric response (null for classification); needs `export_weights_and_biases = true`. */
+  respsub(): number[] | null {
+    this.#exported(0, "normalization");
+    const r = this.data.preprocessor.response;
+    return r?.kind === "numeric" ? [r.sub] : null;
+  }
+
+  /** Where each categorical's one-hot block starts in the input layer, then where the last ends (H2O's catoffsets). */
+  catoffsets(): number[] {
+    this.#exported(0, "normalization");
+    const cats = this.data.preprocessor.inputs.filter((x) => x.kind === "categorical");
+    return cats.length ? [...cats.map((c) => c.offset), cats.at(-1)!.offset + cats.at(-1)!.slots] : [0];
+  }
+
+  #numericInputs(): { mul: number; sub: number }[] {
+    return this.data.preprocessor.inputs.filter((x) => x.kind === "numeric").map((x) => x as { mul: number; sub: number });
+  }
+
   #exported(i: number, what: string): { rows: number; cols: number } {
     const layers = this.data.shape.units.length - 1;
     if (this.data.params.export_weights_and_biases !== true) {

@@ -221,6 +221,12 @@ export function resolvePlan(
   if (p.score_validation_samples !== 0 && !hasValidation) {
     warn("score_validation_samples", `"score_validation_samples" has no effect without a validation_frame`);
   }
+  // Metric parameters that do nothing for this kind of model: said, not silently dropped.
+  const classes = yCol?.type === "categorical" ? yCol.domain.length : 0;
+  if (p.gainslift_bins !== -1 && distName !== "bernoulli") warn("gainslift_bins", `"gainslift_bins" shapes the binomial gains/lift table only; this model is ${distName}`);
+  if (!["AUTO", "NONE"].includes(p.auc_type as string) && distName !== "multinomial") warn("auc_type", `"auc_type" chooses the multinomial AUC only; this model is ${distName}`);
+  if (!["AUTO", "NONE"].includes(p.auc_type as string) && classes > 50) warn("auc_type", `"auc_type": no multinomial AUC is computed above 50 classes (this response has ${classes}), as in H2O`);
+  if (p.max_hit_ratio_k !== 10 && distName !== "multinomial") warn("max_hit_ratio_k", `"max_hit_ratio_k" sets the multinomial hit-ratio table only; this model is ${distName}`);
 
   // Stopping metric (spec §8.1).
   let stoppingMetric = p.stopping_metric as string;

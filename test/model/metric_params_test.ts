@@ -63,3 +63,12 @@ test("max_hit_ratio_k sets the hit-ratio ranks (up to the class count); 0 drops 
   assert(!String(off.modelPerformance()).includes("Hit Ratios"));
   await assertThrows(() => fit({ max_hit_ratio_k: -1 }, { y: "species", training_frame: f }), RangeError, "max_hit_ratio_k");
 });
+
+test("metric parameters that do nothing for the model's kind are warned about, not silently dropped", async () => {
+  const warned = (m: DeepLearningModel) => m.data.output.messages.filter((x) => x.level === "warn").map((x) => x.field);
+  const bin = await fit({ auc_type: "MACRO_OVR", max_hit_ratio_k: 3 }, { y: "cls", training_frame: blobs(40, 1) });
+  assertEquals(warned(bin).sort(), ["auc_type", "max_hit_ratio_k"]);
+  const multi = await fit({ gainslift_bins: 5 }, { y: "species", training_frame: iris() });
+  assertEquals(warned(multi), ["gainslift_bins"]);
+  assertEquals(warned(await fit({ gainslift_bins: 5, auc_type: "NONE" }, { y: "cls", training_frame: blobs(40, 1) })), []);
+});
