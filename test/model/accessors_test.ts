@@ -76,8 +76,9 @@ test("weights(i) and biases(i) are frames with H2O's layout when export_weights_
   // The standardization that spec 15.5 exports with them: 1/σ and the means of the inputs.
   const sl = f.col("sepal_len");
   assert(sl.type === "numeric");
-  const mean = sl.data.reduce((a, b) => a + b, 0) / sl.data.length;
-  const sd = Math.sqrt(sl.data.reduce((a, b) => a + (b - mean) ** 2, 0) / (sl.data.length - 1));
+  const xs = Array.from(sl.data);
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1));
   assertClose([m.normsub()[0], m.normmul()[0]], [mean, 1 / sd], { rtol: 1e-12 });
   assertEquals([m.normmul().length, m.respmul(), m.respsub(), m.catoffsets()], [4, null, null, [0]]);
   const plain = await fit({}, { y: "species", training_frame: f });
@@ -87,7 +88,7 @@ test("weights(i) and biases(i) are frames with H2O's layout when export_weights_
   const r = await fit({ export_weights_and_biases: true }, { y: "y", training_frame: smooth(40, 2) });
   const y = smooth(40, 2).col("y");
   assert(y.type === "numeric");
-  const ym = y.data.reduce((a, b) => a + b, 0) / y.data.length;
+  const ym = Array.from(y.data).reduce((a, b) => a + b, 0) / y.data.length;
   assertClose(r.respsub()![0], ym, { rtol: 1e-12 });
 });
 
