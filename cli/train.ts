@@ -77,6 +77,8 @@ export const train: Command = {
     const { model, wallMs } = await trainWithProgress({
       params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet,
     }, io);
+    // Quiet runs skip the progress that shows warnings, so say them here: quiet is not silent about problems.
+    if (cli.quiet) for (const m of model.data.output.messages) if (m.level === "warn") io.err(`warning: ${m.message}\n`);
     // Print the report even when saving fails, so a long run's results are never lost.
     let saveError: unknown = null;
     if (cli.model_out) await model.save(cli.model_out).catch((e) => (saveError = e));

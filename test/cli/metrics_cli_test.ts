@@ -50,6 +50,9 @@ test("tide train --gainslift_bins 4 prints at most 4 gains/lift groups; 0 prints
     const lines = quiet.stdout.trimEnd().split("\n");
     assertEquals(lines.length, 4, quiet.stdout);
     assert(lines[0].startsWith("Model ") && lines[1].startsWith("Final metrics: ") && lines[2].startsWith("Time taken: ") && lines[3].startsWith("Model written to "), quiet.stdout);
+    const warned = await run(...base, "--quiet_mode", "true", "--max_hit_ratio_k", "3");
+    assertEquals(warned.stderr, `warning: "max_hit_ratio_k" sets the multinomial hit-ratio table only; this model is bernoulli\n`);
+    assertEquals(warned.stdout.trimEnd().split("\n").length, 3);
     // Integer class labels name the probability columns p0, p1, as H2O does.
     const out = join(iris.dir, "pred.csv");
     const p = await run("predict", "--model", join(iris.dir, "q.tide"), "--frame", bin, "--out", out, "--quiet");
