@@ -34,6 +34,14 @@ export { mnistCsv, mnistFrames } from "./datasets/mnist.ts";
 export { DeepLearning, type DeepLearningParams, type TrainArgs } from "./model/deep_learning.ts";
 /** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
 export { DeepLearningModel } from "./model/model.ts";
+/** What model accessors take and give: `{ train | valid | xval }`, a parameter's default and actual value. @example `model.mse({ valid: true }); model.params.epochs.default // 10` */
+export type { MetricSource, ParamDefaultActual } from "./model/accessors.ts";
+/** A row of the variable importance table `model.varimp()` returns. @example `model.varimp()[0].variable` */
+export type { VariableImportance } from "./core/train/varimp.ts";
+/** One row of the scoring history `model.scoringHistory()` returns. @example `model.scoringHistory().at(-1)!.validation_logloss` */
+export type { HistoryRow } from "./core/train/train.ts";
+/** H2O's multinomial AUC types (`auc_type`) and one row of the multinomial AUC table. @example `new DeepLearning({ auc_type: "MACRO_OVR" })` */
+export { AUC_TYPES, type AucType, type MultinomialAucRow } from "./core/metrics/mod.ts";
 /** Metrics with H2O's accessors (`mse()`, `logloss()`, `confusionMatrix()`). @example `model.modelPerformance({ valid: true }).mse()` */
 export { ModelPerformance } from "./model/performance.ts";
 /** Training events and the plain model data. @example `train({ …, onEvent: (e) => e.type === "progress" && console.log(e.epochs) })` */

@@ -23,9 +23,11 @@ import { describe } from "./describe.ts";
 import { grid } from "./grid.ts";
 import { predict } from "./predict.ts";
 import { train } from "./train.ts";
+import { varimp } from "./varimp.ts";
+import { weights } from "./weights.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, grid, predict, describe, demo];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo, varimp, weights];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {

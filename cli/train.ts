@@ -83,12 +83,16 @@ export const train: Command = {
     if (parsed.errors.length) throw new UsageError(parsed.errors, "train");
     const { cli, params } = splitTrainFlags(parsed.values);
     if (checkpoint) params.checkpoint = checkpoint;
+    // H2O's quiet_mode: no progress, no tables; only the essentials (status, final metrics, time, file).
+    if (params.quiet_mode === true) cli.quiet = true;
 
     const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet });
     const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet }) : null;
     const { model, foldModels, wallMs } = await trainWithProgress({
       params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet,
     }, io);
+    // Quiet runs skip the progress that shows warnings, so say them here: quiet is not silent about problems.
+    if (cli.quiet) for (const m of model.data.output.messages) if (m.level === "warn") io.err(`warning: ${m.message}\n`);
     // Print the report even when saving fails, so a long run's results are never lost.
     let saveError: unknown = null;
     if (cli.model_out) await model.save(cli.model_out).catch((e) => (saveError = e));

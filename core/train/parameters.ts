@@ -99,6 +99,7 @@ export const deepLearningParams: ParamSpecs = {
   max_confusion_matrix_size: { level: "secondary", type: "int", default: 20, section: scoring, help: "Deprecated; accepted and ignored" },
   auc_type: { level: "expert", type: "enum", default: "AUTO", values: ["AUTO", "NONE", "MACRO_OVR", "WEIGHTED_OVR", "MACRO_OVO", "WEIGHTED_OVO"], section: scoring, gridable: true, help: "Multinomial AUC flavour" },
   gainslift_bins: { level: "expert", type: "int", default: -1, min: -1, section: scoring, help: "Gains/lift groups (-1 default 16, 0 off)" },
+  max_hit_ratio_k: { level: "secondary", type: "int", default: 10, min: 0, section: scoring, help: "Ranks in the multinomial hit-ratio table, up to the class count (0 off)" },
   export_checkpoints_dir: { level: "secondary", type: "string", default: null, section: scoring, help: "Directory to write a model file at every scoring event" },
 
   // ── Cross-validation and checkpointing ──

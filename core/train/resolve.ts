@@ -99,8 +99,6 @@ const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["elastic_averaging", (p) => p.elastic_averaging === true],
   ["categorical_encoding", (p) => !["AUTO", "OneHotInternal"].includes(p.categorical_encoding as string)],
   ["max_categorical_features", (p) => (p.max_categorical_features as number) < 2147483647],
-  ["export_weights_and_biases", (p) => p.export_weights_and_biases === true],
-  ["auc_type", (p) => !["AUTO", "NONE"].includes(p.auc_type as string)],
 ];
 
 /**
@@ -243,6 +241,11 @@ export function resolvePlan(
   if (p.score_validation_samples !== 0 && !hasValidation) {
     warn("score_validation_samples", `"score_validation_samples" has no effect without a validation_frame`);
   }
+  // Metric parameters that do nothing for this kind of model: said, not silently dropped.
+  if (p.gainslift_bins !== -1 && classes !== 2) warn("gainslift_bins", `"gainslift_bins" shapes the binomial gains/lift table only; this model is ${distName}`);
+  if (!["AUTO", "NONE"].includes(p.auc_type as string) && classes <= 2) warn("auc_type", `"auc_type" chooses the multinomial AUC only; this model is ${distName}`);
+  if (!["AUTO", "NONE"].includes(p.auc_type as string) && classes > 50) warn("auc_type", `"auc_type": no multinomial AUC is computed above 50 classes (this response has ${classes}), as in H2O`);
+  if (p.max_hit_ratio_k !== 10 && classes <= 2) warn("max_hit_ratio_k", `"max_hit_ratio_k" sets the multinomial hit-ratio table only; this model is ${distName}`);
 
   // Stopping metric (spec §8.1).
   let stoppingMetric = p.stopping_metric as string;
@@ -250,7 +253,12 @@ export function resolvePlan(
   const classificationOnly = ["logloss", "AUC", "AUCPR", "lift_top_group", "misclassification", "mean_per_class_error"];
   if (problem === "regression" && classificationOnly.includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} needs a classification model: use deviance, MSE, RMSE, MAE or RMSLE`);
   if (problem === "classification" && ["deviance", "RMSLE", "MAE"].includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} is for regression: use logloss, misclassification, AUC, …`);
-  if (["AUC", "AUCPR", "lift_top_group"].includes(stoppingMetric) && classes !== 2) err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes`);
+  if (stoppingMetric === "lift_top_group" && classes !== 2) err("stopping_metric", `stopping_metric lift_top_group needs two classes`);
+  // A multinomial AUC exists only when auc_type names one (spec 9.3).
+  const multinomialAuc = classes > 2 && !["AUTO", "NONE"].includes(p.auc_type as string);
+  if (["AUC", "AUCPR"].includes(stoppingMetric) && classes !== 2 && !multinomialAuc) {
+    err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes, or a multinomial model with auc_type MACRO_OVR, WEIGHTED_OVR, MACRO_OVO or WEIGHTED_OVO`);
+  }
   if (stoppingMetric.startsWith("custom")) err("stopping_metric", `custom stopping metrics are not supported yet: choose another metric`);
 
   if (p.score_duty_cycle as number > 1 || (p.score_duty_cycle as number) < 0) err("score_duty_cycle", `"score_duty_cycle" must be in [0, 1]`);

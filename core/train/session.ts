@@ -11,7 +11,7 @@ import { type NetworkDescription, readState, type Shape, weightRows, writeState 
 import type { PreprocessorSpec } from "./preprocess.ts";
 import type { TrainingPlan } from "./resolve.ts";
 import type { ModelData, ModelOutput } from "./train.ts";
-import { computeMetrics, type ModelMetrics } from "./score.ts";
+import { computeMetrics, metricOptions, type ModelMetrics } from "./score.ts";
 import type { GenericNetwork } from "./step.ts";
 import { instability, layerTable, type LayerRow } from "./summary.ts";
 import { gedeon, type VariableImportance } from "./varimp.ts";
@@ -185,7 +185,9 @@ export class TrainingSession {
 
   #metrics(s: ScoreSet): ModelMetrics {
     const { plan, net } = this.parts;
-    return computeMetrics(this.outputs(s), s.actual, s.weights, { response: this.prep.response!, distribution: plan.distribution, distributionParams: net.distributionParams });
+    return computeMetrics(this.outputs(s), s.actual, s.weights, {
+      response: this.prep.response!, distribution: plan.distribution, distributionParams: net.distributionParams, metricOptions: metricOptions(plan.params),
+    });
   }
 }
 
@@ -234,6 +236,10 @@ function historyRow(ms: number, trainMs: number, samples: number, N: number, ite
         row[`${prefix}_auc`] = any.auc;
         row[`${prefix}_pr_auc`] = any.pr_auc;
         row[`${prefix}_lift`] = any.lift_top_group;
+      }
+      if (m.model_category === "Multinomial" && m.multinomial_auc_table) { // auc_type asked for one
+        row[`${prefix}_auc`] = m.auc;
+        row[`${prefix}_pr_auc`] = m.pr_auc;
       }
       row[`${prefix}_classification_error`] = any.classification_error;
     }

@@ -148,7 +148,7 @@ test("a fold column sets the folds (and is no predictor); max_runtime_secs is sh
   assertEquals([cv.nfolds, cv.foldAssignment, cv.foldMetrics.map((f) => f.nobs)], [2, "Column", [20, 40]]);
   assertEquals(Array.from(cv.foldAssignmentColumn!), Array.from(part.codes));
   assert(!m.data.preprocessor.inputs.some((i) => i.name === "part"), "the fold column is no predictor");
-  const budgets = [...dl.crossValidationModels.map((f) => f.params.max_runtime_secs as number), m.data.params.max_runtime_secs as number];
+  const budgets = [...dl.crossValidationModels.map((f) => f.data.params.max_runtime_secs as number), m.data.params.max_runtime_secs as number];
   assert(budgets[0] > 9 && budgets[0] <= 10, `first fold model gets a third of 30 s: ${budgets}`);
   assert(budgets.every((b) => b > 0 && b <= 30), `${budgets}`);
   assertEquals(cv.mainEpochs.source, "folds", "a time budget makes the main model train for the folds' epochs");

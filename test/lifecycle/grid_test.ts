@@ -82,7 +82,7 @@ test("gridSearch: invalid combinations skipped, each model saved, sorted leaderb
   assertEquals((await readdir(dir)).filter((f) => f.endsWith(".tide")).sort(), grid.models.map((g) => `${g.model.modelId}.tide`).sort());
   const loss = grid.models.map((g) => g.model.modelPerformance({ valid: true }).logloss());
   assert(loss[0] <= loss[1], `sorted by validation logloss: ${loss}`);
-  for (const g of grid.models) assertEquals(g.model.params.seed, 10 + Number(g.model.modelId.split("_").pop()) - 1);
+  for (const g of grid.models) assertEquals(g.model.data.params.seed, 10 + Number(g.model.modelId.split("_").pop()) - 1);
   const back = await DeepLearningModel.load(grid.models[0].path!);
   assertEquals(back.modelId, grid.models[0].model.modelId);
   // decreasing flips the order

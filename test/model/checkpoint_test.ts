@@ -39,7 +39,7 @@ for (const [name, make] of [["reference", referenceBackend], ["simd", simdBacken
     assertEquals(second.data.output.samples, whole.data.output.samples);
     assertEquals(second.data.output.iterations, whole.data.output.iterations);
     assertEquals(second.data.output.history.map((r) => r.epochs), whole.data.output.history.map((r) => r.epochs));
-    assertEquals(second.params.hidden, [6], "unset parameters come from the checkpoint");
+    assertEquals(second.data.params.hidden, [6], "unset parameters come from the checkpoint");
   });
 }
 

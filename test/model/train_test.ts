@@ -353,13 +353,13 @@ test("DeepLearning.train() variable importances use expanded names and zero NA s
   assertClose(m.data.output.varimp!.reduce((s, r) => s + r.percentage, 0), 1);
 });
 
-test("DeepLearning.train() with bernoulli on a numeric 0/1 response predicts classes named after the values", async () => {
+test("DeepLearning.train() with bernoulli on a numeric 0/1 response names the probability columns p0, p1 (H2O)", async () => {
   const base = blobs(60, 23);
   const y01 = Float64Array.from(codes(base, "cls"));
   const f = base.drop(["cls"]).withColumn({ name: "label", type: "numeric", data: y01 });
   const m = await fit({ hidden: [4], epochs: 20, activation: "Tanh", distribution: "bernoulli" }, { y: "label", training_frame: f });
   const pred = await m.predict(f);
-  assertEquals(pred.names, ["predict", "0", "1"]);
+  assertEquals(pred.names, ["predict", "p0", "p1"]); // integer class labels get a "p" prefix, as in H2O
   const perf = await m.performance(f); // the numeric response is read as a factor again
   assertEquals(perf.category, "Binomial");
   assert(perf.auc() > 0.95, `AUC ${perf.auc()}`);
