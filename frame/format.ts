@@ -44,8 +44,11 @@ function h2oType(c: Column): string {
   if (c.type === "categorical") return "enum";
   if (c.type === "string") return "string";
   const d = c.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
+  if (d.storage === "constant") return Number.isInteger(d.bias) ? "int" : "real";
+  if (d.storage !== "float32" && d.storage !== "float64") return "int"; // whole-number encodings
+  const raw = d.raw!;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
     if (v === v && v !== Math.trunc(v) && Number.isFinite(v)) return "real";
   }
   return "int";
@@ -159,7 +162,7 @@ function isConstant(s: ColumnSummary, type: string, nrow: number): boolean {
 }
 
 function cell(c: Column, i: number): string {
-  if (c.type === "numeric") return formatNumber(c.data[i]);
+  if (c.type === "numeric") return formatNumber(c.data.at(i));
   const v = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
   if (v === null) return "NA";
   return v.length > 24 ? v.slice(0, 23) + "…" : v;
