@@ -88,7 +88,7 @@ export function formatReport(model: DeepLearningModel, options: ReportOptions): 
     parts.push(formatLayers(d));
     if (o.trainingMetrics) parts.push(formatMetrics(o.trainingMetrics, { algo: "deeplearning", on: `training (a sample of ${count(o.trainingMetrics.nobs)} rows)` }));
     if (o.validationMetrics) parts.push(formatMetrics(o.validationMetrics, { algo: "deeplearning", on: "validation" }));
-    if (options.history ?? true) parts.push(formatHistory(o.history));
+    if (options.history ?? true) parts.push(formatHistory(o.history, d.params.overwrite_with_best_model === true));
     const vi = options.varimp ?? true ? formatVarimp(d, 10) : "";
     if (vi) parts.push(vi);
   }
