@@ -418,10 +418,16 @@ function expandBlock(
         else for (let j = 0; j < count; j++) out[j * width + offset] = lut[bytes[from + j]];
         continue;
       }
+      if (raw instanceof Float64Array || raw instanceof Float32Array) {
+        // Stored floats are the values themselves (NaN is missing): one loop per array type.
+        if (raw instanceof Float64Array) expandFloats(raw, rows, from, count, out, width, offset, sub, mul, fill);
+        else expandFloats(raw, rows, from, count, out, width, offset, sub, mul, fill);
+        continue;
+      }
       const bias = vec!.bias, na = vec!.na;
       for (let j = 0; j < count; j++) {
         const r = raw[rows ? rows[from + j] : from + j];
-        out[j * width + offset] = r === na || r !== r ? fill : (r + bias - sub) * mul;
+        out[j * width + offset] = r === na ? fill : (r + bias - sub) * mul;
       }
     } else {
       const codes = col as CodeArray | null;
@@ -429,6 +435,23 @@ function expandBlock(
         const slot = categoricalSlot(spec, inp, codes ? codes[rows ? rows[from + j] : from + j] : -1);
         if (slot >= 0) out[j * width + inp.offset + slot] = 1;
       }
+    }
+  }
+}
+
+function expandFloats(
+  raw: FloatArray, rows: ArrayLike<number> | undefined, from: number, count: number, out: Float64Array,
+  width: number, offset: number, sub: number, mul: number, fill: number,
+): void {
+  if (rows) {
+    for (let j = 0; j < count; j++) {
+      const v = raw[rows[from + j]];
+      out[j * width + offset] = v === v ? (v - sub) * mul : fill;
+    }
+  } else {
+    for (let j = 0; j < count; j++) {
+      const v = raw[from + j];
+      out[j * width + offset] = v === v ? (v - sub) * mul : fill;
     }
   }
 }
