@@ -98,7 +98,7 @@ export function formatReport(model: DeepLearningModel, options: ReportOptions): 
     if (o.validationMetrics) parts.push(formatMetrics(o.validationMetrics, { algo: "deeplearning", on: "validation" }));
     if (o.crossValidationMetrics) parts.push(formatMetrics(o.crossValidationMetrics, { algo: "deeplearning", on: "cross-validation" }));
     if (o.crossValidation) parts.push(formatCvSummary(o.crossValidation.summary));
-    if (options.history ?? true) parts.push(formatHistory(o.history));
+    if (options.history ?? true) parts.push(formatHistory(o.history, d.params.overwrite_with_best_model === true));
     const vi = options.varimp ?? true ? formatVarimp(d, 10) : "";
     if (vi) parts.push(vi);
   }

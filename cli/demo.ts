@@ -89,7 +89,7 @@ export const demo: Command = {
     let saveError: unknown = null;
     if (cli.model_out) await model.save(cli.model_out).catch((e) => (saveError = e));
     io.out(formatReport(model, {
-      wallMs, importMs: tr.ms + te.ms, modelPath: saveError ? null : cli.model_out, history: false, varimp: false, brief: cli.quiet,
+      wallMs, importMs: tr.ms + te.ms, modelPath: saveError ? null : cli.model_out, varimp: false, brief: cli.quiet,
     }));
     if (saveError) throw saveError;
     return 0;

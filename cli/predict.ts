@@ -37,7 +37,7 @@ export function frameToCsv(frame: Frame): string {
     for (let j = 0; j < cols.length; j++) {
       const c = cols[j];
       if (c.type === "numeric") {
-        const v = c.data[r];
+        const v = c.data.at(r);
         cells[j] = Number.isNaN(v) ? "" : String(v);
       } else if (c.type === "categorical") cells[j] = c.codes[r] < 0 ? "" : csvField(c.domain[c.codes[r]]);
       else cells[j] = c.data[r] === null ? "" : csvField(c.data[r]!);

@@ -175,9 +175,9 @@ export function resolvePlan(
     if (yCol?.type === "categorical") err("distribution", `distribution ${distName} is for a numeric response but "${yName}" is categorical: use ${plugins.distributions.list().filter((d) => d.family === "classification").map((d) => d.name).join(" or ")}, or convert it with asnumeric`);
     if (distribution.checkResponse && yCol?.type === "numeric") {
       for (let i = 0; i < yCol.data.length; i++) {
-        const bad = Number.isNaN(yCol.data[i]) ? undefined : distribution.checkResponse(yCol.data[i]);
+        const bad = Number.isNaN(yCol.data.at(i)) ? undefined : distribution.checkResponse(yCol.data.at(i));
         if (bad) {
-          err("response_column", `${bad}: row ${i + 1} of "${yName}" is ${yCol.data[i]}`);
+          err("response_column", `${bad}: row ${i + 1} of "${yName}" is ${yCol.data.at(i)}`);
           break;
         }
       }

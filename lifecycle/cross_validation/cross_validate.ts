@@ -14,6 +14,7 @@ import { paramSpecs, type PluginSet } from "../../core/train/resolve.ts";
 import type { ModelMetrics } from "../../core/train/score.ts";
 import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "../../core/train/train.ts";
 import type { Column, Frame } from "../../frame/frame.ts";
+import { NumericVector } from "../../frame/vector.ts";
 import { DeepLearningModel } from "../../model/model.ts";
 import { assignFolds, checkCrossValidation, type FoldAssignment } from "./folds.ts";
 import type { CrossValidationOutput } from "./output.ts";
@@ -144,14 +145,18 @@ async function holdoutMetrics(
   const w = weightsColumn ? numbers(train.col(weightsColumn)) : null;
   const acc = accumulatorFor(prep, foldModels[0], plugins);
   const states: unknown[] = [];
-  let predictions: Column[] = [];
+  // Holdout predictions, filled fold by fold; numeric columns as plain arrays until the end.
+  let predictions: ({ name: string; type: "categorical"; domain: readonly string[]; codes: Int32Array } | { name: string; type: "numeric"; data: Float64Array })[] = [];
   for (let k = 0; k < foldModels.length; k++) {
     const model = new DeepLearningModel(foldModels[k], plugins, { backend });
     const pred = await model.predict(train);
     model.close();
-    if (k === 0) predictions = pred.columns.map((c) => (c.type === "categorical" ? { ...c, codes: new Int32Array(n) } : { name: c.name, type: "numeric", data: new Float64Array(n) }));
+    if (k === 0) {
+      predictions = pred.columns.map((c) => (c.type === "categorical" ? { name: c.name, type: "categorical" as const, domain: c.domain, codes: new Int32Array(n) } : { name: c.name, type: "numeric" as const, data: new Float64Array(n) }));
+    }
     const s = acc.init();
     const cols = pred.columns;
+    const values = cols.map((c) => (c.type === "numeric" ? c.data.toFloat64Array() : new Float64Array(0)));
     const C = cols.length - 1;
     const probs = new Float64Array(C);
     for (let i = 0; i < n; i++) {
@@ -159,20 +164,21 @@ async function holdoutMetrics(
       cols.forEach((c, j) => {
         const out = predictions[j];
         if (c.type === "categorical" && out.type === "categorical") out.codes[i] = c.codes[i];
-        else if (c.type === "numeric" && out.type === "numeric") (out.data as Float64Array)[i] = r.kind === "categorical" ? Math.round(c.data[i] * 1e8) / 1e8 : c.data[i];
+        else if (c.type === "numeric" && out.type === "numeric") out.data[i] = r.kind === "categorical" ? Math.round(values[j][i] * 1e8) / 1e8 : values[j][i];
       });
       const wi = w ? w[i] : 1;
       if (Number.isNaN(actual[i]) || !(wi > 0)) continue;
-      if (r.kind === "numeric") acc.add(s, actual[i], (cols[0] as { data: Float64Array }).data[i], wi);
-      else if (C === 2) acc.add(s, actual[i], (cols[2] as { data: Float64Array }).data[i], wi);
+      if (r.kind === "numeric") acc.add(s, actual[i], values[0][i], wi);
+      else if (C === 2) acc.add(s, actual[i], values[2][i], wi);
       else {
-        for (let c = 0; c < C; c++) probs[c] = (cols[c + 1] as { data: Float64Array }).data[i];
+        for (let c = 0; c < C; c++) probs[c] = values[c + 1][i];
         acc.add(s, actual[i], probs, wi);
       }
     }
     states.push(s);
   }
-  return { foldMetrics: states.map((s) => acc.value(s)), merged: acc.value(mergeAll(acc, states)), predictions };
+  const columns: Column[] = predictions.map((c) => (c.type === "numeric" ? { name: c.name, type: "numeric", data: NumericVector.from(c.data) } : c));
+  return { foldMetrics: states.map((s) => acc.value(s)), merged: acc.value(mergeAll(acc, states)), predictions: columns };
 }
 
 // One accumulator shape for the three metric families (their row arguments differ).
@@ -192,7 +198,7 @@ function accumulatorFor(prep: PreprocessorSpec, model: ModelData, plugins: Plugi
 
 function numbers(c: Column): ArrayLike<number> {
   if (c.type !== "numeric") throw new RangeError(`Column "${c.name}" must be numeric`);
-  return c.data;
+  return c.data.toFloat64Array();
 }
 
 function freeName(frame: Frame, name: string): string {

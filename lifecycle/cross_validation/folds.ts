@@ -85,8 +85,10 @@ function foldColumnProblem(train: Frame, name: string): string | undefined {
     const used = new Set(c.codes).size;
     return used < 2 ? `fold column "${name}" has ${used} distinct value; cross-validation needs at least 2` : undefined;
   }
-  const values = [...new Set(c.data)].sort((a, b) => a - b);
-  if (!values.every(Number.isInteger)) return `fold column "${name}" must be categorical or hold integers: row ${Array.prototype.findIndex.call(c.data, (v: number) => !Number.isInteger(v)) + 1} is ${c.data.find((v) => !Number.isInteger(v))}`;
+  const data = c.data.toFloat64Array();
+  const values = [...new Set(data)].sort((a, b) => a - b);
+  const bad = data.findIndex((v) => !Number.isInteger(v));
+  if (bad >= 0) return `fold column "${name}" must be categorical or hold integers: row ${bad + 1} is ${data[bad]}`;
   const lo = values[0], F = values.length;
   if ((lo !== 0 && lo !== 1) || values[F - 1] !== lo + F - 1) {
     return `fold column "${name}" must hold the contiguous integers 0…F−1 or 1…F: got ${values.slice(0, 8).join(", ")}${F > 8 ? ", …" : ""}`;
@@ -111,12 +113,13 @@ export function assignFolds(train: Frame, p: CvParams): FoldAssignment {
       return { fold, nfolds: used.length, scheme: "Column", labels: used.map((code) => c.domain[code]) };
     }
     if (c.type !== "numeric") throw new RangeError(`fold column "${p.fold_column}" must be categorical or integer`);
+    const data = c.data.toFloat64Array();
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < n; i++) {
-      lo = Math.min(lo, c.data[i]);
-      hi = Math.max(hi, c.data[i]);
+      lo = Math.min(lo, data[i]);
+      hi = Math.max(hi, data[i]);
     }
-    for (let i = 0; i < n; i++) fold[i] = c.data[i] - lo;
+    for (let i = 0; i < n; i++) fold[i] = data[i] - lo;
     return { fold, nfolds: hi - lo + 1, scheme: "Column", labels: Array.from({ length: hi - lo + 1 }, (_, k) => String(lo + k)) };
   }
   const F = p.nfolds;

@@ -92,12 +92,12 @@ test("nfolds 3 on iris: fold models, then the main model; merged holdout metrics
   assertEquals([m.data.params.overwrite_with_best_model, m.data.params.stopping_rounds, m.data.params.fold_assignment], [false, 0, "Random"]);
   // Holdout predictions: each row from the fold model that did not train on it.
   assertEquals(dl.crossValidationModels.length, 3);
-  const folds = cvFoldAssignment(m).col("fold_assignment") as { data: Float64Array };
+  const folds = cvFoldAssignment(m).col("fold_assignment") as unknown as { data: { toFloat64Array(): Float64Array } };
   const holdout = cvHoldoutPredictions(m);
   assertEquals(holdout.names, ["predict", "setosa", "versicolor", "virginica"]);
   for (let k = 0; k < 3; k++) {
     const p = await dl.crossValidationModels[k].predict(frame);
-    const i = folds.data.findIndex((f) => f === k);
+    const i = folds.data.toFloat64Array().findIndex((f) => f === k);
     assertClose(holdout.value(i, "virginica") as number, p.value(i, "virginica") as number, { atol: 1e-8 });
   }
   // The model file keeps it all.

@@ -71,7 +71,7 @@ test("weights(i) and biases(i) are frames with H2O's layout when export_weights_
   assertClose(Array.from(c.data), [raw[2], raw[5 + 2], raw[10 + 2], raw[15 + 2]], { rtol: 0 }); // row r, column j = W[r·cols + j]
   const b = m.biases(2);
   assertEquals([b.names, b.nrow], [["C1"], 3]);
-  assertClose(Array.from((b.col("C1") as { data: Float64Array }).data), Array.from(m.data.state["biases.2"]), { rtol: 0 });
+  assertClose(Array.from((b.col("C1") as unknown as { data: { toFloat64Array(): Float64Array } }).data.toFloat64Array()), Array.from(m.data.state["biases.2"]), { rtol: 0 });
   await assertThrows(() => m.weights(3), RangeError, "weights 0 … 2");
   // The standardization that spec 15.5 exports with them: 1/σ and the means of the inputs.
   const sl = f.col("sepal_len");

@@ -20,7 +20,7 @@ async function maxDiff(a: DeepLearningModel, b: DeepLearningModel, frame: Frame)
   for (const name of pa.names) {
     const [ca, cb] = [pa.col(name), pb.col(name)];
     if (ca.type !== "numeric" || cb.type !== "numeric") continue;
-    for (let i = 0; i < ca.data.length; i++) worst = Math.max(worst, Math.abs(ca.data[i] - cb.data[i]));
+    for (let i = 0; i < ca.data.length; i++) worst = Math.max(worst, Math.abs(ca.data.at(i) - cb.data.at(i)));
   }
   return worst;
 }

@@ -29,7 +29,7 @@ function numbers(f: Frame, name: string): Float64Array {
 function codes(f: Frame, name: string): Int32Array {
   const c = f.col(name);
   if (c.type !== "categorical") throw new Error(`${name} is not categorical`);
-  return c.codes;
+  return Int32Array.from(c.codes);
 }
 const history = (m: DeepLearningModel, key: string) => m.data.output.history.slice(1).map((r) => r[key] as number);
 
@@ -145,6 +145,8 @@ test("DeepLearning.train() with overwrite_with_best_model restores the best vali
   assertClose(v[v.length - 1], best, { rtol: 1e-12, message: "the final row scores the restored best state" });
   assertClose(m.modelPerformance({ valid: true }).logloss(), best, { rtol: 1e-12 });
   assertEquals(m.data.output.samples, 60 * 40, "the processed-sample count keeps all training");
+  const bestRow = v.indexOf(best) + 2; // the history's rows count from 1 and start with the placeholder
+  assert(String(m).includes(`from the scoring event at epoch ${m.data.output.history[bestRow - 1].epochs} (row ${bestRow} of the scoring history)`), "the printout names the best event");
   const last = await fit({ ...p, overwrite_with_best_model: false }, { y: "y", training_frame: train, validation_frame: valid });
   const w = history(last, "validation_logloss");
   assert(w[w.length - 1] > Math.min(...w) * 1.1, "without the option the last state stays");
