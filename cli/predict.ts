@@ -11,9 +11,10 @@ import { DeepLearningModel } from "../model/model.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp } from "./_command.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
+import { checkOutputs } from "../io/files.ts";
 import type { Io } from "./_io.ts";
-import { count, seconds } from "./_io.ts";
-import { importTimed } from "./_training.ts";
+import { clip, count, seconds } from "./_io.ts";
+import { HEADER_FLAG, headerOption, importTimed } from "./_training.ts";
 
 const PREDICT_FLAGS: ParamSpecs = {
   model: { type: "string", default: null, help: "Model file written by tide train --model_out (required)" },
@@ -21,6 +22,8 @@ const PREDICT_FLAGS: ParamSpecs = {
   out: { type: "string", default: null, help: "Write every prediction to this CSV file, atomically (default: print the first rows)" },
   head: { type: "int", default: 10, min: 0, help: "Rows to print when --out is not given" },
   quiet: { type: "bool", default: false, help: "Print no timings" },
+  strict: { type: "bool", default: false, help: "Refuse a frame whose columns do not match the training frame (missing or renamed columns, changed types, unseen levels) instead of warning" },
+  header: HEADER_FLAG,
 };
 
 /**
@@ -53,18 +56,21 @@ function csvField(s: string): string {
 export const predict: Command = {
   name: "predict",
   summary: "Predict a CSV file with a saved model; writes H2O's prediction columns as CSV",
-  usage: "tide predict --model FILE --frame FILE [--out FILE]",
+  usage: "tide predict --model FILE --frame FILE [--out FILE] [--strict] [--header auto|true|false]",
   description: [
     "Scores every row of --frame with the model. Classification gives H2O's columns: predict (the label),",
     "then one probability column per class, named after the class; regression gives predict. Numbers are",
     "written with enough digits to read back exactly. Without --out the first rows are printed.",
+    "Columns that do not match the training frame (missing, renamed, another type, unseen levels, infinite",
+    "values) are scored as missing with a warning that counts the rows; --strict refuses them instead.",
+    "--out must not be --model or --frame; an existing --out keeps its permissions.",
     "",
     "Example:",
     "  tide predict --model mnist.tide --frame test.csv.gz --out pred.csv",
   ].join("\n"),
   flags: () => PREDICT_FLAGS,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    if (wantsHelp(argv)) {
+    if (wantsHelp(argv, PREDICT_FLAGS)) {
       io.out(commandHelp(predict));
       return 0;
     }
@@ -74,14 +80,28 @@ export const predict: Command = {
     if (parsed.errors.length) throw new UsageError(parsed.errors, "predict");
     const values = parsed.values;
     const quiet = values.quiet === true;
+    const header = headerOption(values.header);
+    if (values.out !== undefined) {
+      const problems = await checkOutputs([{ flag: "--out", path: values.out as string }], [
+        { flag: "--model", path: values.model as string }, { flag: "--frame", path: values.frame as string },
+      ]);
+      if (problems.length) throw new UsageError(problems, "predict");
+    }
 
     const t0 = performance.now();
     const model = await DeepLearningModel.load(values.model as string);
     if (!quiet) io.err(`Loaded model ${model.modelId} from ${values.model} in ${seconds((performance.now() - t0) / 1000)}\n`);
-    const { frame } = await importTimed(values.frame as string, io, { quiet });
+    let { frame } = await importTimed(values.frame as string, io, { quiet, header });
+    if (header === "auto" && namesTheModelsColumns(frame, model)) {
+      // The guess read the first line as data, but it holds the model's column names.
+      io.err(`note: the first line of ${values.frame} names the model's columns, so it is read as the header (--header false reads it as data)\n`);
+      frame = (await importTimed(values.frame as string, io, { quiet: true, header: true })).frame;
+    }
+    const warnings: string[] = [];
+    if (frame.nrow === 0) warnings.push(`${values.frame} has no rows after its header: there is nothing to predict`);
     const t1 = performance.now();
-    const pred = await model.predict(frame);
-    model.close();
+    const pred = await model.predict(frame, { strict: values.strict === true, onWarning: (w) => warnings.push(w) }).finally(() => model.close());
+    for (const w of warnings) io.err(`warning: ${clip(w)}\n`);
     if (!quiet) io.err(`Predicted ${count(pred.nrow)} rows in ${seconds((performance.now() - t1) / 1000)}\n`);
     if (values.out) {
       await writeFileAtomic(values.out as string, frameToCsv(pred));
@@ -92,3 +112,11 @@ export const predict: Command = {
     return 0;
   },
 };
+
+/** True when a frame read without a header has, as its first row, every predictor name of the model. */
+function namesTheModelsColumns(frame: Frame, model: DeepLearningModel): boolean {
+  if (frame.nrow === 0 || !frame.names.every((n, j) => n === `C${j + 1}`)) return false;
+  const first = new Set(frame.columns.map((c) => c.type === "categorical" ? (c.codes[0] < 0 ? "" : c.domain[c.codes[0]]) : c.type === "string" ? c.data[0] ?? "" : ""));
+  const names = model.data.preprocessor.inputs.map((i) => i.name);
+  return names.length > 0 && names.every((n) => first.has(n)) && !names.every((n, j) => n === `C${j + 1}`);
+}

@@ -10,8 +10,10 @@ import * as plugins from "../plugins/mod.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp, ordered } from "./_command.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
+import { checkOutputs } from "../io/files.ts";
+import { DeepLearning } from "../model/deep_learning.ts";
 import type { Io } from "./_io.ts";
-import { formatReport, importTimed, trainWithProgress } from "./_training.ts";
+import { formatReport, HEADER_FLAG, headerOption, importTimed, saveModel, trainWithProgress } from "./_training.ts";
 
 const CLI = "Command line";
 
@@ -20,6 +22,7 @@ export const TRAIN_CLI_FLAGS: ParamSpecs = {
   model_out: { type: "string", default: null, section: CLI, help: "Write the trained model to this file, atomically (read it back with tide predict --model)" },
   x: { type: "string[]", default: null, section: CLI, help: "Predictor columns, e.g. C1,C2,C3 (default: every column but the response and ignored_columns)" },
   quiet: { type: "bool", default: false, section: CLI, help: "No progress and no tables: print only the final summary lines" },
+  header: { ...HEADER_FLAG, section: CLI },
 };
 
 /** Every flag `tide train` accepts: the CLI's own, then the Deep Learning parameters (plugins included). */
@@ -29,13 +32,13 @@ export function trainFlags(): ParamSpecs {
 
 /** Splits parsed flags into the CLI's own and the model parameters. */
 export function splitTrainFlags(values: Record<string, unknown>): {
-  cli: { model_out?: string; x?: string[]; quiet: boolean; training_frame?: string; validation_frame?: string };
+  cli: { model_out?: string; x?: string[]; quiet: boolean; header: boolean | "auto"; training_frame?: string; validation_frame?: string };
   params: Record<string, unknown>;
 } {
-  const { model_out, x, quiet, training_frame, validation_frame, ...params } = values;
+  const { model_out, x, quiet, header, training_frame, validation_frame, ...params } = values;
   return {
     cli: {
-      model_out: (model_out as string | null) ?? undefined, x: (x as string[] | null) ?? undefined, quiet: quiet === true,
+      model_out: (model_out as string | null) ?? undefined, x: (x as string[] | null) ?? undefined, quiet: quiet === true, header: headerOption(header),
       training_frame: (training_frame as string | null) ?? undefined, validation_frame: (validation_frame as string | null) ?? undefined,
     },
     params,
@@ -60,7 +63,7 @@ export const train: Command = {
   ].join("\n"),
   flags: trainFlags,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    if (wantsHelp(argv)) {
+    if (wantsHelp(argv, trainFlags())) {
       io.out(commandHelp(train));
       return 0;
     }
@@ -69,17 +72,24 @@ export const train: Command = {
     requireFlag(parsed, "response_column", "the column to predict", "--y (response_column)");
     if (parsed.errors.length) throw new UsageError(parsed.errors, "train");
     const { cli, params } = splitTrainFlags(parsed.values);
+    // Everything that can be checked without the data is checked before a large file is read.
+    const inputs = [{ flag: "--training_frame", path: cli.training_frame! }, ...(cli.validation_frame ? [{ flag: "--validation_frame", path: cli.validation_frame }] : [])];
+    const early = [
+      ...DeepLearning.checkParameters(params),
+      ...(cli.model_out !== undefined ? await checkOutputs([{ flag: "--model_out", path: cli.model_out }], inputs) : []),
+    ];
+    if (early.length) throw new UsageError(early, "train");
 
-    const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet });
-    const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet }) : null;
+    const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet, header: cli.header });
+    const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet, header: cli.header }) : null;
     const { model, wallMs } = await trainWithProgress({
       params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet,
     }, io);
     // Print the report even when saving fails, so a long run's results are never lost.
-    let saveError: unknown = null;
-    if (cli.model_out) await model.save(cli.model_out).catch((e) => (saveError = e));
+    let saveError: unknown = null, interrupted = false;
+    if (cli.model_out) interrupted = await saveModel(model, cli.model_out, io).catch((e) => ((saveError = e), false));
     io.out(formatReport(model, { wallMs, importMs: tr.ms + (va?.ms ?? 0), modelPath: saveError ? null : cli.model_out, brief: cli.quiet }));
     if (saveError) throw saveError;
-    return 0;
+    return interrupted ? 130 : 0;
   },
 };

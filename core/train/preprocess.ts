@@ -108,6 +108,14 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
       if (levels(cats[i]) < levels(cats[j])) [cats[i], cats[j]] = [cats[j], cats[i]];
     }
   }
+  // H2O reads Inf and 1e400 as numbers and trains on them until the model turns unstable; Tide
+  // refuses them up front, naming the first row (docs/h2o-differences.md).
+  for (const c of [...nums, ...(o.response ? [frame.col(o.response)] : []), ...(o.weightsColumn ? [frame.col(o.weightsColumn)] : [])]) {
+    const bad = nonFinite(c);
+    if (bad) {
+      messages.push({ level: "error", field: c.name === o.response ? "response_column" : c.name === o.weightsColumn ? "weights_column" : "training_frame", message: `Column "${c.name}" holds ${bad.value} at row ${bad.row + 1}${bad.count > 1 ? ` (and ${bad.count - 1} more row(s))` : ""}: training needs finite numbers; fix the value, or make it missing (an empty field or NA)` });
+    }
+  }
   const mode: NumericMode = !o.standardize ? "NONE" : o.autoencoder ? "NORMALIZE" : o.sparse ? "DESCALE" : "STANDARDIZE";
   const useAll = o.useAllFactorLevels || o.autoencoder;
   const inputs: InputColumn[] = [];
@@ -159,6 +167,20 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
     spec: { inputs, width: offset, mode, useAllFactorLevels: useAll, response, weightsColumn: o.weightsColumn, droppedConstant: dropped },
     messages,
   };
+}
+
+/** The first ±Infinity in a numeric column: its row, its value, and how many there are. */
+function nonFinite(c: Column): { row: number; value: number; count: number } | null {
+  if (c.type !== "numeric") return null;
+  let row = -1, count = 0;
+  for (let i = 0; i < c.data.length; i++) {
+    const v = c.data[i];
+    if (v === Infinity || v === -Infinity) {
+      if (row < 0) row = i;
+      count++;
+    }
+  }
+  return row < 0 ? null : { row, value: c.data[row], count };
 }
 
 function preview(names: string[]): string {
@@ -230,20 +252,41 @@ export interface AdaptedFrame {
 /**
  * Matches a frame's columns to the training columns: categorical levels are re-coded to the
  * training domain (unseen levels become the NA slot), a missing predictor becomes all-missing
- * (imputed) with a warning, extra columns are ignored (spec §1.8).
+ * (imputed), ±Infinity is treated as missing, extra columns are ignored (spec §1.8). Every
+ * mismatch comes back as a warning that names the column and counts the rows it touches:
+ * a missing (or renamed) column, a numeric column read as text, a categorical read as
+ * numbers, unseen levels, levels that differ from training levels only in case, infinite values.
  */
 export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireResponse = false } = {}): AdaptedFrame {
   const messages: Message[] = [];
+  const warn = (field: string, message: string) => messages.push({ level: "warn", field, message });
+  const rows = frame.nrow;
+  const known = new Set([...spec.inputs.map((i) => i.name), spec.response?.name, spec.weightsColumn]);
+  const extra = frame.names.filter((n) => !known.has(n));
   const columns = spec.inputs.map((inp) => {
     if (!frame.has(inp.name)) {
-      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" is missing from the frame; its values are treated as missing` });
+      const sameButCase = extra.find((n) => n.toLowerCase() === inp.name.toLowerCase());
+      const hint = sameButCase !== undefined
+        ? `; the frame has "${sameButCase}", which differs only in case (names are case-sensitive): rename it`
+        : extra.length ? `; the frame has column(s) the model does not use (${quoteList(extra)}): was it renamed?` : "";
+      warn(inp.name, `Column "${inp.name}" is missing from the frame; all ${rows} row(s) treat it as missing${hint}`);
       return null;
     }
     const c = frame.col(inp.name);
     if (inp.kind === "numeric") {
-      if (c.type === "numeric") return c.data;
-      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" was numeric in training but is ${c.type} here; converted, non-numbers treated as missing` });
-      return toNumbers(c);
+      if (c.type === "numeric") {
+        const inf = countInfinite(c.data);
+        if (inf) warn(inp.name, `${inf} row(s) of "${inp.name}" hold an infinite value; they are treated as missing`);
+        return c.data;
+      }
+      const data = toNumbers(c);
+      let lost = 0;
+      for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i]) && present(c, i)) lost++;
+      warn(inp.name, `Column "${inp.name}" was numeric in training but is ${c.type} here; converted to numbers${lost ? `, ${lost} row(s) that are not numbers treated as missing` : ", every value read as a number"}`);
+      return data;
+    }
+    if (c.type === "numeric") {
+      warn(inp.name, `Column "${inp.name}" was categorical in training but holds numbers here; its values are matched to the training levels as text`);
     }
     return recode(c, inp.domain, messages);
   });
@@ -262,7 +305,24 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
   }
   let weights: FloatArray | null = null;
   if (spec.weightsColumn && frame.has(spec.weightsColumn)) weights = toNumbers(frame.col(spec.weightsColumn));
-  return { rows: frame.nrow, columns, response, weights, messages };
+  return { rows, columns, response, weights, messages };
+}
+
+function quoteList(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((n) => `"${n}"`).join(", ");
+  return names.length > 5 ? `${shown}, … (${names.length})` : shown;
+}
+
+function present(c: Column, i: number): boolean {
+  if (c.type === "numeric") return !Number.isNaN(c.data[i]);
+  if (c.type === "categorical") return c.codes[i] >= 0;
+  return c.data[i] !== null && c.data[i]!.trim() !== "";
+}
+
+function countInfinite(x: FloatArray): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] === Infinity || x[i] === -Infinity) n++;
+  return n;
 }
 
 function toNumbers(c: Column): FloatArray {
@@ -271,7 +331,7 @@ function toNumbers(c: Column): FloatArray {
   for (let i = 0; i < out.length; i++) {
     const s = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
     const v = s === null || s.trim() === "" ? NaN : Number(s);
-    out[i] = Number.isNaN(v) ? NaN : v;
+    out[i] = Number.isFinite(v) ? v : NaN;
   }
   return out;
 }
@@ -280,30 +340,52 @@ function recode(c: Column, domain: readonly string[], messages: Message[], isRes
   const index = new Map(domain.map((v, i) => [v, i]));
   const n = c.type === "categorical" ? c.codes.length : c.data.length;
   const out = new Int32Array(n);
-  let unseen = 0;
+  // Unseen levels and their row counts (in first-seen order).
+  const unseen = new Map<string, number>();
   if (c.type === "categorical") {
     const map = Int32Array.from(c.domain, (v) => index.get(v) ?? -2);
     for (let i = 0; i < n; i++) {
       const v = c.codes[i];
-      out[i] = v < 0 ? -1 : map[v] === -2 ? (unseen++, -1) : map[v];
+      if (v >= 0 && map[v] === -2) unseen.set(c.domain[v], (unseen.get(c.domain[v]) ?? 0) + 1);
+      out[i] = v < 0 || map[v] === -2 ? -1 : map[v];
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const raw = c.type === "numeric" ? c.data[i] : c.data[i];
+      const raw = c.data[i];
       if (raw === null || (typeof raw === "number" && Number.isNaN(raw))) {
         out[i] = -1;
         continue;
       }
-      const hit = index.get(String(raw));
-      out[i] = hit === undefined ? (unseen++, -1) : hit;
+      const text = String(raw);
+      const hit = index.get(text);
+      if (hit === undefined) unseen.set(text, (unseen.get(text) ?? 0) + 1);
+      out[i] = hit ?? -1;
     }
   }
-  if (unseen) {
+  if (unseen.size === 0) return out;
+  const lower = new Map(domain.map((v) => [v.toLowerCase(), v]));
+  let caseRows = 0, otherRows = 0;
+  const casePairs: string[] = [], others: string[] = [];
+  for (const [level, rows] of unseen) {
+    const match = lower.get(level.toLowerCase());
+    if (match !== undefined) {
+      caseRows += rows;
+      if (casePairs.length < 3) casePairs.push(`"${level}" vs "${match}"`);
+    } else {
+      otherRows += rows;
+      if (others.length < 5) others.push(`"${level}"`);
+    }
+  }
+  const what = isResponse ? `response "${c.name}"` : `"${c.name}"`;
+  const effect = isResponse ? "metrics skip them" : "they use the missing-value input";
+  if (caseRows) {
+    messages.push({ level: "warn", field: c.name, message: `${caseRows} row(s) of ${what} have levels that differ from training levels only in case (${casePairs.join(", ")}); levels are case-sensitive, so ${effect}` });
+  }
+  if (otherRows) {
+    const more = unseen.size - casePairs.length - others.length;
     messages.push({
       level: "warn", field: c.name,
-      message: isResponse
-        ? `${unseen} row(s) of response "${c.name}" have classes unseen in training; metrics skip them`
-        : `${unseen} row(s) of "${c.name}" have levels unseen in training; they use the missing-value input`,
+      message: `${otherRows} row(s) of ${what} have ${isResponse ? "classes" : "levels"} unseen in training (${others.join(", ")}${more > 0 && others.length === 5 ? ", …" : ""}); ${effect}`,
     });
   }
   return out;
@@ -317,7 +399,7 @@ export function expandRow(spec: PreprocessorSpec, a: AdaptedFrame, r: number, ou
     const col = a.columns[k];
     if (inp.kind === "numeric") {
       const v = col ? (col as FloatArray)[r] : NaN;
-      out[inp.offset] = ((Number.isNaN(v) ? inp.mean : v) - inp.sub) * inp.mul;
+      out[inp.offset] = ((Number.isFinite(v) ? v : inp.mean) - inp.sub) * inp.mul;
     } else {
       const slot = categoricalSlot(spec, inp, col ? (col as Int32Array)[r] : -1);
       if (slot >= 0) out[inp.offset + slot] = 1;
@@ -384,7 +466,7 @@ function expandBlock(spec: PreprocessorSpec, a: AdaptedFrame, rows: ArrayLike<nu
       const data = col as FloatArray;
       for (let j = 0; j < count; j++) {
         const v = data[rows ? rows[from + j] : from + j];
-        out[j * width + offset] = v === v ? (v - sub) * mul : fill;
+        out[j * width + offset] = v - v === 0 ? (v - sub) * mul : fill; // NaN and ±Infinity are missing
       }
     } else {
       const codes = col as Int32Array | null;

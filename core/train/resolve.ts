@@ -213,6 +213,10 @@ export function resolvePlan(
     p.nthreads = 1;
   } else if (p.nthreads === -1 || p.nthreads === 0) {
     p.nthreads = Math.max(1, cores);
+  } else if ((p.nthreads as number) > Math.max(1, cores)) {
+    // More threads than cores only adds Workers that contend for the same cores.
+    warn("nthreads", `"nthreads" = ${p.nthreads} is more than the ${Math.max(1, cores)} core(s) here: training uses ${Math.max(1, cores)}`);
+    p.nthreads = Math.max(1, cores);
   }
   if ((p.mini_batch_size as number) > 1 && optName !== "adadelta" && p.rate === 0.005 && input.rate === undefined) {
     messages.push({ level: "info", field: "mini_batch_size", message: `mini_batch_size ${p.mini_batch_size} averages gradients over the batch; a larger "rate" may be needed` });
@@ -238,7 +242,7 @@ export function resolvePlan(
 
   const errors = messages.filter((m) => m.level === "error");
   if (errors.length) {
-    throw new RangeError(`Cannot train: ${errors.map((m) => m.message).join("; ")}`);
+    throw Object.assign(new RangeError(`Cannot train: ${errors.map((m) => m.message).join("; ")}`), { problems: errors.map((m) => m.message) });
   }
   return {
     params: p, problem, activation, hiddenDropout, distribution, distributionParams, softmaxLoss, optimizer,

@@ -116,7 +116,10 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   });
   messages.push(...fit.messages);
   const prep = fit.spec;
-  if (!prep) throw new RangeError(`Cannot train: ${fit.messages.filter((m) => m.level === "error").map((m) => m.message).join("; ")}`);
+  if (!prep) {
+    const problems = fit.messages.filter((m) => m.level === "error").map((m) => m.message);
+    throw Object.assign(new RangeError(`Cannot train: ${problems.join("; ")}`), { problems });
+  }
   if (valid && !valid.has(y)) throw new RangeError(`Cannot train: the validation frame has no response column "${y}"`);
 
   // Rows that train: known response, positive weight, and (Skip) no missing predictor.
