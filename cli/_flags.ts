@@ -86,6 +86,7 @@ export function parseFlags(argv: readonly string[], specs: ParamSpecs, options: 
     } else if (next === undefined || isFlag(next)) {
       errors.push(`--${typed} needs a value (${describeAllowed(spec)})${next === undefined ? "" : `: got the flag "${next}"`}`);
       failed.add(name);
+      if (next === "-h" || next === "--help") i++; // reported here, not again as a flag or a help request
       continue;
     } else value = argv[++i];
     if (name in raw) {

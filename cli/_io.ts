@@ -46,7 +46,8 @@ export function memoryIo(tty = false): Io & { readonly stdout: string; readonly 
  * `max` characters, so a 10 MB column name or flag value never becomes a 10 MB message.
  */
 export function clip(text: string, max = 2000): string {
-  let s = text.replace(/"([^"]{121,})"/g, (_m, v: string) => `"${v.slice(0, 80)}…${v.slice(-20)}" (${count(v.length)} characters)`);
+  // A long run without spaces between quotes is a value; prose between two quoted values has spaces.
+  let s = text.replace(/"([^"\s]{121,}|[^"]{600,})"/g, (_m, v: string) => `"${v.slice(0, 80)}…${v.slice(-20)}" (${count(v.length)} characters)`);
   if (s.length > max) s = `${s.slice(0, max - 40)}… (${count(s.length - max + 40)} more characters)`;
   return s;
 }

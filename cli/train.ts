@@ -70,13 +70,14 @@ export const train: Command = {
     const parsed = parseFlags(argv, trainFlags());
     requireFlag(parsed, "training_frame", "the training data, a CSV or .csv.gz file");
     requireFlag(parsed, "response_column", "the column to predict", "--y (response_column)");
-    if (parsed.errors.length) throw new UsageError(parsed.errors, "train");
     const { cli, params } = splitTrainFlags(parsed.values);
-    // Everything that can be checked without the data is checked before a large file is read.
+    // Everything that can be checked without the data is checked before a large file is read,
+    // and reported together, one problem per line.
     const inputs = [{ flag: "--training_frame", path: cli.training_frame! }, ...(cli.validation_frame ? [{ flag: "--validation_frame", path: cli.validation_frame }] : [])];
     const early = [
-      ...DeepLearning.checkParameters(params),
-      ...(cli.model_out !== undefined ? await checkOutputs([{ flag: "--model_out", path: cli.model_out }], inputs) : []),
+      ...parsed.errors,
+      ...DeepLearning.checkParameters(params).filter((m) => !parsed.errors.includes(m)),
+      ...(cli.model_out !== undefined && cli.training_frame ? await checkOutputs([{ flag: "--model_out", path: cli.model_out }], inputs) : []),
     ];
     if (early.length) throw new UsageError(early, "train");
 

@@ -36,6 +36,8 @@ export interface ParamSpec {
   readonly section?: string;
   /** Other names accepted on input (for example `y` for `response_column`). */
   readonly aliases?: readonly string[];
+  /** A float that may be +Infinity (meaning "no limit", as `max_w2`); every other number must be finite. */
+  readonly allowInfinity?: boolean;
 }
 
 /** Parameters by wire name. */
@@ -104,6 +106,7 @@ export function coerce(field: string, spec: ParamSpec, raw: unknown): unknown {
     case "float": {
       const n = toNumber(raw);
       if (Number.isNaN(n) || (spec.type === "int" && !Number.isInteger(n))) throw new TypeError(want());
+      if (!Number.isFinite(n) && !(spec.allowInfinity && n === Infinity)) throw new TypeError(notFinite(field, spec, raw));
       return n;
     }
     case "enum": {
@@ -124,9 +127,15 @@ export function coerce(field: string, spec: ParamSpec, raw: unknown): unknown {
       if (nums.some((n) => Number.isNaN(n) || (spec.type === "int[]" && !Number.isInteger(n)))) {
         throw new TypeError(want());
       }
+      if (nums.some((n) => !Number.isFinite(n))) throw new TypeError(notFinite(field, spec, raw));
       return nums;
     }
   }
+}
+
+// "1e400" overflows to Infinity: refused like "Inf", since an infinite rate or epoch count never ends well.
+function notFinite(field: string, spec: ParamSpec, raw: unknown): string {
+  return `"${field}" must be a finite number (${describeAllowed(spec)}): got ${JSON.stringify(raw)}`;
 }
 
 function toNumber(raw: unknown): number {

@@ -69,7 +69,7 @@ export class DeepLearning {
     ];
     const found = frames.map((f) => {
       try {
-        resolvePlan(params, f, plugins, { hasValidation: true, cores: 1 });
+        resolvePlan({ ...params, response_column: y }, f, plugins, { hasValidation: true, cores: 1 });
         return [] as string[];
       } catch (e) {
         const problems = (e as { problems?: string[] }).problems;

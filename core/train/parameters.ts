@@ -87,7 +87,7 @@ export const deepLearningParams: ParamSpecs = {
   hidden_dropout_ratios: { type: "float[]", default: null, min: 0, max: 1, maxExclusive: true, section: opt, gridable: true, help: "Per hidden layer dropout (…WithDropout only; default 0.5 each)" },
   l1: { type: "float", default: 0, min: 0, section: opt, gridable: true, help: "L1 penalty on weights and biases" },
   l2: { type: "float", default: 0, min: 0, section: opt, gridable: true, help: "L2 penalty on weights and biases" },
-  max_w2: { type: "float", default: FLOAT_MAX, min: 0, minExclusive: true, section: opt, gridable: true, help: "Cap on each unit's squared incoming weight norm" },
+  max_w2: { type: "float", default: FLOAT_MAX, min: 0, minExclusive: true, allowInfinity: true, section: opt, gridable: true, help: "Cap on each unit's squared incoming weight norm" },
   fast_mode: { type: "bool", default: true, section: opt, gridable: true, help: "Skip updates of parameters whose data gradient is exactly zero" },
   sparsity_beta: { type: "float", default: 0, min: 0, section: opt, gridable: true, help: "Average-activation penalty strength (autoencoder)" },
   average_activation: { type: "float", default: 0, section: opt, gridable: true, help: "Target average hidden activation (autoencoder)" },

@@ -273,6 +273,7 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
       return null;
     }
     const c = frame.col(inp.name);
+    if (rows === 0) return inp.kind === "numeric" ? toNumbers(c) : recode(c, inp.domain, messages); // no values, no type to tell
     if (inp.kind === "numeric") {
       if (c.type === "numeric") {
         const inf = countInfinite(c.data);
