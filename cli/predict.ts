@@ -28,7 +28,8 @@ const PREDICT_FLAGS: ParamSpecs = {
 
 /**
  * A frame as CSV text: a header row, then one line per row. Numbers are written in the shortest
- * form that reads back to the same double; missing values are empty; text is quoted when needed.
+ * form that reads back to the same double; missing values are empty (`""` when a row would
+ * otherwise be blank); text is quoted when needed.
  */
 export function frameToCsv(frame: Frame): string {
   const cols = frame.columns;
@@ -43,7 +44,8 @@ export function frameToCsv(frame: Frame): string {
       } else if (c.type === "categorical") cells[j] = c.codes[r] < 0 ? "" : csvField(c.domain[c.codes[r]]);
       else cells[j] = c.data[r] === null ? "" : csvField(c.data[r]!);
     }
-    lines.push(cells.join(","));
+    // A lone empty field would be a blank line, which readers skip: quote it.
+    lines.push(cols.length === 1 && cells[0] === "" ? '""' : cells.join(","));
   }
   return lines.join("\n") + "\n";
 }

@@ -142,7 +142,7 @@ function checkModel(model: Record<string, unknown>, units: readonly number[], ba
   if (model.softmaxLoss !== "CrossEntropy" && model.softmaxLoss !== "Quadratic") bad(`"softmaxLoss" is ${JSON.stringify(model.softmaxLoss)}`);
   const channels = (model.shape as { channels?: unknown }).channels;
   if (channels !== undefined && !(Number.isSafeInteger(channels) && (channels as number) >= 1)) bad(`"shape.channels" is invalid`);
-  if (!isObject(model.params) || !isObject(model.output)) bad(`"params" or "output" is not an object`);
+  if (!isObject(model.params) || !isObject(model.output)) bad(`"params" or "output" must be an object`);
   for (const f of ["distributionParams", "optimizerParams"]) {
     if (!isObject(model[f]) || !Object.values(model[f] as object).every(finite)) bad(`"${f}" must hold finite numbers`);
   }
@@ -151,8 +151,8 @@ function checkModel(model: Record<string, unknown>, units: readonly number[], ba
     bad(`"dropout" needs one ratio in [0, 1) per layer but the output (${units.length - 1})`);
   }
   const prep = model.preprocessor as Record<string, unknown>;
-  if (!isObject(prep)) bad(`"preprocessor" is not an object`);
-  if (prep.width !== units[0]) bad(`the preprocessor's width ${JSON.stringify(prep.width)} is not the input layer's ${units[0]} units`);
+  if (!isObject(prep)) bad(`"preprocessor" must be an object`);
+  if (prep.width !== units[0]) bad(`the preprocessor width (${JSON.stringify(prep.width)}) differs from the input layer (${units[0]} units)`);
   if (!["STANDARDIZE", "DESCALE", "NORMALIZE", "NONE"].includes(prep.mode as string)) bad(`"preprocessor.mode" is ${JSON.stringify(prep.mode)}`);
   if (typeof prep.useAllFactorLevels !== "boolean") bad(`"preprocessor.useAllFactorLevels" is not a boolean`);
   if (prep.weightsColumn !== null && typeof prep.weightsColumn !== "string") bad(`"preprocessor.weightsColumn" is invalid`);
@@ -193,7 +193,7 @@ function checkModel(model: Record<string, unknown>, units: readonly number[], ba
   for (const key of ["trainingMetrics", "validationMetrics"]) {
     const m = (model.output as Record<string, unknown>)[key] as Record<string, unknown> | null | undefined;
     if (m === null || m === undefined) continue;
-    if (!isObject(m)) bad(`"output.${key}" is not an object`);
+    if (!isObject(m)) bad(`"output.${key}" must be an object`);
     if (m.model_category === "Binomial" && !(finite(m.threshold) && (m.threshold as number) >= 0 && (m.threshold as number) <= 1)) bad(`"output.${key}.threshold" is not in [0, 1]`);
   }
 }

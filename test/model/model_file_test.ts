@@ -161,7 +161,7 @@ test("decodeModel() checks every field prediction reads against the layer table"
   const prep = d.preprocessor;
   const num = prep.inputs.findIndex((i) => i.kind === "numeric");
   const cases: [string, Partial<ModelData> & Record<string, unknown>, RegExp][] = [
-    ["width", { preprocessor: { ...prep, width: prep.width + 1 } }, /width/],
+    ["width", { preprocessor: { ...prep, width: prep.width + 1 } }, /preprocessor width/],
     ["class list", { preprocessor: { ...prep, response: { kind: "categorical", name: "species", domain: ["a", "b"] } } }, /classes but the output layer/],
     ["input offset", { preprocessor: { ...prep, inputs: prep.inputs.map((i, k) => (k === num ? { ...i, offset: i.offset + 1 } : i)) } }, /starts at/],
     ["NaN scale", { preprocessor: { ...prep, inputs: prep.inputs.map((i, k) => (k === num ? { ...i, mul: NaN } : i)) } }, /scale factor/],
