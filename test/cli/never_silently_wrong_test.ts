@@ -342,3 +342,13 @@ test("train: a continuous response with a classification distribution is refused
   assertEquals(r.code, 1);
   assert(/^error: Cannot train: distribution multinomial makes each value of the numeric response "price" a class, but row \d+ holds [\d.]+, which is not a class label/.test(r.stderr), r.stderr);
 });
+
+test("predict: a first line that holds the model's column names is the header, even when the guess says data", async () => {
+  const { dir, model } = await fixture();
+  const one = join(dir, "one.csv");
+  await writeFile(one, "color,size,shape\nred,S,round\n"); // one row: nothing repeats, so the guess alone says data
+  const r = await run("predict", "--model", model, "--frame", one, "--quiet");
+  assertEquals(r.code, 0);
+  assertEquals(r.stderr, `note: the first line of ${one} names the model's columns, so it is read as the header (--header false reads it as data)\n`);
+  assert(r.stdout.startsWith("First 1 of 1 rows"), r.stdout);
+});
