@@ -135,10 +135,11 @@ function checkMemory(frame: Frame, y: string, params: Record<string, unknown>, p
   const hidden = Array.isArray(params.hidden) ? (params.hidden as unknown[]).map(Number) : typeof params.hidden === "string" ? params.hidden.split(",").map(Number) : [200, 200];
   if (!hidden.every((h) => Number.isSafeInteger(h) && h > 0)) return; // resolvePlan reports it
   const ignored = new Set(Array.isArray(params.ignored_columns) ? params.ignored_columns as string[] : []);
-  let width = 0;
+  let width = 0, predictors = 0;
   for (const c of frame.columns) {
-    if (c.name === y || ignored.has(c.name) || c.name === params.weights_column) continue;
-    width += c.type === "categorical" ? c.domain.length + 1 : c.type === "numeric" ? 1 : 0;
+    if (c.name === y || ignored.has(c.name) || c.name === params.weights_column || c.type === "string") continue;
+    width += c.type === "categorical" ? c.domain.length + 1 : 1;
+    predictors++;
   }
   const r = frame.has(y) ? frame.col(y) : null;
   const outputs = r?.type === "categorical" ? r.domain.length : 1;
@@ -148,7 +149,7 @@ function checkMemory(frame: Frame, y: string, params: Record<string, unknown>, p
   const threads = params.reproducible === true || params.reproducible === "true" ? 1 : nthreads > 0 ? Math.min(nthreads, coreCount()) : coreCount();
   const e = estimateTrainingMemory({
     units: [width, ...hidden, outputs], optimizerSlots: slots, threads, miniBatch: Math.max(1, Number(params.mini_batch_size ?? 1) || 1),
-    precision: backend.precision, rows: frame.nrow,
+    precision: backend.precision, rows: frame.nrow, nonZerosPerRow: predictors,
   });
   const free = availableMemory();
   if (e.bytes > free) {

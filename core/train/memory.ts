@@ -12,8 +12,8 @@
  * - the saved model file's bytes (Float64 per value);
  * - per thread: activations and deltas for a mini-batch of rows, and a gradient buffer of
  *   the weights when mini-batches are blocked (mini_batch_size > 1);
- * - the packed training rows, when the row count is known (dense, at the backend's precision:
- *   an upper bound, sparse packing takes less).
+ * - the packed training rows, when the row count is known (dense or CSR, whichever the
+ *   packer picks, bounded by the non-zeros per row).
  * @module
  */
 
@@ -33,6 +33,8 @@ export interface MemoryInput {
   readonly precision: 32 | 64;
   /** Training rows, to count the packed rows (omit to leave them out). */
   readonly rows?: number;
+  /** Non-zero inputs per row at most (one per predictor column; default: every input). */
+  readonly nonZerosPerRow?: number;
 }
 
 /** An estimate: the total and its parts, in bytes. */
@@ -70,7 +72,12 @@ export function estimateTrainingMemory(input: MemoryInput): MemoryEstimate {
     { what: "per-thread activations and deltas", bytes: Math.max(1, threads) * Math.max(1, miniBatch) * 2 * (unitsTotal + width) * bytes },
     { what: "per-thread mini-batch gradients", bytes: miniBatch > 1 ? Math.max(1, threads) * parameters * bytes : 0 },
   ];
-  if (input.rows !== undefined) parts.push({ what: "packed training rows (dense, at most)", bytes: input.rows * (width + 2) * bytes });
+  if (input.rows !== undefined) {
+    // Rows are packed dense above 40 % non-zeros, else as CSR (index + value per non-zero):
+    // either way at most about 2.5 values' bytes per non-zero, and never more than dense.
+    const nnz = Math.min(width, input.nonZerosPerRow ?? width);
+    parts.push({ what: "packed training rows", bytes: input.rows * (Math.min(width, 2.5 * nnz) + 2) * bytes });
+  }
   return { bytes: parts.reduce((s, p) => s + p.bytes, 0), parameters, parts: parts.filter((p) => p.bytes > 0) };
 }
 
