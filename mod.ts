@@ -34,6 +34,8 @@ export { mnistCsv, mnistFrames } from "./datasets/mnist.ts";
 export { DeepLearning, type DeepLearningParams, type TrainArgs } from "./model/deep_learning.ts";
 /** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
 export { DeepLearningModel } from "./model/model.ts";
+/** How `predict`/`performance` report a frame that does not match the training frame. @example `await m.predict(f, { onWarning: console.warn, strict: false })` */
+export type { ScoringOptions } from "./model/model.ts";
 /** Metrics with H2O's accessors (`mse()`, `logloss()`, `confusionMatrix()`). @example `model.modelPerformance({ valid: true }).mse()` */
 export { ModelPerformance } from "./model/performance.ts";
 /** Training events and the plain model data. @example `train({ …, onEvent: (e) => e.type === "progress" && console.log(e.epochs) })` */

@@ -352,3 +352,16 @@ test("predict: a first line that holds the model's column names is the header, e
   assertEquals(r.stderr, `note: the first line of ${one} names the model's columns, so it is read as the header (--header false reads it as data)\n`);
   assert(r.stdout.startsWith("First 1 of 1 rows"), r.stdout);
 });
+
+test("DeepLearningModel.predict() reports mismatches through onWarning, and strict throws them all", async () => {
+  const m = await DeepLearningModel.load((await fixture()).model);
+  const frame = parseCsvText("color,size\nred,XL\nRed,S\n", { header: true });
+  const warnings: string[] = [];
+  const pred = await m.predict(frame, { onWarning: (w) => warnings.push(w) });
+  assertEquals(pred.nrow, 2);
+  assertEquals(warnings.length, 3, warnings.join("\n"));
+  let thrown: unknown = null;
+  await m.predict(frame, { strict: true }).catch((e) => (thrown = e));
+  assert(thrown instanceof RangeError && (thrown as unknown as { problems: string[] }).problems.length === 3, String(thrown));
+  m.close();
+});
