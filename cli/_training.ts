@@ -13,7 +13,7 @@ import { formatHistory, formatLayers, formatVarimp } from "../model/format.ts";
 import type { DeepLearningModel } from "../model/model.ts";
 import { abandonPendingWrites } from "../io/files.ts";
 import type { Io } from "./_io.ts";
-import { count, metric, seconds } from "./_io.ts";
+import { clip, count, metric, seconds } from "./_io.ts";
 import { progressReporter } from "./_progress.ts";
 
 /** The `--header` flag shared by the commands that read CSV files. */
@@ -64,7 +64,12 @@ export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ mod
   const t0 = performance.now();
   try {
     const model = await new DeepLearning(job.params).train({
-      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent: progress.onEvent, signal: controller.signal,
+      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, signal: controller.signal,
+      onEvent: (e) => {
+        progress.onEvent(e);
+        // --quiet hides progress and notes, never warnings (a mismatched validation frame, a capped nthreads).
+        if (job.quiet && e.type === "start") for (const m of e.messages) if (m.level === "warn") io.err(`warning: ${clip(m.message)}\n`);
+      },
     });
     return { model, wallMs: performance.now() - t0 };
   } finally {

@@ -21,7 +21,7 @@ const CLI = "Command line";
 export const TRAIN_CLI_FLAGS: ParamSpecs = {
   model_out: { type: "string", default: null, section: CLI, help: "Write the trained model to this file, atomically (read it back with tide predict --model)" },
   x: { type: "string[]", default: null, section: CLI, help: "Predictor columns, e.g. C1,C2,C3 (default: every column but the response and ignored_columns)" },
-  quiet: { type: "bool", default: false, section: CLI, help: "No progress and no tables: print only the final summary lines" },
+  quiet: { type: "bool", default: false, section: CLI, help: "No progress, notes or tables: print only warnings and the final summary lines" },
   header: { ...HEADER_FLAG, section: CLI },
 };
 

@@ -302,11 +302,13 @@ test("internal errors print as internal, with 'please report' and the stack in a
   }
 });
 
-test("train: nthreads above the core count is capped with a warning", async () => {
+test("train: nthreads above the core count is capped with a warning, shown with --quiet too", async () => {
   const { train } = await fixture();
-  const r = await run("train", "--training_frame", train, "--y", "price", "--hidden", "2", "--epochs", "0.1", "--nthreads", "1000");
-  assertEquals(r.code, 0, r.stderr);
-  assert(/warning: "nthreads" = 1000 is more than the \d+ core\(s\) here: training uses \d+/.test(r.stderr), r.stderr);
+  for (const quiet of [[], ["--quiet"]]) {
+    const r = await run("train", "--training_frame", train, "--y", "price", "--hidden", "2", "--epochs", "0.1", "--nthreads", "1000", ...quiet);
+    assertEquals(r.code, 0, r.stderr);
+    assert(/warning: "nthreads" = 1000 is more than the \d+ core\(s\) here: training uses \d+/.test(r.stderr), `${quiet}: ${r.stderr}`);
+  }
 });
 
 test("train: a network that cannot fit in memory is refused with the estimate, before allocating", async () => {
