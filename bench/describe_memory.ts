@@ -2,7 +2,8 @@
  * Peak memory and time of `tide describe` on a large CSV: 1,000,000 rows × 25 columns (about
  * 220 MB: 20 numeric columns (5 integer, 15 with 6 decimals), 5 categorical ones), written once to
  * the temporary folder (never committed). Runs the command as a child process under
- * `/usr/bin/time` and prints its wall time and peak RSS, and the RSS as a multiple of the file
+ * `/usr/bin/time` and prints its wall and CPU time (CPU time is the steadier figure on a shared
+ * machine) and peak RSS, and the RSS as a multiple of the file
  * size (the goal is at most 2×).
  *
  *   bun bench/describe_memory.ts [--rows 1000000] [--runs 3]
@@ -46,8 +47,8 @@ const size = statSync(path).size;
 console.log(`${path}: ${rows.toLocaleString("en-US")} rows × 25 columns, ${(size / 1e6).toFixed(0)} MB`);
 const main = new URL("../cli/main.ts", import.meta.url).pathname;
 for (let k = 0; k < runs; k++) {
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", process.execPath, main, "describe", path], { encoding: "utf8" });
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %M %U %S", process.execPath, main, "describe", path], { encoding: "utf8" });
   const last = r.stderr.trim().split("\n").pop() ?? "";
-  const [wall, kb] = last.split(" ").map(Number);
-  console.log(`run ${k + 1}: exit ${r.status}, ${wall.toFixed(2)} s, peak RSS ${(kb / 1024).toFixed(0)} MiB = ${((kb * 1024) / size).toFixed(2)} × the file`);
+  const [wall, kb, user, sys] = last.split(" ").map(Number);
+  console.log(`run ${k + 1}: exit ${r.status}, ${wall.toFixed(2)} s wall (${(user + sys).toFixed(2)} s CPU), peak RSS ${(kb / 1024).toFixed(0)} MiB = ${((kb * 1024) / size).toFixed(2)} × the file`);
 }
