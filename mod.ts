@@ -42,6 +42,8 @@ export type { VariableImportance } from "./core/train/varimp.ts";
 export type { HistoryRow } from "./core/train/train.ts";
 /** H2O's multinomial AUC types (`auc_type`) and one row of the multinomial AUC table. @example `new DeepLearning({ auc_type: "MACRO_OVR" })` */
 export { AUC_TYPES, type AucType, type MultinomialAucRow } from "./core/metrics/mod.ts";
+/** How `predict`/`performance` report a frame that does not match the training frame. @example `await m.predict(f, { onWarning: console.warn, strict: false })` */
+export type { ScoringOptions } from "./model/model.ts";
 /** Metrics with H2O's accessors (`mse()`, `logloss()`, `confusionMatrix()`). @example `model.modelPerformance({ valid: true }).mse()` */
 export { ModelPerformance } from "./model/performance.ts";
 /** Training events and the plain model data. @example `train({ …, onEvent: (e) => e.type === "progress" && console.log(e.epochs) })` */

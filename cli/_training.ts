@@ -5,6 +5,7 @@
  */
 import process from "node:process";
 import { formatMetrics } from "../core/metrics/mod.ts";
+import type { ParamSpec } from "../core/params.ts";
 import type { Frame } from "../frame/frame.ts";
 import { importFile } from "../frame/import.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
@@ -12,14 +13,26 @@ import { formatHistory, formatLayers, formatVarimp } from "../model/format.ts";
 import type { DeepLearningModel } from "../model/model.ts";
 import type { CrossValidationEvent } from "../lifecycle/cross_validation/cross_validate.ts";
 import { formatCvSummary } from "../lifecycle/cross_validation/summary.ts";
+import { abandonPendingWrites } from "../io/files.ts";
 import type { Io } from "./_io.ts";
-import { count, metric, seconds } from "./_io.ts";
+import { clip, count, metric, seconds } from "./_io.ts";
 import { progressReporter } from "./_progress.ts";
 
+/** The `--header` flag shared by the commands that read CSV files. */
+export const HEADER_FLAG: ParamSpec = {
+  type: "enum", default: "auto", values: ["auto", "true", "false"],
+  help: "Whether the first line of each CSV file names the columns; auto guesses (H2O's rule, plus one for files without numeric columns)",
+};
+
+/** The `--header` value as the CSV reader's option. */
+export function headerOption(v: unknown): boolean | "auto" {
+  return v === "true" ? true : v === "false" ? false : "auto";
+}
+
 /** Imports a CSV (or .csv.gz) file and says how big it is and how long it took, on `io.err`. */
-export async function importTimed(path: string, io: Io, options: { quiet?: boolean } = {}): Promise<{ frame: Frame; ms: number }> {
+export async function importTimed(path: string, io: Io, options: { quiet?: boolean; header?: boolean | "auto" } = {}): Promise<{ frame: Frame; ms: number }> {
   const t0 = performance.now();
-  const frame = await importFile(path);
+  const frame = await importFile(path, { header: options.header ?? "auto" });
   const ms = performance.now() - t0;
   if (!options.quiet) io.err(`Imported ${path}: ${count(frame.nrow)} rows × ${count(frame.ncol)} columns in ${seconds(ms / 1000)}\n`);
   return { frame, ms };
@@ -53,7 +66,12 @@ export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ mod
   const t0 = performance.now();
   try {
     const onEvent = (e: CrossValidationEvent) => {
-      if (e.type !== "model") return progress.onEvent(e);
+      if (e.type !== "model") {
+        progress.onEvent(e);
+        // --quiet hides progress and notes, never warnings (a mismatched validation frame, a capped nthreads).
+        if (job.quiet && e.type === "start") for (const m of e.messages) if (m.level === "warn") io.err(`warning: ${clip(m.message)}\n`);
+        return;
+      }
       progress.finish();
       if (!job.quiet) io.err(`Cross-validation: ${e.role === "fold" ? `fold model ${e.index} of ${e.count}` : `main model (${e.index} of ${e.count}), ${Number(e.epochs.toFixed(4))} epochs`}: ${e.modelId}\n`);
     };
@@ -66,6 +84,34 @@ export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ mod
     progress.finish();
     process.off("SIGINT", onSigint);
   }
+}
+
+/**
+ * Saves the model so that Ctrl-C cannot lose it: the first Ctrl-C during the save lets it
+ * finish (and says so), a second one abandons it, removing the partial file, and exits 130
+ * leaving any earlier file at `path` as it was.
+ * @returns true when a Ctrl-C came during the save (the model was still saved)
+ */
+export async function saveModel(model: DeepLearningModel, path: string, io: Io, exit: (code: number) => void = (c) => process.exit(c)): Promise<boolean> {
+  let interrupted = false;
+  const onSigint = () => {
+    if (!interrupted) {
+      interrupted = true;
+      io.err(`\nFinishing the save to ${path} so the model is not lost (Ctrl-C again abandons it)\n`);
+      return;
+    }
+    abandonPendingWrites();
+    io.err(`Save abandoned: ${path} was not written (an earlier file there is unchanged)\n`);
+    exit(130);
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    await model.save(path);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  if (interrupted) io.err(`Model saved to ${path} despite the interrupt\n`);
+  return interrupted;
 }
 
 /** Which parts {@linkcode formatReport} prints. */

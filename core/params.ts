@@ -57,6 +57,8 @@ export interface ParamSpec {
   readonly section?: string;
   /** Other names accepted on input (for example `y` for `response_column`). */
   readonly aliases?: readonly string[];
+  /** A float that may be +Infinity (meaning "no limit", as `max_w2`); every other number must be finite. */
+  readonly allowInfinity?: boolean;
 }
 
 /** Parameters by wire name. */
@@ -125,6 +127,7 @@ export function coerce(field: string, spec: ParamSpec, raw: unknown): unknown {
     case "float": {
       const n = toNumber(raw);
       if (Number.isNaN(n) || (spec.type === "int" && !Number.isInteger(n))) throw new TypeError(want());
+      if (!Number.isFinite(n) && !(spec.allowInfinity && n === Infinity)) throw new TypeError(notFinite(field, spec, raw));
       return n;
     }
     case "enum": {
@@ -145,9 +148,15 @@ export function coerce(field: string, spec: ParamSpec, raw: unknown): unknown {
       if (nums.some((n) => Number.isNaN(n) || (spec.type === "int[]" && !Number.isInteger(n)))) {
         throw new TypeError(want());
       }
+      if (nums.some((n) => !Number.isFinite(n))) throw new TypeError(notFinite(field, spec, raw));
       return nums;
     }
   }
+}
+
+// "1e400" overflows to Infinity: refused like "Inf", since an infinite rate or epoch count never ends well.
+function notFinite(field: string, spec: ParamSpec, raw: unknown): string {
+  return `"${field}" must be a finite number (${describeAllowed(spec)}): got ${JSON.stringify(raw)}`;
 }
 
 function toNumber(raw: unknown): number {
@@ -253,6 +262,10 @@ export class ParameterError extends RangeError {
     super(errors.length === 1 ? `${what}: ${errors[0].message}` : `${what}:\n${errors.map((m) => `  - ${m.message}`).join("\n")}`);
     this.name = "ParameterError";
     this.messages = messages;
+  }
+  /** Every error message, one per problem (for printing one per line). */
+  get problems(): string[] {
+    return this.messages.filter((m) => m.level === "error").map((m) => m.message);
   }
   /** The error messages of one field. */
   field(name: string): string[] {

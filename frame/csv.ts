@@ -281,6 +281,9 @@ interface Guess {
  * header when every column whose later sample rows are all numbers (at least one) holds a
  * non-numeric token there (text or empty), and at least one of those is text; this covers
  * H2O's "all first-row tokens are strings while some column is numeric".
+ *
+ * When no column is numeric (every predictor categorical), that rule cannot see a header, so
+ * {@linkcode allTextHeader} decides. `header` true or false overrides both.
  */
 function guessColumns(ctx: Context, first: RawRecord): Guess {
   const ncol = first.fields.length / 3;
@@ -319,7 +322,50 @@ function guessColumns(ctx: Context, first: RawRecord): Guess {
     else if (firstClass[j] !== C_EMPTY) ok = false;
   }
   const firstText = Int32Array.from(firstClass, (c) => (c === C_TEXT ? 1 : 0));
-  return { dataText: text, firstText, header: ok && numericCols > 0 && textOverNumber > 0 };
+  if (numericCols > 0) return { dataText: text, firstText, header: ok && textOverNumber > 0 };
+  const header = firstClass.every((c) => c === C_TEXT) && allTextHeader(ctx, first, rows);
+  return { dataText: text, firstText, header };
+}
+
+/**
+ * For a file without numeric columns: the first record (all text) is a header when its tokens
+ * are all different, none occurs again in its column among the next `rows` sample rows, and
+ * some column repeats a value there (so its values look like levels, which names are not).
+ * A lone record is a header (a file with no rows yet).
+ */
+function allTextHeader(ctx: Context, first: RawRecord, rows: number): boolean {
+  const ncol = first.fields.length / 3;
+  const bytes = ctx.bytes;
+  const token = (f: number[], j: number) => latin1(bytes, f[3 * j], f[3 * j + 1]);
+  const names = Array.from({ length: ncol }, (_, j) => token(first.fields, j));
+  if (new Set(names).size !== ncol) return false;
+  if (rows === 0) return true;
+  const seen = Array.from({ length: ncol }, () => new Set<string>());
+  let repeats = false, p = first.next;
+  for (let r = 0; r < rows && p < bytes.length;) {
+    const q = skipLineBreak(bytes, p);
+    if (q !== p) {
+      p = q;
+      continue;
+    }
+    const rec = readRecord(ctx, p, 0);
+    for (let j = 0; j < Math.min(ncol, rec.fields.length / 3); j++) {
+      const t = token(rec.fields, j);
+      if (t === names[j]) return false;
+      if (seen[j].has(t)) repeats = true;
+      else seen[j].add(t);
+    }
+    p = rec.next;
+    r++;
+  }
+  return repeats;
+}
+
+/** Bytes as one char per byte: enough to compare tokens, cheaper than decoding UTF-8. */
+function latin1(bytes: Uint8Array, s: number, e: number): string {
+  let out = "";
+  for (let k = s; k < Math.min(e, s + 512); k++) out += String.fromCharCode(bytes[k]);
+  return e - s > 512 ? `${out}…${e - s}` : out;
 }
 
 /**

@@ -4,9 +4,9 @@
  * @module
  */
 import type { Backend } from "../core/backend.ts";
-import { paramSpecs, type PluginSet } from "../core/train/resolve.ts";
+import { paramSpecs, type PluginSet, resolvePlan } from "../core/train/resolve.ts";
 import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "../core/train/train.ts";
-import type { Frame } from "../frame/frame.ts";
+import { Frame } from "../frame/frame.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
 import { checkpointExportHook, prepareCheckpointDir } from "./checkpoint_export.ts";
@@ -61,6 +61,31 @@ export class DeepLearning {
   /** The parameter declarations (defaults, allowed values, help), plugins included. */
   static parameters(plugins: PluginSet = builtins): ReturnType<typeof paramSpecs> {
     return paramSpecs(plugins);
+  }
+
+  /**
+   * The parameter problems that do not depend on the data (bad combinations, unsupported
+   * features), found without a frame, so a command line can be refused before a large file is
+   * imported. Problems that depend on the data (a response that is not there) are left to `train()`.
+   * @returns one message per problem (empty when none is found)
+   */
+  static checkParameters(params: DeepLearningParams, plugins: PluginSet = builtins): string[] {
+    // A problem found whatever the response's type does not depend on the frame.
+    const y = typeof params.response_column === "string" && params.response_column !== "" ? params.response_column : "y";
+    const frames = [
+      new Frame([{ name: y, type: "numeric", data: Float64Array.of(0, 1, 0) }, { name: `${y}_x`, type: "numeric", data: Float64Array.of(1, 2, 3) }]),
+      new Frame([{ name: y, type: "categorical", codes: Int32Array.of(0, 1, 0), domain: ["a", "b"] }, { name: `${y}_x`, type: "numeric", data: Float64Array.of(1, 2, 3) }]),
+    ];
+    const found = frames.map((f) => {
+      try {
+        resolvePlan({ ...params, response_column: y }, f, plugins, { hasValidation: true, cores: 1 });
+        return [] as string[];
+      } catch (e) {
+        const problems = (e as { problems?: string[] }).problems;
+        return problems ?? [(e as Error).message];
+      }
+    });
+    return found[0].filter((m) => found[1].includes(m));
   }
 
   /**

@@ -80,9 +80,9 @@ export class DeepLearningModel {
   }
 
   /** Scores a frame that has the response column (H2O's `model_performance(test_data=…)`). */
-  async performance(frame: Frame): Promise<ModelPerformance> {
+  async performance(frame: Frame, options: ScoringOptions = {}): Promise<ModelPerformance> {
     const prep = this.data.preprocessor;
-    const a = adaptFrame(prep, this.#asTrained(frame), { requireResponse: true });
+    const a = adapted(adaptFrame(prep, this.#asTrained(frame), { requireResponse: true }), options);
     const out = await this.#outputs(a);
     const ctx = { response: prep.response!, distribution: this.plugins.distributions.get(this.data.distribution), distributionParams: this.data.distributionParams, metricOptions: metricOptions(this.data.params) };
     return new ModelPerformance(computeMetrics(out, a.response!, a.weights, ctx), "test");
@@ -91,11 +91,12 @@ export class DeepLearningModel {
   /**
    * Predictions, one row per input row: classification gives `predict` (the label) then one
    * probability column per class named after it (`p0`, `p1` for integer labels, as H2O);
-   * regression gives `predict`.
+   * regression gives `predict`. Columns that do not match the training frame are reported
+   * through `options.onWarning` (or refused with `options.strict`).
    */
-  async predict(frame: Frame): Promise<Frame> {
+  async predict(frame: Frame, options: ScoringOptions = {}): Promise<Frame> {
     const prep = this.data.preprocessor;
-    const a = adaptFrame(prep, this.#asTrained(frame));
+    const a = adapted(adaptFrame(prep, this.#asTrained(frame)), options);
     const out = await this.#outputs(a);
     const r = prep.response!;
     const n = a.rows;
@@ -287,6 +288,23 @@ export class DeepLearningModel {
     this.#net = { backend, generic, close: () => { generic.close(); freeState(backend, state); } };
     return this.#net;
   }
+}
+
+/** How {@linkcode DeepLearningModel.predict} treats a frame whose columns differ from the training frame's. */
+export interface ScoringOptions {
+  /** Called once per mismatch (a missing column, unseen levels, …), each naming its column and row count. */
+  readonly onWarning?: (message: string) => void;
+  /** Refuse a mismatched frame: throw a `RangeError` listing every mismatch instead of warning. */
+  readonly strict?: boolean;
+}
+
+function adapted(a: ReturnType<typeof adaptFrame>, options: ScoringOptions): ReturnType<typeof adaptFrame> {
+  const warnings = a.messages.filter((m) => m.level === "warn").map((m) => m.message);
+  if (options.strict && warnings.length) {
+    throw Object.assign(new RangeError(`Cannot score: the frame does not match the model's training frame (strict): ${warnings.join("; ")}`), { problems: warnings });
+  }
+  for (const w of warnings) options.onWarning?.(w);
+  return a;
 }
 
 function uniqueName(name: string, cols: Column[]): string {

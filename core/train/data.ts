@@ -4,7 +4,7 @@
  * @module
  */
 import type { FloatArray, PackedRows } from "../backend.ts";
-import type { Message } from "../params.ts";
+import { type Message, ParameterError } from "../params.ts";
 import { hashWords, Rng } from "../rng.ts";
 import type { Frame } from "../../frame/frame.ts";
 import { adaptFrame, type AdaptedFrame, categoricalSlot, fitPreprocessor, hasMissing, inputNames, packRows, type PreprocessorSpec } from "./preprocess.ts";
@@ -63,7 +63,7 @@ export function prepareData(
   });
   messages.push(...fit.messages);
   const prep = fit.spec;
-  if (!prep) throw new RangeError(`Cannot train: ${fit.messages.filter((m) => m.level === "error").map((m) => m.message).join("; ")}`);
+  if (!prep) throw new ParameterError("Cannot train", fit.messages);
   if (valid && !valid.has(y)) throw new RangeError(`Cannot train: the validation frame has no response column "${y}"`);
 
   const adapted = adaptFrame(prep, train);

@@ -109,6 +109,14 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
       if (levels(cats[i]) < levels(cats[j])) [cats[i], cats[j]] = [cats[j], cats[i]];
     }
   }
+  // H2O reads Inf and 1e400 as numbers and trains on them until the model turns unstable; Tide
+  // refuses them up front, naming the first row (docs/h2o-differences.md).
+  for (const c of [...nums, ...(o.response ? [frame.col(o.response)] : []), ...(o.weightsColumn ? [frame.col(o.weightsColumn)] : [])]) {
+    const bad = nonFinite(c);
+    if (bad) {
+      messages.push({ level: "error", field: c.name === o.response ? "response_column" : c.name === o.weightsColumn ? "weights_column" : "training_frame", message: `Column "${c.name}" holds ${bad.value} at row ${bad.row + 1}${bad.count > 1 ? ` (and ${bad.count - 1} more row(s))` : ""}: training needs finite numbers; fix the value, or make it missing (an empty field or NA)` });
+    }
+  }
   const mode: NumericMode = !o.standardize ? "NONE" : o.autoencoder ? "NORMALIZE" : o.sparse ? "DESCALE" : "STANDARDIZE";
   const useAll = o.useAllFactorLevels || o.autoencoder;
   const inputs: InputColumn[] = [];
@@ -160,6 +168,20 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
     spec: { inputs, width: offset, mode, useAllFactorLevels: useAll, response, weightsColumn: o.weightsColumn, droppedConstant: dropped },
     messages,
   };
+}
+
+/** The first ±Infinity in a numeric column: its row, its value, and how many there are. */
+function nonFinite(c: Column): { row: number; value: number; count: number } | null {
+  if (c.type !== "numeric" || countInfinite(c.data) === 0) return null;
+  let row = -1, count = 0;
+  for (let i = 0; i < c.data.length; i++) {
+    const v = c.data.at(i);
+    if (v === Infinity || v === -Infinity) {
+      if (row < 0) row = i;
+      count++;
+    }
+  }
+  return row < 0 ? null : { row, value: c.data.at(row), count };
 }
 
 function preview(names: string[]): string {
@@ -234,20 +256,42 @@ export interface AdaptedFrame {
 /**
  * Matches a frame's columns to the training columns: categorical levels are re-coded to the
  * training domain (unseen levels become the NA slot), a missing predictor becomes all-missing
- * (imputed) with a warning, extra columns are ignored (spec §1.8).
+ * (imputed), ±Infinity is treated as missing, extra columns are ignored (spec §1.8). Every
+ * mismatch comes back as a warning that names the column and counts the rows it touches:
+ * a missing (or renamed) column, a numeric column read as text, a categorical read as
+ * numbers, unseen levels, levels that differ from training levels only in case, infinite values.
  */
 export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireResponse = false } = {}): AdaptedFrame {
   const messages: Message[] = [];
+  const warn = (field: string, message: string) => messages.push({ level: "warn", field, message });
+  const rows = frame.nrow;
+  const known = new Set([...spec.inputs.map((i) => i.name), spec.response?.name, spec.weightsColumn]);
+  const extra = frame.names.filter((n) => !known.has(n));
   const columns = spec.inputs.map((inp) => {
     if (!frame.has(inp.name)) {
-      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" is missing from the frame; its values are treated as missing` });
+      const sameButCase = extra.find((n) => n.toLowerCase() === inp.name.toLowerCase());
+      const hint = sameButCase !== undefined
+        ? `; the frame has "${sameButCase}", which differs only in case (names are case-sensitive): rename it`
+        : extra.length ? `; the frame has column(s) the model does not use (${quoteList(extra)}): was it renamed?` : "";
+      warn(inp.name, `Column "${inp.name}" is missing from the frame; all ${rows} row(s) treat it as missing${hint}`);
       return null;
     }
     const c = frame.col(inp.name);
+    if (rows === 0) return inp.kind === "numeric" ? NumericVector.from(toNumbers(c)) : recode(c, inp.domain, messages); // no values, no type to tell
     if (inp.kind === "numeric") {
-      if (c.type === "numeric") return c.data;
-      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" was numeric in training but is ${c.type} here; converted, non-numbers treated as missing` });
-      return NumericVector.from(toNumbers(c));
+      if (c.type === "numeric") {
+        const inf = countInfinite(c.data);
+        if (inf) warn(inp.name, `${inf} row(s) of "${inp.name}" hold an infinite value; they are treated as missing`);
+        return c.data;
+      }
+      const data = toNumbers(c);
+      let lost = 0;
+      for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i]) && present(c, i)) lost++;
+      warn(inp.name, `Column "${inp.name}" was numeric in training but is ${c.type} here; converted to numbers${lost ? `, ${lost} row(s) that are not numbers treated as missing` : ", every value read as a number"}`);
+      return NumericVector.from(data);
+    }
+    if (c.type === "numeric") {
+      warn(inp.name, `Column "${inp.name}" was categorical in training but holds numbers here; its values are matched to the training levels as text`);
     }
     return recode(c, inp.domain, messages);
   });
@@ -266,7 +310,27 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
   }
   let weights: FloatArray | null = null;
   if (spec.weightsColumn && frame.has(spec.weightsColumn)) weights = toNumbers(frame.col(spec.weightsColumn));
-  return { rows: frame.nrow, columns, response, weights, messages };
+  return { rows, columns, response, weights, messages };
+}
+
+function quoteList(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((n) => `"${n}"`).join(", ");
+  return names.length > 5 ? `${shown}, … (${names.length})` : shown;
+}
+
+function present(c: Column, i: number): boolean {
+  if (c.type === "numeric") return !Number.isNaN(c.data.at(i));
+  if (c.type === "categorical") return c.codes[i] >= 0;
+  return c.data[i] !== null && c.data[i]!.trim() !== "";
+}
+
+function countInfinite(v: NumericVector): number {
+  // Only float storage holds ±Infinity (a constant column holds it in its bias).
+  if (v.raw === null) return Math.abs(v.bias) === Infinity ? v.length : 0;
+  if (!(v.raw instanceof Float32Array || v.raw instanceof Float64Array)) return 0;
+  let n = 0;
+  for (let i = 0; i < v.raw.length; i++) if (v.raw[i] === Infinity || v.raw[i] === -Infinity) n++;
+  return n;
 }
 
 function toNumbers(c: Column): FloatArray {
@@ -275,7 +339,7 @@ function toNumbers(c: Column): FloatArray {
   for (let i = 0; i < out.length; i++) {
     const s = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
     const v = s === null || s.trim() === "" ? NaN : Number(s);
-    out[i] = Number.isNaN(v) ? NaN : v;
+    out[i] = Number.isFinite(v) ? v : NaN;
   }
   return out;
 }
@@ -286,12 +350,14 @@ function recode(c: Column, domain: readonly string[], messages: Message[], isRes
   // Unchanged codes (the training frame, or the same domain) are shared, not copied.
   if (c.type === "categorical" && c.domain.length === domain.length && c.domain.every((v, i) => v === domain[i])) return c.codes;
   const out = new Int32Array(n);
-  let unseen = 0;
+  // Unseen levels and their row counts (in first-seen order).
+  const unseen = new Map<string, number>();
   if (c.type === "categorical") {
     const map = Int32Array.from(c.domain, (v) => index.get(v) ?? -2);
     for (let i = 0; i < n; i++) {
       const v = c.codes[i];
-      out[i] = v < 0 ? -1 : map[v] === -2 ? (unseen++, -1) : map[v];
+      if (v >= 0 && map[v] === -2) unseen.set(c.domain[v], (unseen.get(c.domain[v]) ?? 0) + 1);
+      out[i] = v < 0 || map[v] === -2 ? -1 : map[v];
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -300,16 +366,36 @@ function recode(c: Column, domain: readonly string[], messages: Message[], isRes
         out[i] = -1;
         continue;
       }
-      const hit = index.get(String(raw));
-      out[i] = hit === undefined ? (unseen++, -1) : hit;
+      const text = String(raw);
+      const hit = index.get(text);
+      if (hit === undefined) unseen.set(text, (unseen.get(text) ?? 0) + 1);
+      out[i] = hit ?? -1;
     }
   }
-  if (unseen) {
+  if (unseen.size === 0) return out;
+  const lower = new Map(domain.map((v) => [v.toLowerCase(), v]));
+  let caseRows = 0, otherRows = 0;
+  const casePairs: string[] = [], others: string[] = [];
+  for (const [level, rows] of unseen) {
+    const match = lower.get(level.toLowerCase());
+    if (match !== undefined) {
+      caseRows += rows;
+      if (casePairs.length < 3) casePairs.push(`"${level}" vs "${match}"`);
+    } else {
+      otherRows += rows;
+      if (others.length < 5) others.push(`"${level}"`);
+    }
+  }
+  const what = isResponse ? `response "${c.name}"` : `"${c.name}"`;
+  const effect = isResponse ? "metrics skip them" : "they use the missing-value input";
+  if (caseRows) {
+    messages.push({ level: "warn", field: c.name, message: `${caseRows} row(s) of ${what} have levels that differ from training levels only in case (${casePairs.join(", ")}); levels are case-sensitive, so ${effect}` });
+  }
+  if (otherRows) {
+    const more = unseen.size - casePairs.length - others.length;
     messages.push({
       level: "warn", field: c.name,
-      message: isResponse
-        ? `${unseen} row(s) of response "${c.name}" have classes unseen in training; metrics skip them`
-        : `${unseen} row(s) of "${c.name}" have levels unseen in training; they use the missing-value input`,
+      message: `${otherRows} row(s) of ${what} have ${isResponse ? "classes" : "levels"} unseen in training (${others.join(", ")}${more > 0 && others.length === 5 ? ", …" : ""}); ${effect}`,
     });
   }
   return out;
@@ -323,7 +409,7 @@ export function expandRow(spec: PreprocessorSpec, a: AdaptedFrame, r: number, ou
     const col = a.columns[k];
     if (inp.kind === "numeric") {
       const v = col ? (col as NumericVector).at(r) : NaN;
-      out[inp.offset] = ((Number.isNaN(v) ? inp.mean : v) - inp.sub) * inp.mul;
+      out[inp.offset] = ((Number.isFinite(v) ? v : inp.mean) - inp.sub) * inp.mul; // NaN and ±Infinity are missing
     } else {
       const slot = categoricalSlot(spec, inp, col ? (col as CodeArray)[r] : -1);
       if (slot >= 0) out[inp.offset + slot] = 1;
@@ -407,7 +493,7 @@ function expandBlock(
       const raw = vec ? vec.raw : null;
       if (raw === null) {
         const v = vec ? vec.bias : NaN; // a constant column, or none
-        const x = v === v ? (v - sub) * mul : fill;
+        const x = v - v === 0 ? (v - sub) * mul : fill; // NaN and ±Infinity are missing
         for (let j = 0; j < count; j++) out[j * width + offset] = x;
         continue;
       }
@@ -446,12 +532,12 @@ function expandFloats(
   if (rows) {
     for (let j = 0; j < count; j++) {
       const v = raw[rows[from + j]];
-      out[j * width + offset] = v === v ? (v - sub) * mul : fill;
+      out[j * width + offset] = v - v === 0 ? (v - sub) * mul : fill; // NaN and ±Infinity are missing
     }
   } else {
     for (let j = 0; j < count; j++) {
       const v = raw[from + j];
-      out[j * width + offset] = v === v ? (v - sub) * mul : fill;
+      out[j * width + offset] = v - v === 0 ? (v - sub) * mul : fill;
     }
   }
 }

@@ -150,7 +150,11 @@ export function resolvePlan(
   const problem: Problem = isClassification ? "classification" : "regression";
   // --distribution bernoulli|multinomial treats a numeric response as categorical, as asfactor() would.
   const responseAsFactor = isClassification && yCol?.type === "numeric";
-  if (responseAsFactor) yCol = train.asfactor(yName!).col(yName!);
+  if (responseAsFactor) {
+    const bad = classLabelProblem(yCol as { data: { length: number; at(i: number): number } }, yName!, distName);
+    if (bad) err("response_column", bad);
+    else yCol = train.asfactor(yName!).col(yName!);
+  }
   const classes = problem === "classification" && yCol?.type === "categorical" ? yCol.domain.length : 0;
   const family = plugins.distributions.list().filter((d) => d.family === problem);
   let distribution = chosen ?? family.find((d) => d.auto?.({ classes, loss: lossName }));
@@ -231,6 +235,10 @@ export function resolvePlan(
     p.nthreads = 1;
   } else if (p.nthreads === -1 || p.nthreads === 0) {
     p.nthreads = Math.max(1, cores);
+  } else if ((p.nthreads as number) > Math.max(1, cores)) {
+    // More threads than cores only adds Workers that contend for the same cores.
+    warn("nthreads", `"nthreads" = ${p.nthreads} is more than the ${Math.max(1, cores)} core(s) here: training uses ${Math.max(1, cores)}`);
+    p.nthreads = Math.max(1, cores);
   }
   if ((p.mini_batch_size as number) > 1 && optName !== "adadelta" && p.rate === 0.005 && input.rate === undefined) {
     messages.push({ level: "info", field: "mini_batch_size", message: `mini_batch_size ${p.mini_batch_size} averages gradients over the batch; a larger "rate" may be needed` });
@@ -269,4 +277,28 @@ export function resolvePlan(
     params: p, problem, activation, hiddenDropout, distribution, distributionParams, softmaxLoss, optimizer,
     optimizerParams, terms, constraints, dropouts, skipZero: shortcut, responseAsFactor, stoppingMetric, seed, messages,
   };
+}
+
+/** H2O's limit on the classes of a categorical response (its tree models' MAX_SUPPORTED_LEVELS). */
+export const MAX_RESPONSE_CLASSES = 1000;
+
+/**
+ * Why a numeric response cannot become classes (as asfactor would make it) under a classification
+ * distribution: a value that is not an integer, or more than {@linkcode MAX_RESPONSE_CLASSES}
+ * distinct values. A continuous response would otherwise silently become hundreds of classes.
+ */
+function classLabelProblem(c: { data: { length: number; at(i: number): number } }, y: string, dist: string): string | undefined {
+  const seen = new Set<number>();
+  for (let i = 0; i < c.data.length; i++) {
+    const v = c.data.at(i);
+    if (Number.isNaN(v)) continue;
+    if (!Number.isInteger(v)) {
+      return `distribution ${dist} makes each value of the numeric response "${y}" a class, but row ${i + 1} holds ${v}, which is not a class label: for a continuous response use a regression distribution (gaussian, laplace, …), or convert "${y}" with asfactor first if its values really are classes`;
+    }
+    if (seen.size <= MAX_RESPONSE_CLASSES) seen.add(v);
+  }
+  if (seen.size > MAX_RESPONSE_CLASSES) {
+    return `the response "${y}" has more than ${MAX_RESPONSE_CLASSES} distinct values, H2O's limit of classes for a categorical response: for a continuous response use a regression distribution (gaussian, laplace, …)`;
+  }
+  return undefined;
 }

@@ -9,7 +9,9 @@ import type { Backend, FusedTrainer } from "../backend.ts";
 import { type Message, ParameterError, type ParamValues } from "../params.ts";
 import { seedWords } from "../rng.ts";
 import type { Frame } from "../../frame/frame.ts";
-import { prepareData } from "./data.ts";
+import { prepareData, type TrainingData } from "./data.ts";
+import { estimateTrainingMemory, formatBytes, type MemoryEstimate } from "./memory.ts";
+import { availableMemory } from "../../io/system.ts";
 import { builtinHooks } from "./hooks.ts";
 import { iterationSamples, runLoop } from "./loop.ts";
 import { allocState, bindNetwork, freeState, initialize, type NetworkDescription, parameterCount, type Shape } from "./network.ts";
@@ -84,6 +86,8 @@ export interface TrainInput {
    * preprocessing carry on; `epochs` is the new total.
    */
   readonly checkpoint?: ModelData | null;
+  /** Bytes training may use (default: the memory available now); a larger estimate is refused. */
+  readonly availableMemory?: number;
 }
 
 /** Parameters above this count are refused before anything is allocated. */
@@ -116,6 +120,13 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
   const shape: Shape = { units: [prep.width, ...hidden, nOut], channels: plan.activation.channels ?? 1 };
   const nParams = parameterCount(shape);
+  // Refused before the network is allocated, with the estimate (the same one --dry_run prints).
+  const estimate = memoryEstimate(plan, shape, data, backend);
+  const free = input.availableMemory ?? availableMemory();
+  if (estimate.bytes > free) {
+    const parts = estimate.parts.map((x) => `${x.what} ${formatBytes(x.bytes)}`).join(", ");
+    throw new RangeError(`Cannot train: the network ${shape.units.join("-")} (${estimate.parameters.toLocaleString("en-US")} weights and biases) needs about ${formatBytes(estimate.bytes)} of memory (${parts}), but only ${formatBytes(free)} is available: use fewer or smaller hidden layers`);
+  }
   if (nParams > MAX_PARAMETERS) throw new RangeError(`Cannot train: the network has ${nParams} parameters; the limit is 100 000 000 (reduce "hidden")`);
   const description = describeNetwork(plan, shape);
   if (ckpt && JSON.stringify(ckpt.shape) !== JSON.stringify(shape)) {
@@ -155,6 +166,16 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
     generic.close();
     freeState(backend, state);
   }
+}
+
+/** The memory training this network on this data takes, estimated before anything is allocated. */
+export function memoryEstimate(plan: TrainingPlan, shape: Shape, data: TrainingData, backend: Backend): MemoryEstimate {
+  const p = plan.params;
+  return estimateTrainingMemory({
+    units: shape.units, channels: shape.channels, optimizerSlots: plan.optimizer.slots, threads: p.nthreads as number,
+    miniBatch: p.mini_batch_size as number, precision: backend.precision, rows: data.usable.length,
+    nonZerosPerRow: data.prep.inputs.length,
+  });
 }
 
 /** The network a plan trains, for a shape known once the data is prepared. */
