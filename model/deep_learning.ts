@@ -7,6 +7,7 @@ import type { Backend } from "../core/backend.ts";
 import { paramSpecs, type PluginSet } from "../core/train/resolve.ts";
 import { type TrainEvent, trainModel } from "../core/train/train.ts";
 import type { Frame } from "../frame/frame.ts";
+import { importFile } from "../frame/import.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
 import { DeepLearningModel } from "./model.ts";
@@ -62,6 +63,9 @@ export class DeepLearning {
     }
     delete params.training_frame;
     delete params.validation_frame;
+    for (const field of ["initial_weights", "initial_biases"]) {
+      if (params[field] !== undefined && params[field] !== null) params[field] = await readMatrices(params[field]);
+    }
     const backend = args.backend ?? (await selectBackend(String(this.params.backend ?? "auto")));
     const data = await trainModel({
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
@@ -70,4 +74,13 @@ export class DeepLearning {
     this.model = new DeepLearningModel(data, this.plugins, { backend });
     return this.model;
   }
+}
+
+/**
+ * initial_weights / initial_biases entries: CSV paths are read into frames (keeping the path as
+ * the name the model records); frames and empty entries pass through to the engine.
+ */
+async function readMatrices(raw: unknown): Promise<unknown[]> {
+  const items = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",").map((s) => s.trim()) : [raw];
+  return await Promise.all(items.map(async (item) => (typeof item === "string" && item !== "" ? { frame: await importFile(item), source: item } : item)));
 }

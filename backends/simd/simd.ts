@@ -337,6 +337,7 @@ function runMap(op: Elementwise & { layouts?: boolean[] | null }, ins: number[],
 
 /** Kernel codes for a network, or null when some plugin has no fast body here. */
 function fusedKinds(net: FusedNetwork): { act: number; dist: number; opt: number } | null {
+  if (net.offset) return null; // the kernels add no per-row offset; the op-level path does
   const act = ACTIVATIONS[net.activation.fastBody ?? ""];
   const opt = OPTIMIZERS[net.optimizer.fastBody ?? ""];
   const dist = net.output === "softmax" ? 0 : DISTRIBUTIONS[net.distribution.fastBody ?? ""];

@@ -5,6 +5,7 @@
  */
 import { convergenceStop, NON_NEGATIVE_METRICS } from "./early_stopping.ts";
 import { metricValue, type ModelMetrics, moreIsBetter } from "./score.ts";
+import { initialStateHook } from "./initial_state.ts";
 import type { TrainingHook, TrainingSession } from "./session.ts";
 
 /**
@@ -78,5 +79,5 @@ export function bestModelHook(): TrainingHook {
 
 /** The hooks every training run has, in the order they run. */
 export function builtinHooks(): TrainingHook[] {
-  return [derivedParamsHook(), stoppingHook(), bestModelHook()];
+  return [initialStateHook(), derivedParamsHook(), stoppingHook(), bestModelHook()];
 }

@@ -10,6 +10,7 @@ import type { TrainingData, ScoreSet } from "./data.ts";
 import { readState, type Shape, weightRows, writeState } from "./network.ts";
 import type { PreprocessorSpec } from "./preprocess.ts";
 import type { TrainingPlan } from "./resolve.ts";
+import { reportedOutputs } from "./inputs.ts";
 import { computeMetrics, type ModelMetrics } from "./score.ts";
 import type { GenericNetwork } from "./step.ts";
 import { instability, layerTable, type LayerRow } from "./summary.ts";
@@ -120,7 +121,7 @@ export class TrainingSession {
     const nOut = this.prep.response!.kind === "categorical" ? this.prep.response!.domain.length : 1;
     const out = new Float64Array(set.packed.rows * nOut);
     this.parts.generic.predict(set.packed, out);
-    return out;
+    return reportedOutputs(this.prep, out); // balance_classes: probabilities back to the original priors
   }
 
   /** The layer table (spec §7.5) of a state. */
