@@ -67,6 +67,17 @@ test("class_sampling_factors and max_after_balance_size need balance_classes; fa
   assertEquals(u.data.output.trainingRows, 130);
 });
 
+test("balance_classes with score_validation_sampling = Stratified samples every validation class at one rate", async () => {
+  const valid = iris();
+  const m = await new DeepLearning({ seed: 1, epochs: 1, hidden: [3], balance_classes: true, score_validation_sampling: "Stratified", score_validation_samples: 30 })
+    .train({ y: "species", training_frame: SKEWED, validation_frame: valid, backend });
+  const vm = m.data.output.validationMetrics as { nobs: number };
+  assert(vm.nobs >= 15 && vm.nobs <= 45 && vm.nobs !== 150, `validation sample of ${vm.nobs} rows`);
+  const uniform = await new DeepLearning({ seed: 1, epochs: 1, hidden: [3], balance_classes: true, score_validation_samples: 30 })
+    .train({ y: "species", training_frame: SKEWED, validation_frame: valid, backend });
+  assertEquals((uniform.data.output.validationMetrics as { nobs: number }).nobs, 30);
+});
+
 // ── offset_column ────────────────────────────────────────────────────────────────────────────
 
 const SMOOTH = smooth(200, 3);
