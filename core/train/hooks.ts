@@ -20,7 +20,7 @@ export function derivedParamsHook(): TrainingHook {
     Object.assign(s.parts.net.distributionParams, dist.fitParams(r, null, s.parts.net.distributionParams));
   };
   return {
-    start: (s) => refit(s, s.data.packed.target, null),
+    start: (s) => refit(s, s.data.packed.target, s.data.packed.offset ? Float64Array.from(s.data.packed.offset) : null), // offsets are the start's prediction
     scored(s) {
       if (!s.plan.distribution.fitParams) return;
       const set = s.data.trainScore;
