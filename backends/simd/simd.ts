@@ -337,7 +337,6 @@ function runMap(op: Elementwise & { layouts?: boolean[] | null }, ins: number[],
 
 /** Kernel codes for a network, or null when some plugin has no fast body here. */
 function fusedKinds(net: FusedNetwork): { act: number; dist: number; opt: number } | null {
-  if (net.offset) return null; // the kernels add no per-row offset; the op-level path does
   const act = ACTIVATIONS[net.activation.fastBody ?? ""];
   const opt = OPTIMIZERS[net.optimizer.fastBody ?? ""];
   const dist = net.output === "softmax" ? 0 : DISTRIBUTIONS[net.distribution.fastBody ?? ""];
@@ -542,6 +541,7 @@ class SimdTrainer implements FusedTrainer {
     const value = rows.csr ? put(rows.csr.value, "f32") : 0;
     const target = put(rows.target, "f32");
     const weight = rows.weight ? put(rows.weight, "f32") : 0;
+    const offset = rows.offset ? put(rows.offset, "f32") : 0;
     const v = this.#s.views().i32;
     v[c + C.DENSE] = dense;
     v[c + C.INDPTR] = indptr;
@@ -549,6 +549,7 @@ class SimdTrainer implements FusedTrainer {
     v[c + C.VALUE] = value;
     v[c + C.TARGET] = target;
     v[c + C.WEIGHT] = weight;
+    v[c + C.OFFSET] = offset;
     void i32;
     this.#hasData = true;
   }

@@ -84,9 +84,6 @@ export function prepareData(
     prep = { ...prep, classBalance: b.balance };
     messages.push({ level: "info", field: "balance_classes", message: `Balanced ${adapted.rows} training rows to ${b.rows.length} (class sampling ratios ${b.ratios.map((x) => Number(x.toPrecision(4))).join(", ")})` });
   }
-  if (prep.offsetColumn) {
-    messages.push({ level: "info", field: "offset_column", message: `offset_column "${prep.offsetColumn}": the fused kernels add no offsets, so training runs on the backend's op-level path` });
-  }
   const usable: number[] = [];
   let epochRows = 0;
   const candidates = balanced ? balanced.length : adapted.rows;

@@ -10,7 +10,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Backend } from "../../core/backend.ts";
 import type { ModelData } from "../../core/train/train.ts";
-import { bindNetwork, allocState, PREDICT_ONLY } from "../../core/train/network.ts";
 import { type Column, Frame } from "../../frame/frame.ts";
 import { DeepLearning } from "../../model/deep_learning.ts";
 import { decodeModel, encodeModel } from "../../model/file.ts";
@@ -118,17 +117,19 @@ test("offset_column is checked: present in every scored frame, numeric without m
 
 const simd = simdBackend();
 const simdOk = await simd.init();
-test("the SIMD fused trainer declines a network with offsets; training says so and runs on the op-level path", async () => {
-  const d = (await fit({ offset_column: "o", hidden: [3] }, "y", WITH_OFFSET)).data;
-  const net = (offset: boolean) => ({ ...bindNetwork(d, plugins, { state: allocState(simd, d.shape, 2), ...PREDICT_ONLY }), offset });
-  assert(simd.fused!(net(false)) !== undefined, "fuses without offsets");
-  assertEquals(simd.fused!(net(true)), undefined);
-  let fused: boolean | null = null;
-  const m = await new DeepLearning({ seed: 1, epochs: 1, hidden: [3], offset_column: "o" }).train({
-    y: "y", training_frame: WITH_OFFSET, backend: simd, onEvent: (e) => { if (e.type === "start") fused = e.fused; },
-  });
-  assertEquals(fused, false);
-  assert(m.data.output.messages.some((x) => x.field === "offset_column" && x.message.includes("op-level")), "the path is explained");
+test("the SIMD fused kernel adds offsets: per-sample and mini-batch training match the reference backend", async () => {
+  for (const mini_batch_size of [1, 4]) {
+    const params = { seed: 1, epochs: 2, hidden: [4], offset_column: "o", reproducible: true, mini_batch_size };
+    let fused: boolean | null = null;
+    const s = await new DeepLearning(params).train({ y: "y", training_frame: WITH_OFFSET, backend: simd, onEvent: (e) => { if (e.type === "start") fused = e.fused; } });
+    assertEquals(fused, true);
+    const r = await new DeepLearning(params).train({ y: "y", training_frame: WITH_OFFSET, backend });
+    const [ps, pr] = [values(await s.predict(WITH_OFFSET), "predict"), values(await r.predict(WITH_OFFSET), "predict")];
+    assertClose(ps, pr, { atol: 2e-3, rtol: 2e-3 });
+    const noOffset = values(await (await new DeepLearning({ ...params, offset_column: undefined, ignored_columns: ["o"] })
+      .train({ y: "y", training_frame: WITH_OFFSET, backend: simd })).predict(WITH_OFFSET), "predict");
+    assert(noOffset.some((v, i) => Math.abs(v - ps[i]) > 0.5), "the offset changes the fused model");
+  }
 }, { skip: simdOk ? false : `SIMD backend unavailable: ${simd.unavailableReason}` });
 
 // ── initial_weights and initial_biases ───────────────────────────────────────────────────────
