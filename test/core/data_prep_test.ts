@@ -205,3 +205,12 @@ test("packInputs() carries the offset in the network's units: (o − μ_y)/σ_y 
   assertClose(Array.from(p.offset!), [(0.5 - r.sub) * r.mul, (0 - r.sub) * r.mul], { atol: 1e-12 });
   assertEquals(packInputs(fit(f, {}), adaptFrame(fit(f, {}), f)).offset, undefined);
 });
+
+test("fitPreprocessor() keeps unweighted statistics when an offset column is given (spec §1.4)", () => {
+  const f = new Frame([num("x", [0, 10]), num("w", [1, 3]), num("o", [0, 0]), num("y", [1, 2])]);
+  const weighted = fit(f, { weightsColumn: "w", standardize: true });
+  const withOffset = fit(f, { weightsColumn: "w", offsetColumn: "o", standardize: true });
+  assertClose((weighted.inputs[0] as { mean: number }).mean, 7.5, { atol: 1e-12 });
+  assertClose((withOffset.inputs[0] as { mean: number }).mean, 5, { atol: 1e-12 });
+  assertEquals(withOffset.inputs.map((i) => i.name), ["x"]);
+});
