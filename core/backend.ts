@@ -172,6 +172,8 @@ export interface FusedNetwork {
   readonly seed: readonly [number, number];
   /** The parameters: W[l], b[l] and their optimizer slots, l = 0 … L (weights into layer l+1). */
   readonly state: NetState;
+  /** The rows carry offsets (`PackedRows.offset`): a fused trainer that cannot add them must decline. */
+  readonly offset?: boolean;
 }
 
 /** A network's parameters as backend buffers. */
@@ -196,6 +198,11 @@ export interface PackedRows {
   readonly target: FloatArray;
   /** Observation weights (each row's output error is multiplied by its weight), or null. */
   readonly weight: FloatArray | null;
+  /**
+   * offset_column: a value per row added to the output layer's pre-activation (link space, in the
+   * units the network is trained in), in training and scoring. Absent or null: none.
+   */
+  readonly offset?: FloatArray | null;
 }
 
 /** Runs H2O's per-sample loop inside the backend. */

@@ -7,6 +7,7 @@ import type { Backend } from "../core/backend.ts";
 import { paramSpecs, type PluginSet, resolvePlan } from "../core/train/resolve.ts";
 import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "../core/train/train.ts";
 import { Frame } from "../frame/frame.ts";
+import { importFile } from "../frame/import.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
 import { checkpointExportHook, prepareCheckpointDir } from "./checkpoint_export.ts";
@@ -69,7 +70,9 @@ export class DeepLearning {
    * imported. Problems that depend on the data (a response that is not there) are left to `train()`.
    * @returns one message per problem (empty when none is found)
    */
-  static checkParameters(params: DeepLearningParams, plugins: PluginSet = builtins): string[] {
+  static checkParameters(given: DeepLearningParams, plugins: PluginSet = builtins): string[] {
+    // Parameters that name columns or files are checked against the data by train().
+    const { offset_column: _o, weights_column: _w, fold_column: _f, ignored_columns: _i, initial_weights: _iw, initial_biases: _ib, checkpoint: _c, ...params } = given;
     // A problem found whatever the response's type does not depend on the frame.
     const y = typeof params.response_column === "string" && params.response_column !== "" ? params.response_column : "y";
     const frames = [
@@ -95,7 +98,7 @@ export class DeepLearning {
    */
   async train(args: TrainArgs): Promise<DeepLearningModel> {
     const checkpoint = await resolveCheckpoint(this.params.checkpoint, this.plugins);
-    const inherited = checkpoint ? inheritable(checkpoint.params) : {};
+    const inherited = checkpoint ? inheritable(checkpoint.params, this.plugins) : {};
     const params: Record<string, unknown> = { ...inherited, ...this.params, response_column: args.y };
     if (args.x) {
       const keep = new Set([...args.x, args.y]);
@@ -105,6 +108,9 @@ export class DeepLearning {
     if (checkpoint) params.checkpoint = typeof this.params.checkpoint === "string" ? this.params.checkpoint : checkpoint.modelId;
     delete params.training_frame;
     delete params.validation_frame;
+    for (const field of ["initial_weights", "initial_biases"]) {
+      if (params[field] !== undefined && params[field] !== null) params[field] = await readMatrices(params[field]);
+    }
     const backend = args.backend ?? (await selectBackend(String(this.params.backend ?? "auto")));
     const hooks = [...(args.hooks ?? [])];
     const exportDir = params.export_checkpoints_dir;
@@ -147,8 +153,24 @@ async function resolveCheckpoint(value: unknown, plugins: PluginSet): Promise<Mo
   throw new RangeError(`"checkpoint" must be a model file path or a model: got ${typeof value}`);
 }
 
-/** The checkpoint's parameters a restart keeps unless given again (not its name, frames, epochs or run settings). */
-function inheritable(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const { model_id: _m, training_frame: _t, validation_frame: _v, epochs: _e, checkpoint: _c, backend: _b, nthreads: _n, export_checkpoints_dir: _x, ...rest } = params;
-  return rest;
+/**
+ * The checkpoint's parameters a restart keeps unless given again: those it set away from their
+ * defaults (not its name, frames, epochs, run settings or initial weights).
+ */
+function inheritable(params: Readonly<Record<string, unknown>>, plugins: PluginSet): Record<string, unknown> {
+  const {
+    model_id: _m, training_frame: _t, validation_frame: _v, epochs: _e, checkpoint: _c, backend: _b, nthreads: _n, export_checkpoints_dir: _x,
+    initial_weights: _iw, initial_biases: _ib, ...rest
+  } = params;
+  const specs = paramSpecs(plugins);
+  return Object.fromEntries(Object.entries(rest).filter(([k, v]) => !(k in specs) || JSON.stringify(v) !== JSON.stringify(specs[k].default)));
+}
+
+/**
+ * initial_weights / initial_biases entries: CSV paths are read into frames (keeping the path as
+ * the name the model records); frames and empty entries pass through to the engine.
+ */
+async function readMatrices(raw: unknown): Promise<unknown[]> {
+  const items = Array.isArray(raw) ? raw : typeof raw === "string" ? raw.split(",").map((s) => s.trim()) : [raw];
+  return await Promise.all(items.map(async (item) => (typeof item === "string" && item !== "" ? { frame: await importFile(item), source: item } : item)));
 }

@@ -15,6 +15,8 @@
  * @module
  */
 import type { ModelData } from "../core/train/train.ts";
+import { networkWidth } from "../core/train/inputs.ts";
+import type { PreprocessorSpec } from "../core/train/preprocess.ts";
 
 const MAGIC = "TIDEMODL";
 /** The format version this build writes; it reads versions up to this one. */
@@ -152,7 +154,6 @@ function checkModel(model: Record<string, unknown>, units: readonly number[], ba
   }
   const prep = model.preprocessor as Record<string, unknown>;
   if (!isObject(prep)) bad(`"preprocessor" must be an object`);
-  if (prep.width !== units[0]) bad(`the preprocessor width (${JSON.stringify(prep.width)}) differs from the input layer (${units[0]} units)`);
   if (!["STANDARDIZE", "DESCALE", "NORMALIZE", "NONE"].includes(prep.mode as string)) bad(`"preprocessor.mode" is ${JSON.stringify(prep.mode)}`);
   if (typeof prep.useAllFactorLevels !== "boolean") bad(`"preprocessor.useAllFactorLevels" is not a boolean`);
   if (prep.weightsColumn !== null && typeof prep.weightsColumn !== "string") bad(`"preprocessor.weightsColumn" is invalid`);
@@ -176,7 +177,12 @@ function checkModel(model: Record<string, unknown>, units: readonly number[], ba
       offset += slots;
     } else bad(`${what} has kind ${JSON.stringify(inp.kind)}`);
   }
-  if (offset !== units[0]) bad(`the inputs take ${offset} units but the input layer has ${units[0]}`);
+  if (prep.width !== offset) bad(`the preprocessor width (${JSON.stringify(prep.width)}) differs from its inputs' ${offset} units`);
+  // With feature hashing the one-hot slots share max_categorical_features buckets.
+  const hashing = prep.hashing as { buckets?: unknown } | undefined;
+  if (hashing !== undefined && hashing !== null && !(Number.isSafeInteger(hashing.buckets) && (hashing.buckets as number) > 0)) bad(`"preprocessor.hashing" is invalid`);
+  const width = networkWidth(prep as unknown as PreprocessorSpec);
+  if (width !== units[0]) bad(`the inputs take ${width} units but the input layer has ${units[0]}`);
   const r = prep.response as Record<string, unknown>;
   const nOut = units[units.length - 1];
   if (!isObject(r) || typeof r.name !== "string") bad(`no response`);

@@ -5,7 +5,8 @@
  */
 import type { Backend } from "../core/backend.ts";
 import { allocState, bindNetwork, freeState, PREDICT_ONLY, weightRows, writeState } from "../core/train/network.ts";
-import { adaptFrame, inputNames, packRows } from "../core/train/preprocess.ts";
+import { packInputs, reportedOutputs } from "../core/train/inputs.ts";
+import { adaptFrame, inputNames } from "../core/train/preprocess.ts";
 import type { PluginSet } from "../core/train/resolve.ts";
 import { computeMetrics, metricOptions, type ModelMetrics, predictedClass, regressionPrediction } from "../core/train/score.ts";
 import { GenericNetwork } from "../core/train/step.ts";
@@ -273,8 +274,8 @@ export class DeepLearningModel {
     const prep = this.data.preprocessor;
     const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
     const out = new Float64Array(a.rows * nOut);
-    net.generic.predict(packRows(prep, a, { precision: net.backend.precision }), out);
-    return out;
+    net.generic.predict(packInputs(prep, a, { precision: net.backend.precision }), out);
+    return reportedOutputs(prep, out);
   }
 
   async #network(): Promise<{ backend: Backend; generic: GenericNetwork; close(): void }> {

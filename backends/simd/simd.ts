@@ -541,6 +541,7 @@ class SimdTrainer implements FusedTrainer {
     const value = rows.csr ? put(rows.csr.value, "f32") : 0;
     const target = put(rows.target, "f32");
     const weight = rows.weight ? put(rows.weight, "f32") : 0;
+    const offset = rows.offset ? put(rows.offset, "f32") : 0;
     const v = this.#s.views().i32;
     v[c + C.DENSE] = dense;
     v[c + C.INDPTR] = indptr;
@@ -548,6 +549,7 @@ class SimdTrainer implements FusedTrainer {
     v[c + C.VALUE] = value;
     v[c + C.TARGET] = target;
     v[c + C.WEIGHT] = weight;
+    v[c + C.OFFSET] = offset;
     void i32;
     this.#hasData = true;
   }

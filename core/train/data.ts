@@ -7,7 +7,10 @@ import type { FloatArray, PackedRows } from "../backend.ts";
 import { type Message, ParameterError } from "../params.ts";
 import { hashWords, Rng } from "../rng.ts";
 import type { Frame } from "../../frame/frame.ts";
-import { adaptFrame, type AdaptedFrame, categoricalSlot, fitPreprocessor, hasMissing, inputNames, packRows, type PreprocessorSpec } from "./preprocess.ts";
+import { balanceRows } from "./balance.ts";
+import type { CategoricalEncoding } from "./encoding.ts";
+import { networkInputNames, packInputs } from "./inputs.ts";
+import { adaptFrame, type AdaptedFrame, categoricalSlot, fitPreprocessor, hasMissing, type PreprocessorSpec } from "./preprocess.ts";
 import type { TrainingPlan } from "./resolve.ts";
 
 /** Rows to score: packed inputs plus original-unit actuals and weights. */
@@ -60,33 +63,46 @@ export function prepareData(
     weightsColumn: p.weights_column as string | null, ignoreConstCols: p.ignore_const_cols as boolean,
     useAllFactorLevels: p.use_all_factor_levels as boolean, standardize: p.standardize as boolean, sparse: p.sparse as boolean,
     autoencoder: false, standardizeResponse: p.standardize === true && plan.distribution.link === "identity",
+    offsetColumn: p.offset_column as string | null, categoricalEncoding: p.categorical_encoding as CategoricalEncoding,
+    maxCategoricalFeatures: p.max_categorical_features as number, seed: plan.seed,
   });
   messages.push(...fit.messages);
-  const prep = fit.spec;
+  let prep = fit.spec;
   if (!prep) throw new ParameterError("Cannot train", fit.messages);
   if (valid && !valid.has(y)) throw new RangeError(`Cannot train: the validation frame has no response column "${y}"`);
+  if (valid && prep.offsetColumn && !valid.has(prep.offsetColumn)) throw new RangeError(`Cannot train: the validation frame has no offset column "${prep.offsetColumn}" (offset_column)`);
 
   const adapted = adaptFrame(prep, train);
   if (preprocessor) messages.push(...adapted.messages.map((m) => ({ ...m, message: `training_frame: ${m.message}` })));
   const skipNA = p.missing_values_handling === "Skip";
+  // balance_classes (spec §1.13): the balanced rows (repeats included) replace the training rows.
+  let balanced: number[] | null = null;
+  if (p.balance_classes === true && prep.response?.kind === "categorical") {
+    const b = balanceRows(adapted.response!, adapted.weights, {
+      classes: prep.response.domain.length, factors: p.class_sampling_factors as number[] | null,
+      maxRows: Math.floor((p.max_after_balance_size as number) * adapted.rows), seed,
+    });
+    balanced = b.rows;
+    prep = { ...prep, classBalance: b.balance };
+    messages.push({ level: "info", field: "balance_classes", message: `Balanced ${adapted.rows} training rows to ${b.rows.length} (class sampling ratios ${b.ratios.map((x) => Number(x.toPrecision(4))).join(", ")})` });
+  }
   const usable: number[] = [];
-  for (let r = 0; r < adapted.rows; r++) {
+  let epochRows = 0;
+  const candidates = balanced ? balanced.length : adapted.rows;
+  for (let k = 0; k < candidates; k++) {
+    const r = balanced ? balanced[k] : k;
+    if (!adapted.weights || adapted.weights[r] > 0) epochRows++;
     if (Number.isNaN(adapted.response![r])) continue;
     if (adapted.weights && !(adapted.weights[r] > 0)) continue;
     if (skipNA && hasMissing(prep, adapted, r)) continue;
     usable.push(r);
   }
-  // Epoch size (spec §6.1): every row with a positive weight counts, also those skipped for a
-  // missing response or (Skip) a missing predictor, so an epoch asks as many samples as rows.
-  let epochRows = adapted.rows;
-  if (adapted.weights) {
-    epochRows = 0;
-    for (let r = 0; r < adapted.rows; r++) if (adapted.weights[r] > 0) epochRows++;
-  }
+  // Epoch size (spec §6.1, counted above): every (balanced) row with a positive weight, also those
+  // skipped for a missing response or (Skip) a missing predictor, so an epoch asks as many samples as rows.
   if (usable.length === 0) {
     throw new RangeError(`Cannot train: no usable training rows${skipNA ? " (every row has a missing value; use missing_values_handling MeanImputation)" : " (every response is missing or every weight is 0)"}`);
   }
-  const packed = packRows(prep, adapted, { rows: usable, precision });
+  const packed = packInputs(prep, adapted, { rows: usable, precision });
 
   // Scoring sets (spec §7.1): a seeded sample of training rows, and the validation frame.
   const trainScore = scoreSet(prep, adapted, sampleRows(usable, p.score_training_samples as number, hashWords(seed[0], seed[1], 0x5c0e)), precision);
@@ -96,10 +112,12 @@ export function prepareData(
     messages.push(...va.messages.map((m) => ({ ...m, message: `validation_frame: ${m.message}` })));
     const rows: number[] = [];
     for (let r = 0; r < va.rows; r++) if (!Number.isNaN(va.response![r]) && !(va.weights && !(va.weights[r] > 0))) rows.push(r);
-    validScore = scoreSet(prep, va, sampleRows(rows, p.score_validation_samples as number, hashWords(seed[0], seed[1], 0x5c0f)), precision);
+    const k = p.score_validation_samples as number;
+    const stratified = p.balance_classes === true && p.score_validation_sampling === "Stratified" && prep.response?.kind === "categorical" && k > 0 && k < rows.length;
+    validScore = scoreSet(prep, va, stratified ? stratifiedSample(va.response!, rows, k, prep.response!.kind === "categorical" ? prep.response!.domain.length : 0, seed) : sampleRows(rows, k, hashWords(seed[0], seed[1], 0x5c0f)), precision);
   }
   return {
-    prep, adapted, usable, epochRows, packed, trainScore, validScore, inputNames: inputNames(prep),
+    prep, adapted, usable, epochRows, packed, trainScore, validScore, inputNames: networkInputNames(prep),
     unseenNaSlots: unseenNaSlots(prep, packed), messages,
   };
 }
@@ -116,8 +134,19 @@ export function sampleRows(rows: readonly number[], k: number, seedWord: number)
   return a.slice(0, k).sort((x, y) => x - y);
 }
 
+/**
+ * The validation scoring sample with balance_classes and score_validation_sampling = Stratified
+ * (spec §7.1): the balancing sampler without oversampling, every class at the rate k / rows, every
+ * class present.
+ */
+function stratifiedSample(labels: FloatArray, rows: number[], k: number, classes: number, seed: readonly [number, number]): number[] {
+  const sub = Float64Array.from(rows, (r) => labels[r]);
+  const picked = balanceRows(sub, null, { classes, factors: null, maxRows: k, seed, oversample: false, stream: 0x5c0f }).rows;
+  return picked.map((i) => rows[i]);
+}
+
 function scoreSet(prep: PreprocessorSpec, a: AdaptedFrame, rows: number[], precision: 32 | 64): ScoreSet {
-  const packed = packRows(prep, a, { rows, precision });
+  const packed = packInputs(prep, a, { rows, precision });
   const actual = Float64Array.from(rows, (r) => a.response![r]);
   const weights = a.weights ? Float64Array.from(rows, (r) => a.weights![r]) : null;
   return { packed, actual, weights };
@@ -125,6 +154,7 @@ function scoreSet(prep: PreprocessorSpec, a: AdaptedFrame, rows: number[], preci
 
 function unseenNaSlots(prep: PreprocessorSpec, rows: PackedRows): Set<number> {
   const naSlots = new Set<number>();
+  if (prep.hashing) return naSlots; // hashed buckets mix levels: no input is only an NA slot
   for (const inp of prep.inputs) if (inp.kind === "categorical") naSlots.add(inp.offset + categoricalSlot(prep, inp, -1));
   const seen = new Set<number>();
   if (naSlots.size === 0) return seen;

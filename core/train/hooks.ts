@@ -5,6 +5,7 @@
  */
 import { convergenceStop, NON_NEGATIVE_METRICS } from "./early_stopping.ts";
 import { metricValue, type ModelMetrics, moreIsBetter } from "./score.ts";
+import { initialStateHook } from "./initial_state.ts";
 import type { TrainingHook, TrainingSession } from "./session.ts";
 
 /**
@@ -19,8 +20,9 @@ export function derivedParamsHook(): TrainingHook {
     Object.assign(s.parts.net.distributionParams, dist.fitParams(r, null, s.parts.net.distributionParams));
   };
   return {
-    // A restart keeps the checkpoint's fitted values (resumeHook), as an uninterrupted run would have them.
-    start: (s) => s.parts.resumedFrom ? undefined : refit(s, s.data.packed.target, null),
+    // A restart keeps the checkpoint's fitted values (resumeHook), as an uninterrupted run would have them;
+    // otherwise the offsets are the start's prediction.
+    start: (s) => s.parts.resumedFrom ? undefined : refit(s, s.data.packed.target, s.data.packed.offset ? Float64Array.from(s.data.packed.offset) : null),
     scored(s) {
       if (!s.plan.distribution.fitParams) return;
       const set = s.data.trainScore;
@@ -96,7 +98,7 @@ export function bestModelHook(): TrainingHook {
 
 /** The hooks every training run has, in the order they run. */
 export function builtinHooks(): TrainingHook[] {
-  return [derivedParamsHook(), stoppingHook(), bestModelHook()];
+  return [initialStateHook(), derivedParamsHook(), stoppingHook(), bestModelHook()];
 }
 
 /** A stopping metric's value in a scoring-history row (validation first), or undefined when the history lacks it. */

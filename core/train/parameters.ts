@@ -41,6 +41,8 @@ export const deepLearningParams: ParamSpecs = {
   hidden: { level: "critical", type: "int[]", default: [200, 200], min: 1, section: arch, gridable: true, help: "Hidden layer sizes, e.g. 32,32,32 (empty for none)" },
   initial_weight_distribution: { level: "expert", type: "enum", default: "UniformAdaptive", values: ["UniformAdaptive", "Uniform", "Normal"], section: arch, gridable: true, help: "Initial weight distribution" },
   initial_weight_scale: { level: "expert", type: "float", default: 1.0, min: 0, minExclusive: true, section: arch, gridable: true, help: "Half-width (Uniform) or standard deviation (Normal) of initial weights" },
+  initial_weights: { level: "expert", type: "string[]", default: null, section: arch, help: "Initial weight matrices, input layer first (rows: units above, columns: units below): CSV files, or Frames from the API; an empty entry keeps a layer random. Needs initial_biases" },
+  initial_biases: { level: "expert", type: "string[]", default: null, section: arch, help: "Initial bias vectors, one column per file, input layer first: CSV files, or Frames from the API; an empty entry keeps a layer random. Needs initial_weights" },
   autoencoder: { level: "secondary", type: "bool", default: false, section: arch, help: "Train an autoencoder (no response)" },
 
   // ── Training length and parallelism ──

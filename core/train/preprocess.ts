@@ -13,6 +13,9 @@ import type { Message } from "../params.ts";
 import type { FloatArray, PackedRows } from "../backend.ts";
 import type { CodeArray, Column, Frame } from "../../frame/frame.ts";
 import { NumericVector } from "../../frame/vector.ts";
+import type { ClassBalance } from "./balance.ts";
+import { type CategoricalEncoding, encodeCategorical, type LevelValues, levelValues } from "./encoding.ts";
+import { hashSeed } from "./hashing.ts";
 
 /** How numerics are transformed (spec §1.4). */
 export type NumericMode = "STANDARDIZE" | "DESCALE" | "NORMALIZE" | "NONE";
@@ -25,6 +28,10 @@ export interface CategoricalInput {
   readonly offset: number;
   /** K + 1 with all levels (the last is the NA slot), K without the first level. */
   readonly slots: number;
+  /** The frame column it reads when that differs from `name` (EnumLimited's "x.top_10_levels"). */
+  readonly column?: string;
+  /** Code that levels outside `domain` take (EnumLimited's "other" level); else they are NA. */
+  readonly other?: number;
 }
 
 /** A numeric predictor at input `offset`: value ↦ (x − sub)·mul, missing ↦ (mean − sub)·mul. */
@@ -35,6 +42,8 @@ export interface NumericInput {
   readonly mean: number;
   readonly sub: number;
   readonly mul: number;
+  /** A categorical column turned into numbers (categorical_encoding Binary, Eigen, LabelEncoder). */
+  readonly encoded?: LevelValues;
 }
 
 /** One predictor column. */
@@ -55,6 +64,15 @@ export interface PreprocessorSpec {
   readonly weightsColumn: string | null;
   /** Columns dropped by ignore_const_cols, reported in the model. */
   readonly droppedConstant: readonly string[];
+  // Fields below are absent from models written before they existed; absent means "off".
+  /** offset_column: added to the output unit in link space (core/train/inputs.ts). */
+  readonly offsetColumn?: string | null;
+  /** The categorical_encoding the inputs were built with (AUTO when absent). */
+  readonly categoricalEncoding?: CategoricalEncoding;
+  /** max_categorical_features: one-hot slots hashed into `buckets` inputs (core/train/hashing.ts). */
+  readonly hashing?: { readonly buckets: number; readonly seed: number } | null;
+  /** balance_classes: class frequencies for the prior correction of probabilities (balance.ts). */
+  readonly classBalance?: ClassBalance | null;
 }
 
 /** Options for {@linkcode fitPreprocessor}. */
@@ -70,6 +88,14 @@ export interface FitOptions {
   readonly autoencoder: boolean;
   /** Whether a numeric response is standardized (identity link, spec §1.6). */
   readonly standardizeResponse: boolean;
+  /** offset_column (never a predictor). */
+  readonly offsetColumn?: string | null;
+  /** categorical_encoding (default AUTO: one-hot). */
+  readonly categoricalEncoding?: CategoricalEncoding;
+  /** max_categorical_features: hash the one-hot slots when their count exceeds it. */
+  readonly maxCategoricalFeatures?: number;
+  /** The model seed (feature hashing uses its low 32 bits). */
+  readonly seed?: number;
 }
 
 /**
@@ -78,10 +104,11 @@ export interface FitOptions {
  */
 export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: PreprocessorSpec | null; messages: Message[] } {
   const messages: Message[] = [];
-  const special = new Set([o.response, o.weightsColumn].filter((x): x is string => !!x));
+  const special = new Set([o.response, o.weightsColumn, o.offsetColumn].filter((x): x is string => !!x));
   for (const name of [...special, ...o.ignored]) {
     if (!frame.has(name)) {
-      messages.push({ level: "error", field: name === o.response ? "response_column" : name === o.weightsColumn ? "weights_column" : "ignored_columns", message: `No column "${name}" in the training frame` });
+      const field = name === o.response ? "response_column" : name === o.weightsColumn ? "weights_column" : name === o.offsetColumn ? "offset_column" : "ignored_columns";
+      messages.push({ level: "error", field, message: `No column "${name}" in the training frame` });
     }
   }
   if (messages.length) return { spec: null, messages };
@@ -103,10 +130,15 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
     }
     (c.type === "categorical" ? cats : nums).push(c);
   }
+  // categorical_encoding (encoding.ts): some categoricals become numeric inputs, others change levels.
+  const weights = o.weightsColumn ? numericValues(frame.col(o.weightsColumn)) : null;
+  const encoding = o.categoricalEncoding ?? "AUTO";
+  const encoded = cats.flatMap((c) => encodeCategorical(c as Extract<Column, { type: "categorical" }>, encoding, { frame, response: o.response, weights }));
+  const oneHot = encoded.filter((e) => e.kind === "categorical");
   // H2O's in-place (unstable) ordering of categoricals by decreasing level count (spec §1.2).
-  for (let i = 0; i < cats.length; i++) {
-    for (let j = i + 1; j < cats.length; j++) {
-      if (levels(cats[i]) < levels(cats[j])) [cats[i], cats[j]] = [cats[j], cats[i]];
+  for (let i = 0; i < oneHot.length; i++) {
+    for (let j = i + 1; j < oneHot.length; j++) {
+      if (oneHot[i].domain.length < oneHot[j].domain.length) [oneHot[i], oneHot[j]] = [oneHot[j], oneHot[i]];
     }
   }
   // H2O reads Inf and 1e400 as numbers and trains on them until the model turns unstable; Tide
@@ -121,22 +153,29 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
   const useAll = o.useAllFactorLevels || o.autoencoder;
   const inputs: InputColumn[] = [];
   let offset = 0;
-  for (const c of cats) {
-    if (c.type !== "categorical") continue;
+  for (const c of oneHot) {
     const slots = useAll ? c.domain.length + 1 : c.domain.length;
-    inputs.push({ kind: "categorical", name: c.name, domain: c.domain, offset, slots });
+    inputs.push({ ...c, offset, slots });
     offset += slots;
   }
-  const weights = o.weightsColumn ? numericValues(frame.col(o.weightsColumn)) : null;
-  for (const c of nums) {
-    if (c.type !== "numeric") continue;
-    const s = moments(c.data.toArray(), weights);
+  const oneHotWidth = offset;
+  const numeric = [
+    ...nums.map((c) => ({ name: c.name, data: (c as Extract<Column, { type: "numeric" }>).data.toArray() as ArrayLike<number>, encoded: undefined })),
+    ...encoded.filter((e) => e.kind === "numeric").map((e) => ({ name: e.name, data: levelValues(frame.col(e.encoded.column), e.encoded, []), encoded: e.encoded })),
+  ];
+  // With an offset column H2O keeps the unweighted statistics (spec §1.4).
+  const statWeights = o.offsetColumn ? null : weights;
+  for (const c of numeric) {
+    const s = moments(c.data, statWeights);
     const range = s.max - s.min;
     const sub = mode === "STANDARDIZE" || mode === "NORMALIZE" ? s.mean : 0;
     const mul = mode === "NONE" ? 1 : mode === "NORMALIZE" ? (range > 0 ? 1 / range : 1) : s.sigma > 0 ? 1 / s.sigma : 1;
-    inputs.push({ kind: "numeric", name: c.name, offset, mean: s.mean, sub, mul });
+    inputs.push({ kind: "numeric", name: c.name, offset, mean: s.mean, sub, mul, ...(c.encoded ? { encoded: c.encoded } : {}) });
     offset += 1;
   }
+  // Feature hashing (spec §1.9) when max_categorical_features is below the one-hot width.
+  const M = o.maxCategoricalFeatures ?? 2147483647;
+  const hashing = M < oneHotWidth ? { buckets: M, seed: hashSeed(o.seed ?? 0) } : null;
   if (inputs.length === 0) {
     messages.push({ level: "error", field: "training_frame", message: `No predictor columns are left${dropped.length ? ` after dropping ${dropped.length} constant or text column(s)` : ""}: check ignored_columns and ignore_const_cols` });
   }
@@ -154,7 +193,7 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
     } else if (rc.type !== "numeric") {
       messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" is ${rc.type}; regression needs a numeric response (or choose distribution bernoulli/multinomial)` });
     } else {
-      const s = moments(rc.data.toArray(), weights);
+      const s = moments(rc.data.toArray(), statWeights);
       if (!(s.max > s.min)) messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" is constant; there is nothing to learn` });
       const std = o.standardizeResponse;
       response = { kind: "numeric", name: rc.name, mean: s.mean, sigma: s.sigma, sub: std ? s.mean : 0, mul: std && s.sigma > 0 ? 1 / s.sigma : 1 };
@@ -165,7 +204,10 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
     messages.push({ level: "info", field: "ignore_const_cols", message: `Dropped ${dropped.length} constant, empty or text column(s): ${preview(dropped)}` });
   }
   return {
-    spec: { inputs, width: offset, mode, useAllFactorLevels: useAll, response, weightsColumn: o.weightsColumn, droppedConstant: dropped },
+    spec: {
+      inputs, width: offset, mode, useAllFactorLevels: useAll, response, weightsColumn: o.weightsColumn, droppedConstant: dropped,
+      offsetColumn: o.offsetColumn ?? null, categoricalEncoding: encoding, hashing,
+    },
     messages,
   };
 }
@@ -186,10 +228,6 @@ function nonFinite(c: Column): { row: number; value: number; count: number } | n
 
 function preview(names: string[]): string {
   return names.length <= 8 ? names.join(", ") : `${names.slice(0, 8).join(", ")}, … (${names.length})`;
-}
-
-function levels(c: Column): number {
-  return c.type === "categorical" ? c.domain.length : 0;
 }
 
 function isConstant(c: Column): boolean {
@@ -250,6 +288,8 @@ export interface AdaptedFrame {
   readonly columns: readonly (NumericVector | CodeArray | null)[];
   readonly response: FloatArray | null;
   readonly weights: FloatArray | null;
+  /** offset_column values (raw units), when the model has one. */
+  readonly offset?: FloatArray | null;
   readonly messages: readonly Message[];
 }
 
@@ -265,19 +305,33 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
   const messages: Message[] = [];
   const warn = (field: string, message: string) => messages.push({ level: "warn", field, message });
   const rows = frame.nrow;
-  const known = new Set([...spec.inputs.map((i) => i.name), spec.response?.name, spec.weightsColumn]);
+  const sourceOf = (inp: InputColumn) => inp.kind === "numeric" ? inp.encoded?.column ?? inp.name : inp.column ?? inp.name;
+  const known = new Set([...spec.inputs.map(sourceOf), spec.response?.name, spec.weightsColumn, spec.offsetColumn]);
   const extra = frame.names.filter((n) => !known.has(n));
+  const encodedCache = new Map<string, Float64Array>();
+  const missingWarned = new Set<string>();
   const columns = spec.inputs.map((inp) => {
-    if (!frame.has(inp.name)) {
-      const sameButCase = extra.find((n) => n.toLowerCase() === inp.name.toLowerCase());
-      const hint = sameButCase !== undefined
-        ? `; the frame has "${sameButCase}", which differs only in case (names are case-sensitive): rename it`
-        : extra.length ? `; the frame has column(s) the model does not use (${quoteList(extra)}): was it renamed?` : "";
-      warn(inp.name, `Column "${inp.name}" is missing from the frame; all ${rows} row(s) treat it as missing${hint}`);
+    const source = sourceOf(inp);
+    if (!frame.has(source)) {
+      if (!missingWarned.has(source)) {
+        const sameButCase = extra.find((n) => n.toLowerCase() === source.toLowerCase());
+        const hint = sameButCase !== undefined
+          ? `; the frame has "${sameButCase}", which differs only in case (names are case-sensitive): rename it`
+          : extra.length ? `; the frame has column(s) the model does not use (${quoteList(extra)}): was it renamed?` : "";
+        warn(source, `Column "${source}" is missing from the frame; all ${rows} row(s) treat it as missing${hint}`);
+      }
+      missingWarned.add(source);
       return null;
     }
-    const c = frame.col(inp.name);
-    if (rows === 0) return inp.kind === "numeric" ? NumericVector.from(toNumbers(c)) : recode(c, inp.domain, messages); // no values, no type to tell
+    const c = frame.col(source);
+    if (rows === 0) return inp.kind === "numeric" ? NumericVector.from(toNumbers(c)) : recode(c, inp.domain, messages, false, inp.other); // no values, no type to tell
+    if (inp.kind === "numeric" && inp.encoded) {
+      // One recoding per source column (Binary makes several inputs of one column).
+      const key = `${source}\u0000${inp.encoded.domain.join("\u0000")}`;
+      let v = encodedCache.get(key);
+      if (!v) encodedCache.set(key, v = levelValues(c, { ...inp.encoded, values: inp.encoded.domain.map((_, i) => i), missing: NaN }, messages));
+      return NumericVector.from(Float64Array.from(v, (code) => (Number.isNaN(code) ? inp.encoded!.missing : inp.encoded!.values[code])));
+    }
     if (inp.kind === "numeric") {
       if (c.type === "numeric") {
         const inf = countInfinite(c.data);
@@ -293,7 +347,7 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
     if (c.type === "numeric") {
       warn(inp.name, `Column "${inp.name}" was categorical in training but holds numbers here; its values are matched to the training levels as text`);
     }
-    return recode(c, inp.domain, messages);
+    return recode(c, inp.domain, messages, false, inp.other);
   });
   let response: FloatArray | null = null;
   const r = spec.response;
@@ -310,7 +364,8 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
   }
   let weights: FloatArray | null = null;
   if (spec.weightsColumn && frame.has(spec.weightsColumn)) weights = toNumbers(frame.col(spec.weightsColumn));
-  return { rows, columns, response, weights, messages };
+  const offset = spec.offsetColumn ? offsetValues(frame, spec.offsetColumn) : null;
+  return { rows, columns, response, weights, offset, messages };
 }
 
 function quoteList(names: readonly string[]): string {
@@ -344,7 +399,20 @@ function toNumbers(c: Column): FloatArray {
   return out;
 }
 
-function recode(c: Column, domain: readonly string[], messages: Message[], isResponse = false): CodeArray {
+/** The offset column of a scored frame: required, numeric, no missing value (spec §1.8). */
+function offsetValues(frame: Frame, name: string): FloatArray {
+  if (!frame.has(name)) {
+    throw new RangeError(`Cannot score: the frame has no offset column "${name}"; the model was trained with offset_column "${name}", so every frame it scores needs that column`);
+  }
+  const v = toNumbers(frame.col(name));
+  for (let r = 0; r < v.length; r++) {
+    if (!Number.isFinite(v[r])) throw new RangeError(`Cannot score: row ${r + 1} of offset column "${name}" is ${Number.isNaN(v[r]) ? "missing" : v[r]}; offsets must be finite numbers`);
+  }
+  return v;
+}
+
+/** Level codes of `c` in `domain`; −1 for missing, and for levels outside it unless `other` is given. */
+export function recode(c: Column, domain: readonly string[], messages: Message[], isResponse = false, other?: number): CodeArray {
   const index = new Map(domain.map((v, i) => [v, i]));
   const n = c.type === "categorical" ? c.codes.length : c.data.length;
   // Unchanged codes (the training frame, or the same domain) are shared, not copied.
@@ -356,8 +424,8 @@ function recode(c: Column, domain: readonly string[], messages: Message[], isRes
     const map = Int32Array.from(c.domain, (v) => index.get(v) ?? -2);
     for (let i = 0; i < n; i++) {
       const v = c.codes[i];
-      if (v >= 0 && map[v] === -2) unseen.set(c.domain[v], (unseen.get(c.domain[v]) ?? 0) + 1);
-      out[i] = v < 0 || map[v] === -2 ? -1 : map[v];
+      if (v >= 0 && map[v] === -2 && other === undefined) unseen.set(c.domain[v], (unseen.get(c.domain[v]) ?? 0) + 1);
+      out[i] = v < 0 ? -1 : map[v] !== -2 ? map[v] : other !== undefined ? other : -1;
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -368,8 +436,8 @@ function recode(c: Column, domain: readonly string[], messages: Message[], isRes
       }
       const text = String(raw);
       const hit = index.get(text);
-      if (hit === undefined) unseen.set(text, (unseen.get(text) ?? 0) + 1);
-      out[i] = hit ?? -1;
+      if (hit === undefined && other === undefined) unseen.set(text, (unseen.get(text) ?? 0) + 1);
+      out[i] = hit !== undefined ? hit : other !== undefined ? other : -1;
     }
   }
   if (unseen.size === 0) return out;

@@ -13,6 +13,8 @@ import { ParameterError, parseParams, SECTIONS } from "../params.ts";
 import type { Regularizer } from "../regularizer.ts";
 import type { Registry } from "../registry.ts";
 import type { Frame } from "../../frame/frame.ts";
+import { checkDataParams } from "./data_params.ts";
+import { checkInitialLengths, type InitialState, takeInitialState } from "./initial_state.ts";
 import { deepLearningParams } from "./parameters.ts";
 
 /** The plugin registries a plan draws from (plugins/mod.ts holds the built-in ones). */
@@ -47,6 +49,8 @@ export interface TrainingPlan {
   readonly responseAsFactor: boolean;
   /** Resolved stopping metric ("logloss", "deviance", …). */
   readonly stoppingMetric: string;
+  /** initial_weights and initial_biases, as frames (applied by initial_state.ts's hook). */
+  readonly initialState: InitialState | null;
   readonly seed: number;
   readonly messages: readonly Message[];
 }
@@ -94,11 +98,7 @@ export function paramSpecs(plugins: PluginSet): ParamSpecs {
 /** Features H2O has that this version does not train yet: a clear error instead of a silent ignore. */
 const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["autoencoder", (p) => p.autoencoder === true],
-  ["balance_classes", (p) => p.balance_classes === true],
-  ["offset_column", (p) => p.offset_column !== null],
   ["elastic_averaging", (p) => p.elastic_averaging === true],
-  ["categorical_encoding", (p) => !["AUTO", "OneHotInternal"].includes(p.categorical_encoding as string)],
-  ["max_categorical_features", (p) => (p.max_categorical_features as number) < 2147483647],
 ];
 
 /**
@@ -113,7 +113,11 @@ export function resolvePlan(
   { hasValidation = false, cores = 1 }: { hasValidation?: boolean; cores?: number } = {},
 ): TrainingPlan {
   const specs = paramSpecs(plugins);
+  const taken = takeInitialState(input); // frames cannot go through parseParams
+  input = taken.input;
   const { params: p, messages } = parseParams(specs, input);
+  messages.push(...taken.messages);
+  const initialState = taken.state;
   const err = (field: string, message: string) => messages.push({ level: "error", field, message });
   const warn = (field: string, message: string) => messages.push({ level: "warn", field, message });
 
@@ -187,6 +191,12 @@ export function resolvePlan(
       }
     }
   }
+  checkDataParams(p, { specs, input, train, problem, classes, err });
+  if (initialState) {
+    checkInitialLengths(initialState, (p.hidden as number[]).length + 1, err);
+    if (p.checkpoint !== null) err("initial_weights", `"initial_weights" and "initial_biases" cannot be combined with "checkpoint": the checkpoint's weights are the start`);
+  }
+
   const distributionParams: Record<string, number> = {};
   for (const name of Object.keys(distribution.params ?? {})) distributionParams[name] = p[name] as number;
   Object.assign(distributionParams, distribution.derivedParams); // refitted from the residuals before training
@@ -275,7 +285,7 @@ export function resolvePlan(
   if (messages.some((m) => m.level === "error")) throw new ParameterError("Cannot train", messages);
   return {
     params: p, problem, activation, hiddenDropout, distribution, distributionParams, softmaxLoss, optimizer,
-    optimizerParams, terms, constraints, dropouts, skipZero: shortcut, responseAsFactor, stoppingMetric, seed, messages,
+    optimizerParams, terms, constraints, dropouts, skipZero: shortcut, responseAsFactor, stoppingMetric, seed, messages, initialState,
   };
 }
 

@@ -11,6 +11,7 @@ import { type NetworkDescription, readState, type Shape, weightRows, writeState 
 import type { PreprocessorSpec } from "./preprocess.ts";
 import type { TrainingPlan } from "./resolve.ts";
 import type { ModelData, ModelOutput } from "./train.ts";
+import { reportedOutputs } from "./inputs.ts";
 import { computeMetrics, metricOptions, type ModelMetrics } from "./score.ts";
 import type { GenericNetwork } from "./step.ts";
 import { instability, layerTable, type LayerRow } from "./summary.ts";
@@ -131,7 +132,7 @@ export class TrainingSession {
     const nOut = this.prep.response!.kind === "categorical" ? this.prep.response!.domain.length : 1;
     const out = new Float64Array(set.packed.rows * nOut);
     this.parts.generic.predict(set.packed, out);
-    return out;
+    return reportedOutputs(this.prep, out); // balance_classes: probabilities back to the original priors
   }
 
   /** The layer table (spec §7.5) of a state. */

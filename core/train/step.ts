@@ -32,7 +32,7 @@ interface Work {
   readonly won: (Buf | null)[]; // Maxout without fast_mode: which channel rows won (update mask)
   readonly T: Buf; // targets (batch, nOut)
   readonly rowWeight: Buf | null; // observation weights broadcast over outputs (batch, nOut)
-  readonly host: { X: Float64Array; T: Float64Array; M: (Float64Array | null)[]; rw: Float64Array | null };
+  readonly host: { X: Float64Array; T: Float64Array; M: (Float64Array | null)[]; rw: Float64Array | null; off: Float64Array };
 }
 
 /** Runs the network through a backend's ops: training batches and scoring forward passes. */
@@ -83,7 +83,7 @@ export class GenericNetwork {
     const w: Work = {
       batch, X: A[0], Z, Zmax, A, E, G, M, dW, db, won, T: mat(batch, nOut),
       rowWeight: weighted ? mat(batch, nOut) : null,
-      host: { X: new Float64Array(batch * u[0]), T: new Float64Array(batch * nOut), M: hostM, rw: weighted ? new Float64Array(batch * nOut) : null },
+      host: { X: new Float64Array(batch * u[0]), T: new Float64Array(batch * nOut), M: hostM, rw: weighted ? new Float64Array(batch * nOut) : null, off: new Float64Array(batch) },
     };
     this.#work.set(key, w);
     return w;
@@ -108,6 +108,7 @@ export class GenericNetwork {
         else T[k * nOut] = rows.target[r];
         if (rw) rw.fill(rows.weight![r], k * nOut, (k + 1) * nOut);
       }
+      if (rows.offset) w.host.off[k] = rows.offset[r];
     }
   }
 
@@ -130,8 +131,11 @@ export class GenericNetwork {
     }
   }
 
-  /** Forward pass for `batch` rows already in w.X; `training` applies masks, else dropout scaling. */
-  #forward(w: Work, batch: number, training: boolean): void {
+  /**
+   * Forward pass for `batch` rows already in w.X; `training` applies masks, else dropout scaling.
+   * With `offset`, each row's w.host.off value is added to the output pre-activation (spec §1.12).
+   */
+  #forward(w: Work, batch: number, training: boolean, offset = false): void {
     const be = this.#backend, net = this.#net, u = this.#units, L1 = this.#layers;
     const channels = net.activation.channels ?? 1;
     if (training && w.M[0]) be.map({ kind: "mul" }, [w.A[0], w.M[0]], [w.A[0]], batch * u[0]);
@@ -139,6 +143,12 @@ export class GenericNetwork {
     for (let m = 0; m < L1; m++) {
       const rows = this.#rows(m), n = u[m + 1];
       be.affine(w.A[m], net.state.W[m], net.state.b[m], w.Z[m], { batch, in: u[m], out: rows });
+      if (m === L1 - 1 && offset) {
+        // A per-row offset has no op of its own: add it on the host (one value per output row).
+        const z = be.read(w.Z[m]);
+        for (let k = 0; k < batch; k++) for (let j = 0; j < n; j++) z[k * n + j] += w.host.off[k];
+        be.write(w.Z[m], z);
+      }
       if (m === L1 - 1) {
         if (net.output === "softmax") be.softmax(w.Z[m], w.A[m + 1], batch, n);
         else be.map({ kind: "scale", factor: 1 }, [w.Z[m]], [w.A[m + 1]], batch * n);
@@ -176,7 +186,7 @@ export class GenericNetwork {
       be.write(w.T, w.host.T);
       w.M.forEach((m, l) => m && be.write(m, w.host.M[l]!));
       if (w.rowWeight) be.write(w.rowWeight, w.host.rw!);
-      this.#forward(w, count, true);
+      this.#forward(w, count, true, !!rows.offset);
 
       // Output error (spec §4.1): straight into the output layer's G, no activation derivative.
       const top = L1 - 1;
@@ -225,7 +235,7 @@ export class GenericNetwork {
       const w = this.#alloc(batch, false, false);
       this.#gather(rows, idx, count, w, false);
       this.#backend.write(w.X, w.host.X);
-      this.#forward(w, count, false);
+      this.#forward(w, count, false, !!rows.offset);
       out.set(this.#backend.read(w.A[this.#layers]).subarray(0, count * nOut), start * nOut);
     }
   }

@@ -118,7 +118,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   // 3. The network and the loop.
   const hidden = p.hidden as number[];
   const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
-  const shape: Shape = { units: [prep.width, ...hidden, nOut], channels: plan.activation.channels ?? 1 };
+  const shape: Shape = { units: [data.packed.width, ...hidden, nOut], channels: plan.activation.channels ?? 1 };
   const nParams = parameterCount(shape);
   // Refused before the network is allocated, with the estimate (the same one --dry_run prints).
   const estimate = memoryEstimate(plan, shape, data, backend);
@@ -143,6 +143,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
       threads: p.nthreads as number, seed,
     }),
     distributionParams: description.distributionParams as Record<string, number>,
+    offset: data.packed.offset != null, // a fused trainer without offsets declines (offset_column)
   };
   const generic = new GenericNetwork(backend, net);
   const fused: FusedTrainer | undefined = backend.fused?.(net);
@@ -156,7 +157,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const N = data.epochRows;
   const totalSamples = Math.round((p.epochs as number) * N);
   const T = iterationSamples(p.train_samples_per_iteration as number, N, p.epochs as number);
-  input.onEvent?.({ type: "start", backend: backend.name, fused: !!fused, threads, rows: data.usable.length, inputs: prep.width, parameters: nParams, iterationSamples: T, messages });
+  input.onEvent?.({ type: "start", backend: backend.name, fused: !!fused, threads, rows: data.usable.length, inputs: data.packed.width, parameters: nParams, iterationSamples: T, messages });
 
   try {
     await runLoop(session, { totalSamples, iterationSamples: T });

@@ -12,7 +12,7 @@ import { gemm_nn, gemm_nt, gemm_tn } from "./gemm";
 import {
   C_ACT, C_BATCH, C_CHANNELS, C_DENSE, C_DIST, C_DIST_A, C_IN_DROP, C_INDEX, C_INDPTR,
   C_LAYER0, C_LAYER_SIZE, C_LAYERS, C_MAXW2, C_N0, C_OUTPUT, C_SEED0, C_SEED1,
-  C_SKIP, C_TARGET, C_VALUE, C_WEIGHT, L_B, L_DROP, L_IN, L_NORM, L_ROWMAJOR, L_ROWS, L_SB0, L_SB1, L_SW0, L_SW1, L_UNITS,
+  C_OFFSET, C_SKIP, C_TARGET, C_VALUE, C_WEIGHT, L_B, L_DROP, L_IN, L_NORM, L_ROWMAJOR, L_ROWS, L_SB0, L_SB1, L_SW0, L_SW1, L_UNITS,
   L_W, T_A, T_COUNT, T_DB, T_DENSE, T_DW, T_E, T_G, T_GEMM, T_LIST, T_M, T_SIZE, T_VAL, T_WIN, T_Z,
 } from "./layout";
 import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, softmax, zerof } from "./math";
@@ -49,6 +49,9 @@ function outputError(ctx: usize, z: usize, g: usize, nOut: i32, row: i32): void 
   const out = ldi(ctx, C_OUTPUT);
   const y = f32at(ldp(ctx, C_TARGET), row);
   if (out == 2) {
+    // offset_column: the row's offset joins the linear output before the loss (spec §1.12).
+    const op = ldp(ctx, C_OFFSET);
+    if (op != 0) setf(z, 0, f32at(z, 0) + f32at(op, row));
     setf(g, 0, regressionGradient(ldi(ctx, C_DIST), ldf(ctx, C_DIST_A), y, f32at(z, 0)));
   } else {
     const t = <i32>y;

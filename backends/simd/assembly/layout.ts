@@ -32,6 +32,7 @@ export const C_VALUE: i32 = 26;
 export const C_TARGET: i32 = 27; // f32 per row: class index or (standardized) response
 export const C_WEIGHT: i32 = 28; // f32 per row, or 0
 export const C_IN_DROP: i32 = 29; // keep an input iff (u32 >>> 8) ≥ this; 0 = no input dropout
+export const C_OFFSET: i32 = 30; // f32 per row added to the linear output (offset_column), or 0
 export const C_LAYER0: i32 = 32; // first layer record
 export const C_LAYER_SIZE: i32 = 16;
 
