@@ -7,9 +7,9 @@ import type { ParamSpecs } from "../core/params.ts";
 import type { Frame } from "../frame/frame.ts";
 import { formatHead } from "../frame/format.ts";
 import { writeFileAtomic } from "../io/files.ts";
-import { DeepLearningModel } from "../model/model.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp } from "./_command.ts";
+import { loadModelChecked, PLUGIN_FLAG } from "./_plugins.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
 import type { Io } from "./_io.ts";
 import { count, seconds } from "./_io.ts";
@@ -62,7 +62,7 @@ export const predict: Command = {
     "Example:",
     "  tide predict --model mnist.tide --frame test.csv.gz --out pred.csv",
   ].join("\n"),
-  flags: () => PREDICT_FLAGS,
+  flags: () => ({ ...PREDICT_FLAGS, ...PLUGIN_FLAG }),
   async run(argv: readonly string[], io: Io): Promise<number> {
     if (wantsHelp(argv)) {
       io.out(commandHelp(predict));
@@ -76,7 +76,7 @@ export const predict: Command = {
     const quiet = values.quiet === true;
 
     const t0 = performance.now();
-    const model = await DeepLearningModel.load(values.model as string);
+    const model = await loadModelChecked(values.model as string);
     if (!quiet) io.err(`Loaded model ${model.modelId} from ${values.model} in ${seconds((performance.now() - t0) / 1000)}\n`);
     const { frame } = await importTimed(values.frame as string, io, { quiet });
     const t1 = performance.now();

@@ -11,6 +11,7 @@ import type { Command } from "./_command.ts";
 import { commandHelp, ordered } from "./_command.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
 import type { Io } from "./_io.ts";
+import { genericPathNoteFor, PLUGIN_FLAG } from "./_plugins.ts";
 import { formatReport, importTimed, trainWithProgress } from "./_training.ts";
 
 const CLI = "Command line";
@@ -24,7 +25,7 @@ export const TRAIN_CLI_FLAGS: ParamSpecs = {
 
 /** Every flag `tide train` accepts: the CLI's own, then the Deep Learning parameters (plugins included). */
 export function trainFlags(): ParamSpecs {
-  return ordered({ ...TRAIN_CLI_FLAGS, ...paramSpecs(plugins) }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(deepLearningParams)]);
+  return ordered({ ...TRAIN_CLI_FLAGS, ...PLUGIN_FLAG, ...paramSpecs(plugins) }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(deepLearningParams)]);
 }
 
 /** Splits parsed flags into the CLI's own and the model parameters. */
@@ -72,6 +73,8 @@ export const train: Command = {
 
     const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet });
     const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet }) : null;
+    const note = genericPathNoteFor(params);
+    if (note && !cli.quiet) io.err(`${note}\n`);
     const { model, wallMs } = await trainWithProgress({
       params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet,
     }, io);

@@ -8,6 +8,7 @@ import { paramSpecs, type PluginSet } from "../core/train/resolve.ts";
 import { type TrainEvent, trainModel } from "../core/train/train.ts";
 import type { Frame } from "../frame/frame.ts";
 import { selectBackend } from "../backends/mod.ts";
+import { usedPluginRecords } from "../plugins/load.ts";
 import * as builtins from "../plugins/mod.ts";
 import { DeepLearningModel } from "./model.ts";
 
@@ -67,7 +68,9 @@ export class DeepLearning {
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
       onEvent: args.onEvent, signal: args.signal,
     });
-    this.model = new DeepLearningModel(data, this.plugins, { backend });
+    // Plugins loaded from files are recorded with their source hash, so predicting can check them.
+    const used = usedPluginRecords(data, this.plugins);
+    this.model = new DeepLearningModel(used.length ? { ...data, plugins: used } : data, this.plugins, { backend });
     return this.model;
   }
 }
