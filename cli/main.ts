@@ -23,10 +23,11 @@ import { demo } from "./demo.ts";
 import { describe } from "./describe.ts";
 import { predict } from "./predict.ts";
 import { repl } from "./repl.ts";
+import { exportCommand } from "./export.ts";
 import { train } from "./train.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, predict, describe, demo, repl];
+export const commands: readonly Command[] = [train, predict, describe, demo, repl, exportCommand];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {
