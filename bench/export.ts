@@ -50,3 +50,20 @@ reference.forEach((row, i) => {
   for (let k = 1; k < row.length; k++) worst = Math.max(worst, Math.abs(Number(row[k]) - (js.values[i][k] as number)));
 });
 console.log(`JavaScript export: ${(await stat(scorer)).size} bytes; Node scores ${test.nrow} rows in ${js.ms.toFixed(0)} ms = ${Math.round(test.nrow / (js.ms / 1000))} rows/s; worst |Δp| ${worst.toExponential(2)}, ${labels} labels differ`);
+
+// ONNX, when onnxruntime-node is installed (a devDependency).
+const onnx = join(dir, "mnist.onnx");
+if (await main(["export", "--model", modelPath, "--format", "onnx", "--out", onnx], io) !== 0) throw new Error(io.stderr);
+try {
+  const ortOut = join(dir, "ort.json");
+  execFileSync("node", [join(import.meta.dir, "..", "test", "export", "_ort_score.cjs"), onnx, testPath, "noheader", ortOut], { stdio: ["ignore", "ignore", "pipe"] });
+  const ort = JSON.parse(await readFile(ortOut, "utf8")) as { ms: number; values: number[][] };
+  let worstOnnx = 0, labelsOnnx = 0;
+  reference.forEach((row, i) => {
+    if (row[0] !== (pred.col("predict") as { domain: readonly string[] }).domain[ort.values[i][0]]) labelsOnnx++;
+    for (let k = 1; k < row.length; k++) worstOnnx = Math.max(worstOnnx, Math.abs(Number(row[k]) - ort.values[i][k]));
+  });
+  console.log(`ONNX export: ${(await stat(onnx)).size} bytes; onnxruntime-node scores ${test.nrow} rows in ${ort.ms.toFixed(0)} ms = ${Math.round(test.nrow / (ort.ms / 1000))} rows/s; worst |Δp| ${worstOnnx.toExponential(2)}, ${labelsOnnx} labels differ`);
+} catch (e) {
+  console.log(`ONNX export: ${(await stat(onnx)).size} bytes; not scored: ${(e as Error).message.split("\n")[0]} (is onnxruntime-node installed?)`);
+}

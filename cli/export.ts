@@ -7,6 +7,7 @@
 import type { ParamSpecs } from "../core/params.ts";
 import { exportJs } from "../export/js.ts";
 import { scoringModel } from "../export/model_view.ts";
+import { exportOnnx } from "../export/onnx.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { distributions } from "../plugins/mod.ts";
 import { VERSION } from "../version.ts";
@@ -19,7 +20,7 @@ import { loadModelChecked, PLUGIN_FLAG } from "./_plugins.ts";
 
 const EXPORT_FLAGS: ParamSpecs = {
   model: { type: "string", default: null, help: "Model file written by tide train --model_out (required)" },
-  format: { type: "enum", default: "js", values: ["js"], help: "js: one ES module with predict(row)" },
+  format: { type: "enum", default: "js", values: ["js", "onnx"], help: "js: one ES module with predict(row); onnx: an ONNX model" },
   out: { type: "string", default: null, help: "File to write (required), e.g. score.mjs or model.onnx" },
   ...PLUGIN_FLAG,
 };
@@ -33,9 +34,10 @@ export const exportCommand: Command = {
     "--format js writes one ES module with no dependencies: predict(row) takes { column: raw value } with",
     "H2O's column names and returns H2O's prediction columns, with the model's preprocessing (imputation,",
     "standardization, one-hot) built in; predictBatch(rows) maps it. It runs in Node, Bun, Deno and browsers.",
-    "--format onnx writes an ONNX model (opset 13) whose input \"input\" is the expanded row (float64, one",
-    "column per input named in the model's metadata) and whose graph standardizes it, runs the network and",
-    "returns \"output\" (probabilities or the prediction). docs/export.md says what each format refuses.",
+    "--format onnx writes an ONNX model (opset 13): one input per predictor column, named as in H2O, [N, 1],",
+    "float for numeric columns (NaN: missing) and string for categorical ones; the graph imputes, standardizes,",
+    "one-hot encodes and runs the network, returning \"output\" (probabilities, or the prediction) and, for",
+    "classification, \"label\" (the class index). docs/export.md says what each format refuses.",
     "",
     "Example:",
     "  tide export --model mnist.tide --format js --out score.mjs",
@@ -54,7 +56,7 @@ export const exportCommand: Command = {
     const model = await loadModelChecked(path);
     const view = scoringModel(model.data, (d) => (distributions.has(d) ? distributions.get(d).link : undefined));
     const producer = `tide ${VERSION} export`;
-    const bytes = new TextEncoder().encode(exportJs(view, producer));
+    const bytes = format === "onnx" ? exportOnnx(view, producer) : new TextEncoder().encode(exportJs(view, producer));
     await writeFileAtomic(out, bytes);
     io.out(`Wrote ${out}: ${format === "onnx" ? "ONNX" : "JavaScript"} scorer of model ${view.modelId}, ${count(bytes.length)} bytes\n`);
     return 0;
