@@ -9,6 +9,7 @@ import { exportJs } from "../export/js.ts";
 import { scoringModel } from "../export/model_view.ts";
 import { exportOnnx } from "../export/onnx.ts";
 import { writeFileAtomic } from "../io/files.ts";
+import { backends } from "../backends/mod.ts";
 import { distributions } from "../plugins/mod.ts";
 import { VERSION } from "../version.ts";
 import type { Command } from "./_command.ts";
@@ -56,7 +57,9 @@ export const exportCommand: Command = {
     const model = await loadModelChecked(path);
     const view = scoringModel(model.data, (d) => (distributions.has(d) ? distributions.get(d).link : undefined));
     const producer = `tide ${VERSION} export`;
-    const bytes = format === "onnx" ? exportOnnx(view, producer) : new TextEncoder().encode(exportJs(view, producer));
+    // The JavaScript scorer rounds as the backend tide predict uses for this model does.
+    const float32 = !backends.has(view.backend) || backends.get(view.backend).create().precision === 32;
+    const bytes = format === "onnx" ? exportOnnx(view, producer) : new TextEncoder().encode(exportJs(view, producer, { float32 }));
     await writeFileAtomic(out, bytes);
     io.out(`Wrote ${out}: ${format === "onnx" ? "ONNX" : "JavaScript"} scorer of model ${view.modelId}, ${count(bytes.length)} bytes\n`);
     return 0;

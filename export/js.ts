@@ -30,11 +30,12 @@ function base64(a: Float64Array): string {
 }
 
 /** The module's source text. Throws `RangeError` when the model uses what the scorer cannot compute. */
-export function exportJs(m: ScoringModel, producer: string): string {
+export function exportJs(m: ScoringModel, producer: string, { float32 = false }: { float32?: boolean } = {}): string {
   const why = jsRefusal(m);
   if (why) throw new RangeError(`Cannot export model ${m.modelId} to JavaScript: ${why}`);
   const spec = {
     modelId: m.modelId,
+    float32,
     width: m.width,
     inputScale: m.inputScale,
     inputs: m.inputs,
@@ -60,8 +61,14 @@ const LAYERS = SPEC.layers.map((l) => ({ ...l, W: decode(l.W), b: decode(l.b) })
 const FIRST = LAYERS[0];
 const FIRST_T = new Float64Array(FIRST.W.length);
 for (let r = 0; r < FIRST.rows; r++) for (let c = 0; c < FIRST.cols; c++) FIRST_T[c * FIRST.rows + r] = FIRST.W[r * FIRST.cols + c];
+const ACC = new (SPEC.float32 ? Float32Array : Float64Array)(FIRST.rows);
 const INPUTS = SPEC.inputs.map((i) => (i.kind === "categorical" ? { ...i, index: new Map(i.domain.map((v, k) => [v, k])) } : i));
 const RESPONSE = SPEC.response;
+// Float32 models (the simd backend) are scored with Float32 rounding after every operation, as
+// tide predict computes them; Float64 models in full precision.
+const Arr = SPEC.float32 ? Float32Array : Float64Array;
+const R = SPEC.float32 ? Math.fround : (v) => v;
+const KC = SPEC.float32 ? 256 : Infinity;
 const MISSING = new Set(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"]);
 
 /** The model's name, its predictor columns and, for classification, its classes. */
@@ -95,7 +102,7 @@ function toNumber(v) {
 
 /** The network's raw outputs for one row: class probabilities, or the output unit's value. */
 function forward(row) {
-  let a = new Float64Array(SPEC.width);
+  let a = new Arr(SPEC.width);
   for (const inp of INPUTS) {
     const v = row[inp.name];
     if (inp.kind === "numeric") {
@@ -112,38 +119,52 @@ function forward(row) {
   }
   if (SPEC.inputScale !== 1) for (let i = 0; i < a.length; i++) a[i] *= SPEC.inputScale;
   for (const l of LAYERS) {
-    const z = new Float64Array(l.rows);
+    const z = new Arr(l.rows);
+    // Sums run in blocks of KC inputs, each block's sum added to the bias in turn: the order of
+    // the SIMD backend's blocked GEMM, which matters under Float32 rounding.
     if (l === FIRST) {
-      for (let c = 0; c < l.cols; c++) {
-        const x = a[c];
-        if (x === 0) continue;
-        const o = c * l.rows;
-        for (let r = 0; r < l.rows; r++) z[r] += FIRST_T[o + r] * x;
+      z.set(l.b);
+      for (let k0 = 0; k0 < l.cols; k0 += KC) {
+        ACC.fill(0, 0, l.rows);
+        for (let c = k0; c < Math.min(l.cols, k0 + KC); c++) {
+          const x = a[c];
+          if (x === 0) continue;
+          const o = c * l.rows;
+          for (let r = 0; r < l.rows; r++) ACC[r] += R(FIRST_T[o + r] * x);
+        }
+        for (let r = 0; r < l.rows; r++) z[r] += ACC[r];
       }
-      for (let r = 0; r < l.rows; r++) z[r] += l.b[r];
     } else {
       for (let r = 0; r < l.rows; r++) {
-        let s = 0;
+        let s = l.b[r];
         const o = r * l.cols;
-        for (let c = 0; c < l.cols; c++) s += l.W[o + c] * a[c];
-        z[r] = s + l.b[r];
+        for (let k0 = 0; k0 < l.cols; k0 += KC) {
+          let acc = 0;
+          for (let c = k0; c < Math.min(l.cols, k0 + KC); c++) acc = R(acc + R(l.W[o + c] * a[c]));
+          s = R(s + acc);
+        }
+        z[r] = s;
       }
     }
     if (l.activation === "softmax") {
       let max = -Infinity, sum = 0;
       for (let k = 0; k < z.length; k++) max = Math.max(max, z[k]);
-      for (let k = 0; k < z.length; k++) sum += (z[k] = Math.exp(z[k] - max));
-      for (let k = 0; k < z.length; k++) z[k] /= sum;
+      for (let k = 0; k < z.length; k++) sum = R(sum + (z[k] = Math.exp(R(z[k] - max))));
+      if (SPEC.float32) {
+        const inv = R(1 / sum);
+        for (let k = 0; k < z.length; k++) z[k] *= inv;
+      } else for (let k = 0; k < z.length; k++) z[k] /= sum;
       a = z;
     } else if (l.activation === "linear") {
       a = z;
     } else {
       const n = l.rows / l.channels;
-      const out = new Float64Array(n);
+      const out = new Arr(n);
       for (let u = 0; u < n; u++) {
         let v = z[u * l.channels];
         for (let q = 1; q < l.channels; q++) v = Math.max(v, z[u * l.channels + q]);
-        out[u] = (l.activation === "Tanh" ? Math.tanh(v) : l.activation === "Rectifier" ? (v > 0 ? v : 0) : v) * l.outScale;
+        const y = R(l.activation === "Tanh" ? Math.tanh(v) : l.activation === "Rectifier" ? (v > 0 ? v : 0) : v);
+        out[u] = l.outScale === 1 ? y : y * l.outScale;
       }
       a = out;
     }

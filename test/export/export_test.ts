@@ -95,6 +95,7 @@ const CASES: [string, Record<string, unknown>, string][] = [
   ["binomial, Tanh, without the first level", { hidden: [10], activation: "Tanh", use_all_factor_levels: false }, "bin"],
   ["gaussian, Maxout with dropout and input dropout", { hidden: [8, 6], activation: "MaxoutWithDropout", input_dropout_ratio: 0.1 }, "x2"],
   ["poisson (log link), Rectifier", { hidden: [8], distribution: "poisson" }, "count"],
+  ["multinomial on the reference backend (Float64)", { hidden: [12, 8], backend: "reference" }, "cls"],
 ];
 
 function mixedModel(name: string, params: Record<string, unknown>, y: string) {
