@@ -12,7 +12,7 @@ import { importFile, mnistFrames } from "../../mod.ts";
 import { frameToCsv } from "../../cli/predict.ts";
 import { DeepLearning } from "../../mod.ts";
 import { assert, assertEquals, test } from "../_harness.ts";
-import { ROOT } from "../e2e/_exec.ts";
+import { BUN, exec, ROOT } from "../e2e/_exec.ts";
 import { mixedCsv } from "./_data.ts";
 
 const run = promisify(execFile);
@@ -150,14 +150,17 @@ test("ONNX export matches tide predict on MNIST test rows (the booklet's network
 }, { timeout: 180_000, skip: ortMissing });
 
 test("export refuses a plugin activation it cannot compute, naming it", async () => {
+  // In a child process: --plugin loads into the shared registries, which other test files walk.
   const { dir, train } = await mixedCsv();
-  const io = memoryIo();
+  const swish = join(ROOT, "docs", "examples", "swish.ts");
+  const cli = (...args: string[]) => exec(BUN, [join(ROOT, "cli", "main.ts"), ...args], { cwd: dir });
   const model = join(dir, "swish.tide");
-  assertEquals(await main(["train", "--plugin", join(ROOT, "docs", "examples", "swish.ts"), "--training_frame", train, "--y", "cls", "--activation", "Swish", "--hidden", "4", "--epochs", "1", "--quiet", "--model_out", model], io), 0, io.stderr);
-  const e = memoryIo();
-  assertEquals(await main(["export", "--plugin", join(ROOT, "docs", "examples", "swish.ts"), "--model", model, "--format", "js", "--out", join(dir, "x.mjs")], e), 1);
-  assert(/Cannot export model .* to JavaScript: its activation "Swish" is a plugin/.test(e.stderr), e.stderr);
-  const o = memoryIo();
-  assertEquals(await main(["export", "--plugin", join(ROOT, "docs", "examples", "swish.ts"), "--model", model, "--format", "onnx", "--out", join(dir, "x.onnx")], o), 1);
-  assert(/Cannot export model .* to ONNX: its activation "Swish" is a plugin, and a plugin's JavaScript function has no ONNX operator/.test(o.stderr), o.stderr);
-});
+  const t = await cli("train", "--plugin", swish, "--training_frame", train, "--y", "cls", "--activation", "Swish", "--hidden", "4", "--epochs", "1", "--quiet", "--model_out", model);
+  assertEquals(t.code, 0, t.stderr);
+  const js = await cli("export", "--plugin", swish, "--model", model, "--format", "js", "--out", join(dir, "x.mjs"));
+  assertEquals(js.code, 1);
+  assert(/Cannot export model .* to JavaScript: its activation "Swish" is a plugin/.test(js.stderr), js.stderr);
+  const onnx = await cli("export", "--plugin", swish, "--model", model, "--format", "onnx", "--out", join(dir, "x.onnx"));
+  assertEquals(onnx.code, 1);
+  assert(/Cannot export model .* to ONNX: its activation "Swish" is a plugin, and a plugin's JavaScript function has no ONNX operator/.test(onnx.stderr), onnx.stderr);
+}, { timeout: 60_000 });
