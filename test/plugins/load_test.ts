@@ -3,7 +3,9 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Backend } from "../../core/backend.ts";
 import { replayOptimizer } from "../../core/optimizer.ts";
+import { Registry } from "../../core/registry.ts";
 import { checkPluginRecords, loadPlugins, pluginSource } from "../../plugins/load.ts";
 import { createPlugins } from "../../mod.ts";
 import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
@@ -64,4 +66,23 @@ test("checkPluginRecords names a missing and a changed plugin", async () => {
   await assertThrows(() => checkPluginRecords(model, t), RangeError, 'the activation plugin "Swish" has changed since training');
   const [now] = await loadPlugins([ex("swish.ts")], t);
   checkPluginRecords({ ...model, plugins: [now] }, t);
+});
+
+test("a file may hold a backend entry and a transport; they land in their registries", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tide-plugins-"));
+  const file = join(dir, "kinds.ts");
+  await writeFile(file, [
+    'import { defineTransport } from "tide";',
+    `import { referenceBackend } from ${JSON.stringify(join(ROOT, "backends", "reference", "reference.ts"))};`,
+    'export const loopback = defineTransport({ name: "loopback", summary: "test", listen: async () => ({ close: async () => {} }), connect: async () => { throw new Error("no peer"); } });',
+    'export const plain = { name: "plain64", summary: "the reference backend under another name", create: referenceBackend };',
+    "",
+  ].join("\n"));
+  const t = { ...createPlugins(), backends: new Registry<{ name: string; summary: string; create: () => Backend }>("backend") };
+  const recs = await loadPlugins([file], t);
+  assertEquals(recs.map((r) => `${r.kind}:${r.name}`).sort(), ["backend:plain64", "transport:loopback"]);
+  const b = t.backends.get("plain64").create();
+  assert(await b.init());
+  assertEquals(b.precision, 64);
+  assert(t.transports.has("loopback"));
 });
