@@ -4,7 +4,7 @@
  * @module
  */
 
-/** A message under construction: append fields, then take `bytes()`. */
+/** A message under construction: append fields, then take `encode()`. */
 export class Message {
   readonly #parts: Uint8Array[] = [];
   #length = 0;
