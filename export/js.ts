@@ -69,7 +69,6 @@ const RESPONSE = SPEC.response;
 const Arr = SPEC.float32 ? Float32Array : Float64Array;
 const R = SPEC.float32 ? Math.fround : (v) => v;
 const KC = SPEC.float32 ? 256 : Infinity;
-const MISSING = new Set(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "?"]);
 
 /** The model's name, its predictor columns and, for classification, its classes. */
 export const model = {
@@ -94,10 +93,13 @@ const NAMES = (() => {
 
 function toNumber(v) {
   if (typeof v === "number") return v;
+  if (typeof v === "string") {
+    const n = +v; // trims, and reads "NA" and other words as NaN
+    return n === 0 && v.trim() === "" ? NaN : n;
+  }
   if (v === null || v === undefined) return NaN;
   if (typeof v === "boolean") return v ? 1 : 0;
-  const s = String(v).trim();
-  return MISSING.has(s) ? NaN : Number(s);
+  return Number(v);
 }
 
 /** The network's raw outputs for one row: class probabilities, or the output unit's value. */
