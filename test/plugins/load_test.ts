@@ -86,3 +86,14 @@ test("a file may hold a backend entry and a transport; they land in their regist
   assertEquals(b.precision, 64);
   assert(t.transports.has("loopback"));
 });
+
+test("the same plugin file works from the API: imported directly, added to a registry, trained", async () => {
+  const { swish } = await import("../../docs/examples/swish.ts");
+  const plugins = createPlugins();
+  plugins.activations.add(swish);
+  const { Frame, DeepLearning } = await import("../../mod.ts");
+  const x = Float64Array.from({ length: 60 }, (_, i) => (i % 20) / 10 - 1);
+  const frame = new Frame([{ name: "x", type: "numeric", data: x }, { name: "y", type: "numeric", data: x.map((v) => v * v) }]);
+  const model = await new DeepLearning({ activation: "Swish", hidden: [6], epochs: 5, seed: 1, reproducible: true, backend: "reference" }, plugins).train({ y: "y", training_frame: frame });
+  assertEquals(model.data.activation, "Swish");
+});
