@@ -67,6 +67,8 @@ export { cartesian, parseHyperParams, parseSearchCriteria, randomDiscrete, SEARC
 
 /** Plugin registries: add an activation, distribution, optimizer, regularizer or transport. @example `activations.add(mySoftplus)` */
 export { activations, createPlugins, distributions, optimizers, regularizers, transports } from "./plugins/mod.ts";
+/** Loads plugin files into the registries, as `--plugin` does; models record each file's hash. @example `await loadPlugins(["./swish.ts"])` */
+export { loadPlugins, type PluginRecord } from "./plugins/load.ts";
 /** Backends and how the default is chosen. @example `const b = await selectBackend("reference")` */
 export { backends, selectBackend } from "./backends/mod.ts";
 /** Declares an activation plugin (checked). @example `defineActivation({ name: "Softplus", summary, f, df, vectors })` (docs/plugins.md) */

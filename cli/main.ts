@@ -20,18 +20,21 @@ import { VERSION } from "../version.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp } from "./_command.ts";
 import { UsageError } from "./_flags.ts";
+import { PLUGIN_COMMANDS, takePlugins } from "./_plugins.ts";
 import type { Io } from "./_io.ts";
 import { clip, runtimeVersion, stdio } from "./_io.ts";
 import { demo } from "./demo.ts";
 import { describe } from "./describe.ts";
 import { grid } from "./grid.ts";
 import { predict } from "./predict.ts";
+import { repl } from "./repl.ts";
+import { exportCommand } from "./export.ts";
 import { train } from "./train.ts";
 import { varimp } from "./varimp.ts";
 import { weights } from "./weights.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, grid, predict, describe, demo, varimp, weights];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo, varimp, weights, repl, exportCommand];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {
@@ -93,7 +96,9 @@ export async function main(args: readonly string[], io: Io = stdio): Promise<num
     return 2;
   }
   try {
-    return await cmd.run(rest, io);
+    // --plugin files load before the command reads its flags: their names become flags too.
+    const argv = PLUGIN_COMMANDS.has(cmd.name) ? (await takePlugins(rest, io)).rest : rest;
+    return await cmd.run(argv, io);
   } catch (e) {
     return reportError(e, cmd, io);
   }

@@ -11,6 +11,7 @@ import { DeepLearningModel } from "../model/model.ts";
 import { cvHoldoutPredictions } from "../lifecycle/cross_validation/holdout.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp } from "./_command.ts";
+import { loadModelChecked, PLUGIN_FLAG } from "./_plugins.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
 import { checkOutputs } from "../io/files.ts";
 import type { Io } from "./_io.ts";
@@ -72,7 +73,7 @@ export const predict: Command = {
     "Example:",
     "  tide predict --model mnist.tide --frame test.csv.gz --out pred.csv",
   ].join("\n"),
-  flags: () => PREDICT_FLAGS,
+  flags: () => ({ ...PREDICT_FLAGS, ...PLUGIN_FLAG }),
   async run(argv: readonly string[], io: Io): Promise<number> {
     if (wantsHelp(argv, PREDICT_FLAGS)) {
       io.out(commandHelp(predict));
@@ -94,7 +95,7 @@ export const predict: Command = {
     }
 
     const t0 = performance.now();
-    const model = await DeepLearningModel.load(values.model as string);
+    const model = await loadModelChecked(values.model as string);
     if (!quiet) io.err(`Loaded model ${model.modelId} from ${values.model} in ${seconds((performance.now() - t0) / 1000)}\n`);
     let pred: Frame;
     if (values.cv_holdout === true) pred = cvHoldoutPredictions(model);

@@ -13,6 +13,7 @@ import { checkOutputs } from "../io/files.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
 import type { Io } from "./_io.ts";
 import { DeepLearningModel } from "../model/model.ts";
+import { genericPathNoteFor, PLUGIN_FLAG } from "./_plugins.ts";
 import { formatReport, HEADER_FLAG, headerOption, importTimed, saveModel, trainWithProgress } from "./_training.ts";
 
 const CLI = "Command line";
@@ -28,7 +29,7 @@ export const TRAIN_CLI_FLAGS: ParamSpecs = {
 /** Every flag `tide train` accepts: the CLI's own, then the Deep Learning parameters (plugins included). */
 export function trainFlags(): ParamSpecs {
   const specs = paramSpecs(plugins);
-  return ordered({ ...TRAIN_CLI_FLAGS, ...specs }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(specs)]);
+  return ordered({ ...TRAIN_CLI_FLAGS, ...PLUGIN_FLAG, ...specs }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(PLUGIN_FLAG), ...Object.keys(specs)]);
 }
 
 /** Splits parsed flags into the CLI's own and the model parameters. */
@@ -102,6 +103,8 @@ export const train: Command = {
 
     const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet, header: cli.header });
     const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet, header: cli.header }) : null;
+    const note = genericPathNoteFor(params);
+    if (note && !cli.quiet) io.err(`${note}\n`);
     const { model, foldModels, wallMs } = await trainWithProgress({
       params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet,
     }, io);

@@ -9,6 +9,7 @@ import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "
 import { Frame } from "../frame/frame.ts";
 import { importFile } from "../frame/import.ts";
 import { selectBackend } from "../backends/mod.ts";
+import { usedPluginRecords } from "../plugins/load.ts";
 import * as builtins from "../plugins/mod.ts";
 import { checkpointExportHook, prepareCheckpointDir } from "./checkpoint_export.ts";
 import { DeepLearningModel } from "./model.ts";
@@ -133,7 +134,9 @@ export class DeepLearning {
       data = await trainModel(input as Parameters<typeof trainModel>[0]);
       this.crossValidationModels = [];
     }
-    this.model = new DeepLearningModel(data, this.plugins, { backend });
+    // Plugins loaded from files are recorded with their source hash, so predicting can check them.
+    const used = usedPluginRecords(data, this.plugins);
+    this.model = new DeepLearningModel(used.length ? { ...data, plugins: used } : data, this.plugins, { backend });
     return this.model;
   }
 }

@@ -62,6 +62,9 @@ export async function build(options: BuildOptions = {}): Promise<{ outfile: stri
     minify: options.minify ?? true,
     sourcemap: "linked",
     target: "bun",
+    // Precompiled bytecode: the executable starts without parsing its JavaScript (docs/cli.md).
+    bytecode: true,
+    format: "esm",
     plugins: [workerUrlPlugin({ workers, root })],
   }).catch((e: unknown) => {
     const logs = (e as { errors?: unknown[] }).errors ?? [e];
@@ -128,8 +131,16 @@ async function writeEntry(assets: { name: string; path: string }[]): Promise<str
     `import { registerEmbeddedAsset } from ${JSON.stringify(rel(join(ROOT, "datasets", "embedded.ts")))};`,
     ...assets.map((a, i) => `import asset${i} from ${JSON.stringify(rel(a.path))} with { type: "file" };`),
     ...assets.map((a, i) => `registerEmbeddedAsset(${JSON.stringify(a.name)}, asset${i});`),
-    `const { main } = await import(${JSON.stringify(rel(join(ROOT, "cli", "main.ts")))});`,
-    "process.exitCode = await main(process.argv.slice(2));",
+    // `tide --version` answers before the CLI's modules are evaluated (start-up time, see docs/cli.md).
+    `import { VERSION } from ${JSON.stringify(rel(join(ROOT, "version.ts")))};`,
+    `import { runtimeVersion } from ${JSON.stringify(rel(join(ROOT, "cli", "_io.ts")))};`,
+    "const args = process.argv.slice(2);",
+    'if (args.length === 1 && ["--version", "-v", "version"].includes(args[0])) {',
+    "  process.stdout.write(`tide ${VERSION} (${runtimeVersion()})\\n`);",
+    "} else {",
+    `  const { main } = await import(${JSON.stringify(rel(join(ROOT, "cli", "main.ts")))});`,
+    "  process.exitCode = await main(args);",
+    "}",
     "",
   ];
   await writeFile(entry, lines.join("\n"));

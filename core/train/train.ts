@@ -38,6 +38,8 @@ export interface ModelData extends NetworkDescription {
   /** Weights, biases and optimizer slots by name (see core/train/network.ts). */
   readonly state: Readonly<Record<string, Float64Array>>;
   readonly output: ModelOutput;
+  /** Plugins loaded from files that it trained with (plugins/load.ts): predicting checks them. */
+  readonly plugins?: readonly { readonly kind: string; readonly name: string; readonly file: string; readonly sha256: string }[];
 }
 
 /** What training produced besides the parameters. */
