@@ -33,7 +33,7 @@ export const MNIST_DEMO_PARAMS: Readonly<Record<string, unknown>> = {
 
 const DEMOS = ["mnist"];
 /** The demo fixes the data and roles; these train flags do not apply. */
-const FIXED = ["training_frame", "validation_frame", "response_column", "x", "header"];
+const FIXED = ["training_frame", "validation_frame", "response_column", "x", "header", "dry_run"];
 
 /** Train's flags without the fixed ones, with the booklet's values as defaults, plus --cache_dir. */
 export function demoFlags(): ParamSpecs {

@@ -49,6 +49,7 @@ export const API_HELP: readonly (readonly [string, string])[] = [
   ["parseHyperParams / parseSearchCriteria / SEARCH_CRITERIA", "Read a grid's hyper_params and search_criteria as tide grid does"],
   ["sortModels / formatLeaderboard / rankingMetrics", "A grid's leaderboard: sort models by a metric (xval, then valid, then train) and print it"],
   ["AUC_TYPES", "H2O's multinomial AUC types (auc_type)"],
+  ["formatDryRun(await dl.dryRun(args))", "What training would take: network, memory per thread, time at the measured speed"],
   ["deepLearningParams", "Every parameter with its H2O default and help"],
   ["VERSION", "This build's version"],
 ];

@@ -13,6 +13,7 @@ import { checkOutputs } from "../io/files.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
 import type { Io } from "./_io.ts";
 import { DeepLearningModel } from "../model/model.ts";
+import { formatDryRun } from "../core/train/dry_run.ts";
 import { genericPathNoteFor, PLUGIN_FLAG } from "./_plugins.ts";
 import { formatReport, HEADER_FLAG, headerOption, importTimed, saveModel, trainWithProgress } from "./_training.ts";
 
@@ -24,6 +25,7 @@ export const TRAIN_CLI_FLAGS: ParamSpecs = {
   x: { type: "string[]", default: null, section: CLI, help: "Predictor columns, e.g. C1,C2,C3 (default: every column but the response and ignored_columns)" },
   quiet: { type: "bool", default: false, section: CLI, help: "No progress, notes or tables: print only warnings and the final summary lines" },
   header: { ...HEADER_FLAG, section: CLI },
+  dry_run: { type: "bool", default: false, section: CLI, help: "Train nothing: print the network, the memory of the model and of training per thread, and the time the epochs would take at this backend's measured speed" },
 };
 
 /** Every flag `tide train` accepts: the CLI's own, then the Deep Learning parameters (plugins included). */
@@ -37,7 +39,7 @@ export function splitTrainFlags(values: Record<string, unknown>): {
   cli: { model_out?: string; x?: string[]; quiet: boolean; header: boolean | "auto"; training_frame?: string; validation_frame?: string };
   params: Record<string, unknown>;
 } {
-  const { model_out, x, quiet, header, training_frame, validation_frame, ...params } = values;
+  const { model_out, x, quiet, header, training_frame, validation_frame, dry_run: _dryRun, ...params } = values;
   return {
     cli: {
       model_out: (model_out as string | null) ?? undefined, x: (x as string[] | null) ?? undefined, quiet: quiet === true, header: headerOption(header),
@@ -103,6 +105,11 @@ export const train: Command = {
 
     const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet, header: cli.header });
     const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet, header: cli.header }) : null;
+    if (parsed.values.dry_run === true) {
+      const report = await new DeepLearning(params).dryRun({ y: params.response_column as string, x: cli.x, training_frame: tr.frame, validation_frame: va?.frame ?? null });
+      io.out(`${formatDryRun(report)}\n`);
+      return 0;
+    }
     const note = genericPathNoteFor(params);
     if (note && !cli.quiet) io.err(`${note}\n`);
     const { model, foldModels, wallMs } = await trainWithProgress({

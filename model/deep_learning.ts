@@ -5,7 +5,8 @@
  */
 import type { Backend } from "../core/backend.ts";
 import { paramSpecs, type PluginSet, resolvePlan } from "../core/train/resolve.ts";
-import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "../core/train/train.ts";
+import { type ModelData, type TrainEvent, type TrainingHook, type TrainInput, trainModel } from "../core/train/train.ts";
+import { dryRun, type DryRunReport } from "../core/train/dry_run.ts";
 import { Frame } from "../frame/frame.ts";
 import { importFile } from "../frame/import.ts";
 import { selectBackend } from "../backends/mod.ts";
@@ -98,6 +99,37 @@ export class DeepLearning {
    * not given here keep the checkpoint's values, and `epochs` is the new total.
    */
   async train(args: TrainArgs): Promise<DeepLearningModel> {
+    const { input, params, checkpoint, backend } = await this.#input(args);
+    // nfolds / fold_column: fold models, then the main model (lifecycle/cross_validation).
+    let data;
+    if (wantsCrossValidation(params)) {
+      if (checkpoint) throw new ParameterError("Cannot train", [{ level: "error", field: "nfolds", message: `"nfolds" cannot be used with a checkpoint (spec §12.1): remove one of them` }]);
+      const cv = await crossValidate(input as Parameters<typeof crossValidate>[0]);
+      data = cv.main;
+      this.crossValidationModels = cv.folds.map((f) => new DeepLearningModel(f, this.plugins, { backend }));
+    } else {
+      data = await trainModel(input);
+      this.crossValidationModels = [];
+    }
+    // Plugins loaded from files are recorded with their source hash, so predicting can check them.
+    const used = usedPluginRecords(data, this.plugins);
+    this.model = new DeepLearningModel(used.length ? { ...data, plugins: used } : data, this.plugins, { backend });
+    return this.model;
+  }
+
+  /**
+   * What `train(args)` would take, without training: the network, the memory of the model and of
+   * training per thread, and the time the epochs take at this backend's measured speed. Throws as
+   * `train` would for bad parameters, and for a network that would not fit in memory.
+   * @example `console.log(formatDryRun(await new DeepLearning({ hidden: [1024, 1024] }).dryRun({ y: "C785", training_frame: train })))`
+   */
+  async dryRun(args: TrainArgs): Promise<DryRunReport> {
+    const { input } = await this.#input(args);
+    return await dryRun(input);
+  }
+
+  /** The trainer's input for `args`: parameters (with a checkpoint's), frames, backend and hooks. */
+  async #input(args: TrainArgs): Promise<{ input: TrainInput; params: Record<string, unknown>; checkpoint: ModelData | null; backend: Backend }> {
     const checkpoint = await resolveCheckpoint(this.params.checkpoint, this.plugins);
     const inherited = checkpoint ? inheritable(checkpoint.params, this.plugins) : {};
     const params: Record<string, unknown> = { ...inherited, ...this.params, response_column: args.y };
@@ -116,28 +148,16 @@ export class DeepLearning {
     const hooks = [...(args.hooks ?? [])];
     const exportDir = params.export_checkpoints_dir;
     if (typeof exportDir === "string" && exportDir !== "") hooks.push(checkpointExportHook(await prepareCheckpointDir(exportDir)));
-    const input = {
+    const input: TrainInput = {
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
       onEvent: args.onEvent, signal: args.signal, checkpoint, hooks,
     };
-    // nfolds / fold_column: fold models, then the main model (lifecycle/cross_validation).
-    let data;
-    if (wantsCrossValidation(params)) {
-      if (checkpoint) throw new ParameterError("Cannot train", [{ level: "error", field: "nfolds", message: `"nfolds" cannot be used with a checkpoint (spec §12.1): remove one of them` }]);
-      const cv = await crossValidate(input);
-      data = cv.main;
-      this.crossValidationModels = cv.folds.map((f) => new DeepLearningModel(f, this.plugins, { backend }));
-    } else {
+    if (!wantsCrossValidation(params)) {
       // fold_assignment or keep_cross_validation_* without nfolds: refused, not ignored.
       const cvErrors = checkCrossValidation(parseParams(paramSpecs(this.plugins), params).params, params, args.training_frame);
       if (cvErrors.length) throw new ParameterError("Cannot train", cvErrors);
-      data = await trainModel(input as Parameters<typeof trainModel>[0]);
-      this.crossValidationModels = [];
     }
-    // Plugins loaded from files are recorded with their source hash, so predicting can check them.
-    const used = usedPluginRecords(data, this.plugins);
-    this.model = new DeepLearningModel(used.length ? { ...data, plugins: used } : data, this.plugins, { backend });
-    return this.model;
+    return { input, params, checkpoint, backend };
   }
 }
 

@@ -5,7 +5,7 @@
  * theirs). Cross-validation and grid search call it; checkpoints and averaging plug into it.
  * @module
  */
-import type { Backend, FusedTrainer } from "../backend.ts";
+import type { Backend, FusedNetwork, FusedTrainer } from "../backend.ts";
 import { type Message, ParameterError, type ParamValues } from "../params.ts";
 import { seedWords } from "../rng.ts";
 import type { Frame } from "../../frame/frame.ts";
@@ -98,6 +98,48 @@ const MAX_PARAMETERS = 1e8;
 /** Trains a model; resolves to its data, or throws a `ParameterError` (a `RangeError`) naming every bad parameter. */
 export async function trainModel(input: TrainInput): Promise<ModelData> {
   const t0 = performance.now();
+  const prepared = prepareTraining(input);
+  const { plan, data, shape, description, messages } = prepared;
+  const p = plan.params;
+  const trainer = bindTrainer(input, prepared);
+  const { net, generic, fused, threads } = trainer;
+  const ckpt = input.checkpoint ?? null;
+  const modelId = (p.model_id as string | null) ?? `DeepLearning_model_${Date.now().toString(36)}`;
+  const session = new TrainingSession({
+    plan, data, backend: input.backend, net, shape, generic, fused, onEvent: input.onEvent, signal: input.signal, t0, description, modelId, threads,
+    messages, resumedFrom: ckpt, hooks: [...(ckpt ? [resumeHook(ckpt)] : []), ...builtinHooks(), ...(input.hooks ?? [])],
+  });
+  input.onEvent?.({
+    type: "start", backend: input.backend.name, fused: !!fused, threads, rows: data.usable.length, inputs: data.packed.width,
+    parameters: prepared.estimate.parameters, iterationSamples: prepared.iterationSamples, messages,
+  });
+  try {
+    await runLoop(session, { totalSamples: prepared.totalSamples, iterationSamples: prepared.iterationSamples });
+    return session.snapshot();
+  } finally {
+    trainer.close();
+  }
+}
+
+/** Everything known before the network is allocated: plan, data, shape, memory estimate, schedule. */
+export interface PreparedTraining {
+  readonly plan: TrainingPlan;
+  readonly data: TrainingData;
+  readonly shape: Shape;
+  readonly description: NetworkDescription;
+  readonly seed: readonly [number, number];
+  readonly messages: readonly Message[];
+  readonly estimate: MemoryEstimate;
+  /** Samples the run will have trained at its end (epochs × rows, checkpoints included). */
+  readonly totalSamples: number;
+  readonly iterationSamples: number;
+}
+
+/**
+ * Steps 1 and 2 (plan and data) and the network's shape, with the memory check: throws a
+ * `ParameterError` naming every bad parameter, or a `RangeError` when the network would not fit.
+ */
+export function prepareTraining(input: TrainInput): PreparedTraining {
   const { backend, plugins } = input;
   const cores = input.cores ?? (globalThis.navigator?.hardwareConcurrency || 1);
 
@@ -117,23 +159,39 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const messages: Message[] = [...plan.messages, ...data.messages];
   const prep = data.prep;
 
-  // 3. The network and the loop.
+  // The network's shape, refused before anything is allocated when it would not fit.
   const hidden = p.hidden as number[];
   const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
   const shape: Shape = { units: [data.packed.width, ...hidden, nOut], channels: plan.activation.channels ?? 1 };
-  const nParams = parameterCount(shape);
-  // Refused before the network is allocated, with the estimate (the same one --dry_run prints).
   const estimate = memoryEstimate(plan, shape, data, backend);
   const free = input.availableMemory ?? availableMemory();
   if (estimate.bytes > free) {
     const parts = estimate.parts.map((x) => `${x.what} ${formatBytes(x.bytes)}`).join(", ");
     throw new RangeError(`Cannot train: the network ${shape.units.join("-")} (${estimate.parameters.toLocaleString("en-US")} weights and biases) needs about ${formatBytes(estimate.bytes)} of memory (${parts}), but only ${formatBytes(free)} is available: use fewer or smaller hidden layers`);
   }
+  const nParams = parameterCount(shape);
   if (nParams > MAX_PARAMETERS) throw new RangeError(`Cannot train: the network has ${nParams} parameters; the limit is 100 000 000 (reduce "hidden")`);
   const description = describeNetwork(plan, shape);
   if (ckpt && JSON.stringify(ckpt.shape) !== JSON.stringify(shape)) {
     throw new RangeError(`Cannot continue from the checkpoint: its network is ${ckpt.shape.units.join("-")}, this data and hidden make ${shape.units.join("-")}`);
   }
+  const N = data.epochRows;
+  return {
+    plan, data, shape, description, seed, messages, estimate, totalSamples: Math.round((p.epochs as number) * N),
+    iterationSamples: iterationSamples(p.train_samples_per_iteration as number, N, p.epochs as number),
+  };
+}
+
+/** The network allocated, initialized and bound on the backend, with its trainers; `close()` frees them. */
+export function bindTrainer(input: TrainInput, { plan, data, shape, description, seed }: PreparedTraining): {
+  readonly net: FusedNetwork & { readonly distributionParams: Record<string, number> };
+  readonly generic: GenericNetwork;
+  readonly fused: FusedTrainer | undefined;
+  readonly threads: number;
+  close(): void;
+} {
+  const { backend, plugins } = input;
+  const p = plan.params;
   const state = allocState(backend, shape, plan.optimizer.slots);
   initialize(backend, shape, state, {
     distribution: p.initial_weight_distribution as "UniformAdaptive", scale: p.initial_weight_scale as number,
@@ -150,25 +208,14 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const generic = new GenericNetwork(backend, net);
   const fused: FusedTrainer | undefined = backend.fused?.(net);
   fused?.load(data.packed);
-  const threads = fused ? (p.nthreads as number) : 1;
-  const modelId = (p.model_id as string | null) ?? `DeepLearning_model_${Date.now().toString(36)}`;
-  const session = new TrainingSession({
-    plan, data, backend, net, shape, generic, fused, onEvent: input.onEvent, signal: input.signal, t0, description, modelId, threads,
-    messages, resumedFrom: ckpt, hooks: [...(ckpt ? [resumeHook(ckpt)] : []), ...builtinHooks(), ...(input.hooks ?? [])],
-  });
-  const N = data.epochRows;
-  const totalSamples = Math.round((p.epochs as number) * N);
-  const T = iterationSamples(p.train_samples_per_iteration as number, N, p.epochs as number);
-  input.onEvent?.({ type: "start", backend: backend.name, fused: !!fused, threads, rows: data.usable.length, inputs: data.packed.width, parameters: nParams, iterationSamples: T, messages });
-
-  try {
-    await runLoop(session, { totalSamples, iterationSamples: T });
-    return session.snapshot();
-  } finally {
-    fused?.close();
-    generic.close();
-    freeState(backend, state);
-  }
+  return {
+    net, generic, fused, threads: fused ? (p.nthreads as number) : 1,
+    close() {
+      fused?.close();
+      generic.close();
+      freeState(backend, state);
+    },
+  };
 }
 
 /** The memory training this network on this data takes, estimated before anything is allocated. */
