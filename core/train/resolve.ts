@@ -220,7 +220,19 @@ export function resolvePlan(
   if (unused.length) {
     const they = unused.length > 1;
     const why = auto ? `adaptive_rate is ${p.adaptive_rate} (optimizer ${optName})` : `optimizer is ${optName}`;
-    warn(auto ? "adaptive_rate" : "optimizer", `${unused.join(", ")} ${they ? "are" : "is"} ignored while ${why}: ${auto && p.adaptive_rate ? "set adaptive_rate false" : "choose an optimizer that reads them"} to use ${they ? "them" : "it"}`);
+    warn(auto ? "adaptive_rate" : "optimizer", `${unused.map((k) => `"${k}"`).join(", ")} ${they ? "are" : "is"} ignored while ${why}: ${auto && p.adaptive_rate ? "set adaptive_rate false" : "choose an optimizer that reads them"} to use ${they ? "them" : "it"}`);
+  }
+
+  // Another distribution's parameters do nothing under this one: say so.
+  const distParams = new Set(plugins.distributions.list().flatMap((d) => Object.keys(d.params ?? {})));
+  for (const k of Object.keys(specs)) {
+    if (distParams.has(k) && !(k in (distribution.params ?? {})) && input[k] !== undefined) {
+      const owners = plugins.distributions.list().filter((d) => d.params && k in d.params).map((d) => d.name);
+      warn(k, `"${k}" is ignored: it applies to distribution ${owners.join(" or ")}, and this model is ${distName}`);
+    }
+  }
+  if (auto && p.adaptive_rate === true && input.nesterov_accelerated_gradient !== undefined) {
+    warn("nesterov_accelerated_gradient", `"nesterov_accelerated_gradient" is ignored while adaptive_rate is true (optimizer ${optName}): set adaptive_rate false to use momentum`);
   }
 
   // Regularizers: gradient terms, constraints, dropout.
@@ -256,6 +268,7 @@ export function resolvePlan(
   const seed = (p.seed as number) === -1 ? Math.floor(Math.random() * 2 ** 52) : (p.seed as number);
   if (!Number.isSafeInteger(seed)) err("seed", `"seed" must be an integer between −2^53 and 2^53: got ${p.seed}`);
   p.seed = seed;
+  noEffectWarnings(p, input, problem, warn);
   if (p.score_validation_samples !== 0 && !hasValidation) {
     warn("score_validation_samples", `"score_validation_samples" has no effect without a validation_frame`);
   }
@@ -311,4 +324,38 @@ function classLabelProblem(c: { data: { length: number; at(i: number): number } 
     return `the response "${y}" has more than ${MAX_RESPONSE_CLASSES} distinct values, H2O's limit of classes for a categorical response: for a continuous response use a regression distribution (gaussian, laplace, …)`;
   }
   return undefined;
+}
+
+/**
+ * Parameters H2O accepts that do nothing in this run, each said once when the user set it: the
+ * cluster-only ones (one process is a one-node cluster), the deprecated ones, and those whose
+ * enabling parameter is off. None is silently ignored.
+ */
+function noEffectWarnings(p: ParamValues, input: Readonly<Record<string, unknown>>, problem: Problem, warn: (field: string, message: string) => void): void {
+  const set = (k: string) => input[k] !== undefined;
+  for (const k of ["target_ratio_comm_to_comp", "force_load_balance", "replicate_training_data", "single_node_mode"]) {
+    if (set(k)) warn(k, `"${k}" has no effect in one process: H2O uses it between the nodes of a cluster`);
+  }
+  if (set("shuffle_training_data")) warn("shuffle_training_data", `"shuffle_training_data" has no effect: Tide shuffles the training rows at every pass`);
+  for (const k of ["diagnostics", "max_confusion_matrix_size"]) {
+    if (set(k)) warn(k, `"${k}" is deprecated in H2O and has no effect: remove it`);
+  }
+  for (const k of ["elastic_averaging_moving_rate", "elastic_averaging_regularization"]) {
+    if (set(k) && p.elastic_averaging !== true) warn(k, `"${k}" applies only with elastic_averaging = true`);
+  }
+  if (set("initial_weight_scale") && p.initial_weight_distribution === "UniformAdaptive") {
+    warn("initial_weight_scale", `"initial_weight_scale" is ignored by initial_weight_distribution UniformAdaptive: use Uniform or Normal`);
+  }
+  if (set("average_activation") && p.autoencoder !== true) warn("average_activation", `"average_activation" applies to autoencoders only`);
+  if (set("score_validation_sampling") && p.score_validation_sampling === "Stratified" && p.balance_classes !== true) {
+    warn("score_validation_sampling", `"score_validation_sampling" Stratified samples by class only with balance_classes = true`);
+  }
+  if (set("classification_stop") && problem === "regression") warn("classification_stop", `"classification_stop" applies to classification; use regression_stop`);
+  if (set("regression_stop") && problem === "classification") warn("regression_stop", `"regression_stop" applies to regression; use classification_stop`);
+  for (const k of ["stopping_metric", "stopping_tolerance"]) {
+    if (set(k) && p.stopping_rounds === 0) warn(k, `"${k}" has no effect while stopping_rounds is 0 (early stopping off)`);
+  }
+  for (const k of ["score_interval", "score_duty_cycle"]) {
+    if (set(k) && p.score_each_iteration === true) warn(k, `"${k}" has no effect: every iteration is scored (score_each_iteration${p.reproducible ? ", forced by reproducible" : ""})`);
+  }
 }

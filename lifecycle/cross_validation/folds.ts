@@ -62,6 +62,10 @@ export function checkCrossValidation(p: Readonly<Record<string, unknown>>, given
     for (const k of ["keep_cross_validation_predictions", "keep_cross_validation_fold_assignment"]) {
       if (p[k] === true && given[k] !== undefined) err(k, `"${k}" needs cross-validation: set "nfolds" ≥ 2 or a "fold_column"`);
     }
+    // There are no fold models to keep or drop.
+    if (given.keep_cross_validation_models !== undefined && p.keep_cross_validation_models === false) {
+      err("keep_cross_validation_models", `"keep_cross_validation_models" needs cross-validation: set "nfolds" ≥ 2 or a "fold_column", or remove it`);
+    }
   }
   if (wantsCrossValidation(p)) {
     if (p.checkpoint !== null && p.checkpoint !== undefined) err("checkpoint", `cross-validation ("nfolds"/"fold_column") cannot continue from a "checkpoint": remove one`);
