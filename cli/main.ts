@@ -21,10 +21,11 @@ import { runtimeVersion, stdio } from "./_io.ts";
 import { demo } from "./demo.ts";
 import { describe } from "./describe.ts";
 import { predict } from "./predict.ts";
+import { serve } from "./serve.ts";
 import { train } from "./train.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, predict, describe, demo];
+export const commands: readonly Command[] = [train, predict, describe, demo, serve];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {

@@ -1,0 +1,252 @@
+/**
+ * Models (spec §3.12–3.19): the Deep Learning builder (validated from the parameter declarations
+ * before a job starts, then trained in a Worker), model JSON, predictions, metrics on a frame,
+ * export and import of model files, and the grid endpoint.
+ * @module
+ */
+import type { Hono } from "hono";
+import { existsSync } from "node:fs";
+import type { Message } from "../core/params.ts";
+import { parseParams } from "../core/params.ts";
+import { resolvePlan } from "../core/train/resolve.ts";
+import type { ModelData } from "../core/train/train.ts";
+import { DeepLearning } from "../model/deep_learning.ts";
+import { DeepLearningModel } from "../model/model.ts";
+import * as plugins from "../plugins/mod.ts";
+import type { ServerContext } from "./app.ts";
+import { metricsJson, modelJson, parametersJson } from "./model_json.ts";
+import { trainInWorker } from "./training.ts";
+import { bool, BuilderError, type Form, H2OError, json, keyName, keyRef, meta, parseLenientJson, readForm } from "./wire.ts";
+
+/** Builder fields that are not model parameters: frames travel separately. */
+const FRAME_FIELDS = ["training_frame", "validation_frame"] as const;
+
+/** Registers the model routes. */
+export function modelRoutes(app: Hono, ctx: ServerContext): void {
+  const { store } = ctx;
+
+  app.get("/3/ModelBuilders/deeplearning", () => json({
+    __meta: meta("ModelBuildersV3", "ModelBuilders"),
+    model_builders: { deeplearning: { algo: "deeplearning", algo_full_name: "Deep Learning", can_build: ["Regression", "Binomial", "Multinomial"], supervised: true, visibility: "Stable", parameters: parametersJson(ctx.specs, {}, {}) } },
+  }));
+
+  app.post("/3/ModelBuilders/deeplearning", async (c) => {
+    const form = await readForm(c.req.raw);
+    const { job, messages } = startTraining(ctx, form);
+    return json({
+      __meta: meta("DeepLearningV3", "DeepLearning"), algo: "deeplearning", algo_full_name: "Deep Learning",
+      can_build: ["Regression", "Binomial", "Multinomial"], supervised: true, visibility: "Stable",
+      messages: messages.map(validationMessage), error_count: 0, parameters: null, job: job.toJSON(),
+    });
+  });
+
+  const getModel = (c: { req: { param(n: string): string } }) => {
+    const id = c.req.param("id");
+    const m = store.model(id, "model_id");
+    return json({ __meta: meta("ModelsV3", "Models"), model_id: keyRef("Model", id), models: [modelJson(m, ctx.specs)], compatible_frames: null });
+  };
+  app.get("/3/Models/:id", getModel);
+  app.get("/99/Models/:id", getModel);
+  app.get("/3/Models", () => json({
+    __meta: meta("ModelsV3", "Models"), model_id: null, models: [...store.models.values()].map((m) => modelJson(m, ctx.specs)), compatible_frames: null,
+  }));
+
+  app.post("/4/Predictions/models/:model/frames/:frame", async (c) => {
+    const form = await readForm(c.req.raw);
+    const mid = c.req.param("model"), fid = c.req.param("frame");
+    const m = store.model(mid, "model"), frame = store.frame(fid, "frame");
+    if (form.deep_features_hidden_layer !== undefined || form.deep_features_hidden_layer_name !== undefined) {
+      throw new H2OError(412, `Illegal argument for field: deep_features_hidden_layer: deep features are not supported by this version of Tide yet`);
+    }
+    if (form.custom_metric_func) throw new H2OError(412, "Illegal argument for field: custom_metric_func: custom metrics are not supported by this version of Tide");
+    const dest = `predictions_${hex4()}_${mid}_on_${fid}`;
+    const job = ctx.jobs.start("Prediction", { kind: "Frame", name: dest }, (jc) => store.withLocks([mid, fid], async () => {
+      const pred = await m.model.predict(frame);
+      jc.progress(0.9);
+      await store.putFrame(dest, pred);
+    }));
+    return json(job.toJSON());
+  });
+
+  app.post("/3/Predictions/models/:model/frames/:frame", async (c) => {
+    const form = await readForm(c.req.raw);
+    const mid = c.req.param("model"), fid = c.req.param("frame");
+    const m = store.model(mid, "model"), frame = store.frame(fid, "frame");
+    if (bool(form.reconstruction_error) || bool(form.reconstruction_error_per_feature)) {
+      throw new H2OError(412, `Illegal argument for field: reconstruction_error: model '${mid}' is not an autoencoder (autoencoders are not supported by this version of Tide yet)`);
+    }
+    const dest = keyName(form.predictions_frame) ?? `predictions_${hex4()}_${mid}_on_${fid}`;
+    const pred = await m.model.predict(frame);
+    await store.putFrame(dest, pred);
+    return json({
+      __meta: meta("ModelMetricsListSchemaV3", "ModelMetricsList"), model: keyRef("Model", mid), frame: keyRef("Frame", fid),
+      predictions_frame: keyRef("Frame", dest), model_metrics: [{ ...metricsJson(m.model.data.output.trainingMetrics, mid, fid), predictions: { frame_id: keyRef("Frame", dest) } }],
+    });
+  });
+
+  app.post("/3/ModelMetrics/models/:model/frames/:frame", async (c) => {
+    const form = await readForm(c.req.raw);
+    const mid = c.req.param("model"), fid = c.req.param("frame");
+    const m = store.model(mid, "model"), frame = store.frame(fid, "frame");
+    const auc = (form.auc_type ?? "none").toLowerCase();
+    if (!["none", "auto"].includes(auc)) throw new H2OError(412, `Illegal argument for field: auc_type: "${form.auc_type}" is not supported yet; use auto or none`);
+    let perf;
+    try {
+      perf = await m.model.performance(frame);
+    } catch (e) {
+      throw new H2OError(412, `Cannot score '${fid}' with '${mid}': ${(e as Error).message}`);
+    }
+    return json({
+      __meta: meta("ModelMetricsListSchemaV3", "ModelMetricsList"), model: keyRef("Model", mid), frame: keyRef("Frame", fid),
+      model_metrics: [metricsJson(perf.metrics, mid, fid)],
+    });
+  });
+
+  app.get("/99/Models.bin/:id", async (c) => {
+    const id = c.req.param("id");
+    const m = store.model(id, "model_id");
+    const dir = c.req.query("dir");
+    if (!dir) throw new H2OError(412, "Required field dir not specified");
+    const path = ctx.roots.resolve(dir, "dir");
+    if (existsSync(path) && !bool(c.req.query("force"))) throw new H2OError(412, `Illegal argument: dir of function: exportModel: file "${dir}" exists; pass force=True to replace it`);
+    await m.model.save(path).catch((e) => {
+      throw new H2OError(412, `Illegal argument: dir of function: exportModel: ${(e as Error).message}`);
+    });
+    return json({ __meta: meta("ModelExportV3", "Iced"), model_id: keyRef("Model", id), dir: path, force: bool(c.req.query("force")) });
+  });
+
+  const loadModel = async (c: { req: { raw: Request } }) => {
+    const form = await readForm(c.req.raw);
+    if (!form.dir) throw new H2OError(412, "Required field dir not specified");
+    const path = ctx.roots.resolve(form.dir, "dir");
+    let model: DeepLearningModel;
+    try {
+      model = await DeepLearningModel.load(path);
+    } catch (e) {
+      throw new H2OError(412, `Illegal argument: dir of function: importModel: ${(e as Error).message}`);
+    }
+    if (store.locked(model.modelId)) throw new H2OError(412, `Cannot load over '${model.modelId}': a running job is using it`);
+    const stored = { model, input: {}, trainingFrame: null, validationFrame: null, timestamp: Date.now() };
+    await store.putModel(stored);
+    return json({ __meta: meta("ModelsV3", "Models"), model_id: keyRef("Model", model.modelId), models: [modelJson(stored, ctx.specs)], compatible_frames: null });
+  };
+  app.post("/99/Models.bin/:id?", loadModel);
+  app.post("/99/Models.bin", loadModel);
+
+  app.post("/99/Grid/deeplearning", async (c) => {
+    const form = await readForm(c.req.raw);
+    const hyper = parseHyper(ctx, form);
+    // The engine's grid search is being built; until it lands the request is validated and refused.
+    throw new BuilderError(keyName(form.grid_id) ?? "grid", [{
+      level: "error", field: "hyper_parameters",
+      message: `grid search over ${Object.keys(hyper).join(", ")} is not supported by this version of Tide yet; train each combination with /3/ModelBuilders/deeplearning`,
+    }]);
+  });
+}
+
+/** Parses and checks `hyper_parameters`: every name declared and gridable, every value valid. */
+function parseHyper(ctx: ServerContext, form: Form): Record<string, unknown[]> {
+  if (!form.hyper_parameters) throw new H2OError(412, "Required field hyper_parameters not specified");
+  let hyper: unknown;
+  try {
+    hyper = parseLenientJson(form.hyper_parameters);
+    if (form.search_criteria) parseLenientJson(form.search_criteria);
+  } catch (e) {
+    throw new H2OError(412, `Can't parse the hyper_parameters dictionary: ${(e as Error).message}`);
+  }
+  if (!hyper || typeof hyper !== "object" || Array.isArray(hyper)) throw new H2OError(412, "Can't parse the hyper_parameters dictionary: expected {name: [values…]}");
+  const messages: Message[] = [];
+  for (const [name, values] of Object.entries(hyper as Record<string, unknown>)) {
+    const spec = ctx.specs[name];
+    if (!spec) messages.push({ level: "error", field: name, message: `Unknown parameter "${name}"` });
+    else if (!spec.gridable) messages.push({ level: "error", field: name, message: `"${name}" cannot be searched over in a grid` });
+    else if (!Array.isArray(values)) messages.push({ level: "error", field: name, message: `"${name}" needs a list of candidate values` });
+    else for (const v of values) messages.push(...parseParams({ [name]: spec }, { [name]: v }).messages);
+  }
+  if (messages.some((m) => m.level === "error")) throw new BuilderError(keyName(form.grid_id) ?? "grid", messages);
+  return hyper as Record<string, unknown[]>;
+}
+
+function validationMessage(m: Message): Record<string, unknown> {
+  return { __meta: meta("ValidationMessageV3", "ValidationMessage"), message_type: m.level === "error" ? "ERRR" : m.level === "warn" ? "WARN" : "INFO", field_name: m.field, message: m.message };
+}
+
+function hex4(): string {
+  return Math.floor(Math.random() * 0x10000).toString(16).padStart(4, "0");
+}
+
+/**
+ * Validates a builder request (declarations first, then the engine's own plan checks) and starts
+ * the training job. Throws `BuilderError` (412) with one message per field.
+ */
+export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType<ServerContext["jobs"]["start"]>; messages: Message[] } {
+  const { store } = ctx;
+  const trainKey = keyName(form.training_frame), validKey = keyName(form.validation_frame);
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) if (!(FRAME_FIELDS as readonly string[]).includes(k)) params[k] = v;
+  for (const k of ["response_column", "weights_column", "offset_column", "fold_column", "checkpoint", "model_id"]) {
+    if (params[k] !== undefined) params[k] = keyName(params[k]) ?? "";
+    if (params[k] === "") delete params[k];
+  }
+  const modelId = params.model_id ?? `DeepLearning_model_python_${ctx.started}_${ctx.next()}`;
+  params.model_id = modelId;
+  if (params.nthreads === undefined || params.nthreads === "-1") params.nthreads = String(ctx.options.nthreads);
+
+  const { messages } = parseParams(ctx.specs, params);
+  const err = (field: string, message: string) => messages.push({ level: "error", field, message });
+  const train = trainKey ? store.frames.get(trainKey) : undefined;
+  const valid = validKey ? store.frames.get(validKey) : undefined;
+  if (!trainKey) err("training_frame", "Required field training_frame not specified");
+  else if (!train) err("training_frame", `Training frame '${trainKey}' not found`);
+  if (validKey && !valid) err("validation_frame", `Validation frame '${validKey}' not found`);
+  const y = params.response_column;
+  if (!y && !bool(params.autoencoder)) err("response_column", "Required field response_column not specified: name the column to predict");
+  else if (y && train && !train.has(y)) err("response_column", `Response column '${y}' not found in frame '${trainKey}'`);
+  if (params.checkpoint && !store.models.has(params.checkpoint)) err("checkpoint", `Checkpoint model '${params.checkpoint}' not found`);
+  if (store.locked(modelId)) err("model_id", `Model '${modelId}' is being trained by a running job`);
+  if (messages.some((m) => m.level === "error")) throw new BuilderError(modelId, messages, null);
+
+  // The engine's own cross-field checks (distribution vs response, features not built yet, …).
+  try {
+    const plan = resolvePlan(params, train!, plugins, { hasValidation: !!valid, cores: ctx.options.nthreads });
+    messages.push(...plan.messages.filter((m) => !messages.some((x) => x.field === m.field && x.message === m.message)));
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const structured = (e as { messages?: Message[] }).messages;
+    throw new BuilderError(modelId, structured ?? splitEngineMessage(e.message, Object.keys(ctx.specs)), null);
+  }
+
+  const job = ctx.jobs.start("DeepLearning", { kind: "Model", name: modelId }, (jc) => store.withLocks([trainKey, validKey, modelId], async () => {
+    const onEvent = (e: { type: string; epochs?: number; targetEpochs?: number; samplesPerSecond?: number }) => {
+      if (e.type === "progress") jc.progress(Math.min(0.99, e.epochs! / Math.max(e.targetEpochs!, 1e-9)), `Epoch ${e.epochs!.toFixed(2)} of ${e.targetEpochs}, ${Math.round(e.samplesPerSecond!)} samples/s`);
+    };
+    let data: ModelData;
+    if (ctx.options.workers && typeof Worker !== "undefined") {
+      data = await trainInWorker({ params, y: y!, train: train!, valid: valid ?? null, signal: jc.signal, onEvent });
+    } else {
+      data = (await new DeepLearning(params).train({ y: y!, training_frame: train!, validation_frame: valid ?? null, signal: jc.signal, onEvent })).data;
+    }
+    for (const m of data.output.messages) if (m.level === "warn") jc.warn(m.message);
+    await store.putModel({ model: new DeepLearningModel(data), input: form, trainingFrame: trainKey!, validationFrame: validKey ?? null, timestamp: Date.now() });
+  }));
+  return { job, messages };
+}
+
+/**
+ * The engine reports refused plans as one `RangeError` ("Cannot train: a; b"); this splits it
+ * back into messages and names each one's field from the declared names it mentions.
+ */
+export function splitEngineMessage(text: string, fields: readonly string[]): Message[] {
+  const body = text.replace(/^Cannot train:\s*/, "");
+  const starts = (s: string) => /^["A-Z]/.test(s) || fields.some((f) => s.startsWith(`${f} `) || s.startsWith(`${f}:`));
+  const parts: string[] = [];
+  for (const p of body.split("; ")) {
+    if (parts.length && !starts(p)) parts[parts.length - 1] += `; ${p}`;
+    else parts.push(p);
+  }
+  return parts.map((message) => {
+    const quoted = /"([a-z0-9_]+)"/.exec(message)?.[1];
+    const field = quoted && fields.includes(quoted) ? quoted : fields.find((f) => message.startsWith(`${f} `)) ?? fields.find((f) => message.includes(f)) ?? "parameters";
+    return { level: "error" as const, field, message };
+  });
+}

@@ -1,0 +1,49 @@
+/**
+ * Runs one training in a Worker (server/train_worker.ts) and resolves to the model's data.
+ * Errors come back with their kind (a `RangeError` for refused parameters, an `AbortError` after
+ * cancellation), so the job reports them as the engine worded them.
+ * @module
+ */
+import type { ModelData, TrainEvent } from "../core/train/train.ts";
+import type { Frame } from "../frame/frame.ts";
+
+/** What {@linkcode trainInWorker} takes. */
+export interface WorkerTraining {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly y: string;
+  readonly train: Frame;
+  readonly valid: Frame | null;
+  readonly signal: AbortSignal;
+  readonly onEvent?: (e: TrainEvent) => void;
+}
+
+/** Trains off the main thread; the worker ends with the training. */
+export function trainInWorker(t: WorkerTraining): Promise<ModelData> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./train_worker.ts", import.meta.url), { type: "module" });
+    const finish = () => {
+      t.signal.removeEventListener("abort", onAbort);
+      worker.terminate();
+    };
+    const onAbort = () => worker.postMessage({ type: "cancel" });
+    t.signal.addEventListener("abort", onAbort);
+    worker.onmessage = (e: MessageEvent) => {
+      const m = e.data as { type: string; event?: TrainEvent; data?: ModelData; name?: string; message?: string };
+      if (m.type === "event") t.onEvent?.(m.event!);
+      else if (m.type === "done") {
+        finish();
+        resolve(m.data!);
+      } else if (m.type === "error") {
+        finish();
+        const Ctor = { RangeError, TypeError, SyntaxError }[m.name ?? ""] ?? Error;
+        const err = m.name === "AbortError" ? new DOMException(m.message ?? "cancelled", "AbortError") : new Ctor(m.message);
+        reject(err);
+      }
+    };
+    worker.onerror = (e: ErrorEvent) => {
+      finish();
+      reject(new Error(`The training worker crashed: ${e.message}`));
+    };
+    worker.postMessage({ type: "train", params: t.params, y: t.y, train: t.train.columns, valid: t.valid?.columns ?? null });
+  });
+}
