@@ -93,12 +93,12 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     const form = await readForm(c.req.raw);
     const sources = parseList(form.source_frames ?? "").filter((s): s is string => !!s);
     if (sources.length === 0) throw new H2OError(412, "Required field source_frames not specified");
-    for (const s of sources) if (!store.raws.has(s)) throw new H2OError(404, `Object '${s}' not found for argument: source_frames`);
     const dest = keyName(form.destination_frame) ?? destName(ctx, sources[0]);
     const names = form.column_names ? parseList(form.column_names) : null;
     const types = form.column_types ? parseList(form.column_types) : null;
     const skipped = form.skipped_columns ? parseList(form.skipped_columns).map(Number) : [];
     for (const t of types ?? []) if (t !== null && !TYPES.has(t.toLowerCase())) throw new H2OError(412, `Provided column type ${t} is unknown`);
+    for (const s of sources) if (!store.raws.has(s)) throw new H2OError(404, `Object '${s}' not found for argument: source_frames`);
     const header = int(form, "check_header", 0);
     const job = ctx.jobs.start("Parse", { kind: "Frame", name: dest }, async (jc) => {
       let frame = parseSources(ctx, sources, header);
