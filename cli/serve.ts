@@ -60,7 +60,6 @@ export const serve: Command = {
     if (errors.length) throw new UsageError(errors, "serve");
     const ip = (values.ip as string | undefined) ?? "127.0.0.1";
     const port = (values.port as number | undefined) ?? 54321;
-    const cores = globalThis.navigator?.hardwareConcurrency || 1;
     const nthreads = (values.nthreads as number | undefined) ?? -1;
 
     const t0 = performance.now();
@@ -69,7 +68,7 @@ export const serve: Command = {
     const server = await createServer({
       name: values.name as string | undefined, h2oVersion: values.h2o_version as string | undefined,
       dataDirs: (values.data_dir as string[] | undefined) ?? ["."], storeDir: (values.store as string | undefined) ?? null, auth,
-      maxUploadBytes: Math.round(((values.max_upload_mb as number | undefined) ?? 1024) * 2 ** 20), nthreads: nthreads > 0 ? nthreads : cores,
+      maxUploadBytes: Math.round(((values.max_upload_mb as number | undefined) ?? 1024) * 2 ** 20), nthreads: nthreads > 0 ? nthreads : 0,
       address: `${ip}:${port}`, onShutdown: () => stop(),
     });
     const listening = listen(ip, port, server.fetch);

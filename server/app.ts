@@ -29,7 +29,7 @@ export interface ServerOptions {
   readonly auth?: string | null;
   /** Largest upload or request body in bytes (default 1 GiB). */
   readonly maxUploadBytes?: number;
-  /** Training threads when a request leaves `nthreads` at -1 (default: all cores). */
+  /** Training threads when a request leaves `nthreads` at -1 (default 0: the engine's choice, all cores). */
   readonly nthreads?: number;
   /** Where the server listens, for `/3/Cloud`'s node entry. */
   readonly address?: string;
@@ -83,7 +83,7 @@ export async function createServer(options: ServerOptions = {}): Promise<TideSer
   const ctx: ServerContext = {
     options: {
       name: options.name ?? "tide", h2oVersion: options.h2oVersion ?? "3.46.0.12", dataDirs: options.dataDirs ?? ["."],
-      maxUploadBytes: options.maxUploadBytes ?? 2 ** 30, nthreads: options.nthreads ?? cores, address: options.address ?? "127.0.0.1:54321",
+      maxUploadBytes: options.maxUploadBytes ?? 2 ** 30, nthreads: options.nthreads ?? 0, address: options.address ?? "127.0.0.1:54321",
       workers: options.workers ?? true, storeDir: options.storeDir, auth: options.auth, onShutdown: options.onShutdown,
     },
     store, jobs: new Jobs(), roots: new DataRoots(options.dataDirs ?? ["."]), started: Date.now(), timeZone: "UTC",
@@ -160,7 +160,7 @@ function cloud(ctx: ServerContext): Record<string, unknown> {
     hadoop_version: null, telemetry_enabled: false, internal_security_enabled: !!o.auth, leader_idx: 0, web_ip: null,
     nodes: [{
       __meta: meta("NodeV3", "Iced"), h2o: o.address, ip_port: o.address, healthy: true, last_ping: Date.now(), pid: pid(),
-      num_cpus: cores, cpus_allowed: cores, nthreads: o.nthreads, sys_load: 0, my_cpu_pct: -1, sys_cpu_pct: -1, mem_value_size: 0, pojo_mem: 0,
+      num_cpus: cores, cpus_allowed: cores, nthreads: o.nthreads || cores, sys_load: 0, my_cpu_pct: -1, sys_cpu_pct: -1, mem_value_size: 0, pojo_mem: 0,
       free_mem: mem.free, max_mem: mem.max, swap_mem: 0, num_keys: ctx.store.frames.size + ctx.store.models.size, free_disk: 0, max_disk: 0,
       rpcs_active: 0, fjthrds: [], fjqueue: [], tcps_active: 0, open_fds: -1, gflops: 0, mem_bw: 0,
     }],

@@ -171,6 +171,11 @@ function validationMessage(m: Message): Record<string, unknown> {
   return { __meta: meta("ValidationMessageV3", "ValidationMessage"), message_type: m.level === "error" ? "ERRR" : m.level === "warn" ? "WARN" : "INFO", field_name: m.field, message: m.message };
 }
 
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
 function hex4(): string {
   return Math.floor(Math.random() * 0x10000).toString(16).padStart(4, "0");
 }
@@ -190,9 +195,12 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
   }
   const modelId = params.model_id ?? `DeepLearning_model_python_${ctx.started}_${ctx.next()}`;
   params.model_id = modelId;
-  if (params.nthreads === undefined || params.nthreads === "-1") params.nthreads = String(ctx.options.nthreads);
+  const { params: typed, messages } = parseParams(ctx.specs, params);
+  // h2o-py sends every parameter, defaults included; the engine gets only those that differ from
+  // the declared default, so its "you set X, which has no effect" notes speak about user choices.
+  for (const [k, v] of Object.entries(typed)) if (k in params && k !== "model_id" && sameValue(v, ctx.specs[k]?.default)) delete params[k];
+  if (ctx.options.nthreads > 0 && params.nthreads === undefined && typed.reproducible !== true) params.nthreads = String(ctx.options.nthreads);
 
-  const { messages } = parseParams(ctx.specs, params);
   const err = (field: string, message: string) => messages.push({ level: "error", field, message });
   const train = trainKey ? store.frames.get(trainKey) : undefined;
   const valid = validKey ? store.frames.get(validKey) : undefined;
@@ -208,7 +216,7 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
 
   // The engine's own cross-field checks (distribution vs response, features not built yet, …).
   try {
-    const plan = resolvePlan(params, train!, plugins, { hasValidation: !!valid, cores: ctx.options.nthreads });
+    const plan = resolvePlan(params, train!, plugins, { hasValidation: !!valid, cores: ctx.options.nthreads || globalThis.navigator?.hardwareConcurrency || 1 });
     messages.push(...plan.messages.filter((m) => !messages.some((x) => x.field === m.field && x.message === m.message)));
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
