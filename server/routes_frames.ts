@@ -14,6 +14,7 @@ import { gunzip, isGzip } from "../frame/import.ts";
 import type { ServerContext } from "./app.ts";
 import { frameCsv, frameJson, setupType } from "./frame_json.ts";
 import { evalRapids, parseRapids } from "./rapids.ts";
+import { shareFrame, warmRollups } from "./shared.ts";
 import { bool, concat, H2OError, int, json, keyName, keyRef, meta, parseList, readForm } from "./wire.ts";
 
 /** Registers the frame routes. */
@@ -103,7 +104,8 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     const job = ctx.jobs.start("Parse", { kind: "Frame", name: dest }, async (jc) => {
       let frame = parseSources(ctx, sources, header);
       jc.progress(0.8);
-      frame = retype(frame, names, types, skipped);
+      frame = await shareFrame(retype(frame, names, types, skipped));
+      await warmRollups(frame);
       await store.putFrame(dest, frame);
       if (bool(form.delete_on_done, true)) for (const s of sources) store.raws.delete(s);
     });
@@ -149,6 +151,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     const base = { ast: form.ast, session_id: form.session_id ?? null };
     if (value instanceof Frame) {
       if (!key) throw new H2OError(400, "A frame result must be named with (tmp= …) or (assign …)");
+      await warmRollups(value);
       return json({ __meta: meta("RapidsFrameV3", "Iced"), ...base, key: keyRef("Frame", key), num_rows: value.nrow, num_cols: value.ncol });
     }
     if (typeof value === "number") return json({ __meta: meta("RapidsNumberV3", "Iced"), ...base, scalar: value });

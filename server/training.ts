@@ -6,6 +6,7 @@
  */
 import type { ModelData, TrainEvent } from "../core/train/train.ts";
 import type { Frame } from "../frame/frame.ts";
+import { shareFrame } from "./shared.ts";
 
 /** What {@linkcode trainInWorker} takes. */
 export interface WorkerTraining {
@@ -18,8 +19,10 @@ export interface WorkerTraining {
 }
 
 /** Trains off the main thread; the worker ends with the training. */
-export function trainInWorker(t: WorkerTraining): Promise<ModelData> {
-  return new Promise((resolve, reject) => {
+export async function trainInWorker(t: WorkerTraining): Promise<ModelData> {
+  const train = await shareFrame(t.train, t.signal);
+  const valid = t.valid ? await shareFrame(t.valid, t.signal) : null;
+  return await new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./train_worker.ts", import.meta.url), { type: "module" });
     const finish = () => {
       t.signal.removeEventListener("abort", onAbort);
@@ -44,6 +47,6 @@ export function trainInWorker(t: WorkerTraining): Promise<ModelData> {
       finish();
       reject(new Error(`The training worker crashed: ${e.message}`));
     };
-    worker.postMessage({ type: "train", params: t.params, y: t.y, train: t.train.columns, valid: t.valid?.columns ?? null });
+    worker.postMessage({ type: "train", params: t.params, y: t.y, train: train.columns, valid: valid?.columns ?? null });
   });
 }
