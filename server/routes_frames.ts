@@ -9,12 +9,12 @@ import { basename, join } from "node:path";
 import type { Hono } from "hono";
 import type { Column, Frame as FrameT } from "../frame/frame.ts";
 import { asCategorical, asNumeric, Frame } from "../frame/frame.ts";
-import { parseCsv } from "../frame/csv.ts";
-import { gunzip, isGzip } from "../frame/import.ts";
 import type { ServerContext } from "./app.ts";
 import { frameCsv, frameJson, setupType } from "./frame_json.ts";
+import { parseBytes, setupFrame } from "./parsing.ts";
 import { evalRapids, parseRapids } from "./rapids.ts";
 import { shareFrame, warmRollups } from "./shared.ts";
+import { toShared } from "./shared_columns.ts";
 import { bool, concat, H2OError, int, json, keyName, keyRef, meta, parseList, readForm } from "./wire.ts";
 
 /** Registers the frame routes. */
@@ -32,7 +32,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
         if (/^https?:\/\//i.test(p)) {
           const res = await fetch(p);
           if (!res.ok) throw new Error(`HTTP ${res.status}`);
-          store.raws.set(p, { bytes: new Uint8Array(await res.arrayBuffer()), source: p });
+          store.raws.set(p, { bytes: toShared(new Uint8Array(await res.arrayBuffer())), source: p });
           files.push(p), dests.push(p);
           continue;
         }
@@ -46,7 +46,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
           const real = roots.resolve(f, "paths");
           if (!(await stat(real)).isFile()) continue;
           const key = `nfs:/${real}`;
-          store.raws.set(key, { bytes: new Uint8Array(await readFile(real)), source: real });
+          store.raws.set(key, { bytes: toShared(new Uint8Array(await readFile(real))), source: real });
           files.push(real), dests.push(key);
         }
       } catch (e) {
@@ -67,7 +67,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     if (type.startsWith("multipart/form-data")) bytes = firstPart(bytes, type);
     const url = new URL(req.url);
     const key = keyName(url.searchParams.get("destination_frame") ?? undefined) ?? `upload${Math.random().toString(16).slice(2, 14)}`;
-    store.raws.set(key, { bytes, source: key });
+    store.raws.set(key, { bytes: toShared(bytes), source: key });
     return json({ destination_frame: key, total_bytes: bytes.length });
   };
   app.post("/3/PostFile", postFile);
@@ -78,7 +78,9 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     const sources = parseList(form.source_frames ?? "").filter((s): s is string => !!s);
     if (sources.length === 0) throw new H2OError(412, "Required field source_frames not specified");
     const header = int(form, "check_header", 0);
-    const frame = parseSources(ctx, sources, header);
+    const raw = ctx.store.raws.get(sources[0]);
+    if (!raw) throw new H2OError(404, `Object '${sources[0]}' not found for argument: source_frames`);
+    const frame = setupFrame(raw.bytes, raw.source, headerOption(header));
     const hasHeader = header === 1 || (header === 0 && !frame.names.every((n, j) => n === `C${j + 1}`));
     const preview = frame.head(10);
     return json({
@@ -102,7 +104,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     for (const s of sources) if (!store.raws.has(s)) throw new H2OError(404, `Object '${s}' not found for argument: source_frames`);
     const header = int(form, "check_header", 0);
     const job = ctx.jobs.start("Parse", { kind: "Frame", name: dest }, async (jc) => {
-      let frame = parseSources(ctx, sources, header);
+      let frame = await parseSources(ctx, sources, header);
       jc.progress(0.8);
       frame = await shareFrame(retype(frame, names, types, skipped));
       await warmRollups(frame);
@@ -185,19 +187,18 @@ function safeRegex(p: string): RegExp {
   }
 }
 
-/** Parses raw keys (gunzipping by magic bytes) and stacks them by rows. */
-function parseSources(ctx: ServerContext, sources: readonly string[], checkHeader: number): FrameT {
-  const frames = sources.map((s) => {
+/** Parses raw keys (in Workers, gunzipping by magic bytes) and stacks them by rows. */
+async function parseSources(ctx: ServerContext, sources: readonly string[], checkHeader: number): Promise<FrameT> {
+  const frames = await Promise.all(sources.map(async (s) => {
     const raw = ctx.store.raws.get(s);
     if (!raw) throw new H2OError(404, `Object '${s}' not found for argument: source_frames`);
-    const bytes = isGzip(raw.bytes) ? gunzip(raw.bytes, raw.source) : raw.bytes;
-    try {
-      return parseCsv(bytes, { source: raw.source, header: checkHeader === 1 ? true : checkHeader === -1 ? false : "auto" });
-    } catch (e) {
-      throw new H2OError(400, (e as Error).message);
-    }
-  });
+    return await parseBytes(raw.bytes, raw.source, headerOption(checkHeader), ctx.options.workers);
+  }));
   return frames.length === 1 ? frames[0] : rbind(frames);
+}
+
+function headerOption(checkHeader: number): boolean | "auto" {
+  return checkHeader === 1 ? true : checkHeader === -1 ? false : "auto";
 }
 
 /** Stacks frames with the same column names; categorical levels are merged and sorted. */

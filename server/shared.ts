@@ -8,24 +8,12 @@
 import type { Column } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
 import { rollups } from "./frame_json.ts";
+import { sharedColumn } from "./shared_columns.ts";
 
-type Numeric = Float64Array | Float32Array | Int32Array;
-const shared = new WeakMap<Numeric, Numeric>();
 /** Longest stretch of copying or summarizing between two yields. */
 const SLICE_MS = 8;
 
 const pause = () => new Promise((r) => setTimeout(r, 0));
-
-function toShared(a: Numeric): Numeric {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const hit = shared.get(a);
-  if (hit) return hit;
-  const Ctor = a.constructor as new (b: SharedArrayBuffer) => Numeric;
-  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
-  out.set(a);
-  shared.set(a, out);
-  return out;
-}
 
 /** The frame with every numeric and categorical column in shared memory. */
 export async function shareFrame(frame: Frame, signal?: AbortSignal): Promise<Frame> {
@@ -37,9 +25,7 @@ export async function shareFrame(frame: Frame, signal?: AbortSignal): Promise<Fr
       signal?.throwIfAborted();
       t = performance.now();
     }
-    if (c.type === "numeric") cols.push({ ...c, data: toShared(c.data) as Float64Array | Float32Array });
-    else if (c.type === "categorical") cols.push({ ...c, codes: toShared(c.codes) as Int32Array });
-    else cols.push(c);
+    cols.push(sharedColumn(c));
   }
   return new Frame(cols);
 }

@@ -3,6 +3,7 @@
  */
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { assert, assertEquals, test } from "../_harness.ts";
 import { Frame } from "../../frame/frame.ts";
 import { parseCsvText } from "../../frame/csv.ts";
@@ -60,6 +61,9 @@ test("import, parse and GET /3/Frames: int/real/enum types, rollups, the keys th
     const missing = await s.call("GET", "/3/Frames/nope.hex");
     assertEquals([missing.status, missing.body.__meta.schema_name], [404, "H2OErrorV3"]);
     assertEquals(await s.importCsv("data.csv"), "data1.hex");
+    await writeFile(join(s.dir, "zipped.csv.gz"), gzipSync(threeClassCsv()));
+    const gz = await s.importCsv("zipped.csv.gz");
+    assertEquals([gz, (await s.call("GET", `/3/Frames/${gz}`)).body.frames[0].rows], ["zipped.hex", 120]);
     const csv = await s.call("GET", "/3/DownloadDataset", { frame_id: key, hex_string: "False", escape_quotes: "True" });
     assertEquals(csv.headers.get("content-type"), "application/octet-stream");
     assertEquals(csv.body.split("\n").slice(0, 2), ['"x1","x2","k","label"', threeClassCsv().split("\n")[1].replace(/,(\w)$/, ',"$1"')]);
