@@ -46,13 +46,12 @@ function confusionTable(cm: ConfusionMatrix): Record<string, unknown> {
 const SCHEMAS: Record<string, string> = { Multinomial: "ModelMetricsMultinomial", Binomial: "ModelMetricsBinomial", Regression: "ModelMetricsRegression" };
 
 /** A `ModelMetrics*V3` object for metrics of `modelId` on frame `frameId`. */
-export function metricsJson(m: ModelMetrics | null, modelId: string, frameId: string | null, description: string | null = null): Record<string, unknown> | null {
+export function metricsJson(m: ModelMetrics | null, modelId: string, frameId: string | null, domain: readonly string[] | null = null): Record<string, unknown> | null {
   if (!m) return null;
   const type = SCHEMAS[m.model_category];
-  const any = m as unknown as Record<string, unknown>;
   const out: Record<string, unknown> = {
     __meta: meta(`${type}V3`, type), model: keyRef("Model", modelId), model_checksum: 0, frame: keyRef("Frame", frameId), frame_checksum: 0,
-    description, model_category: m.model_category, scoring_time: Date.now(), predictions: null, MSE: m.mse, RMSE: m.rmse, nobs: m.nobs,
+    description: null, model_category: m.model_category, scoring_time: Date.now(), predictions: null, MSE: m.mse, RMSE: m.rmse, nobs: m.nobs,
     custom_metric_name: null, custom_metric_value: 0, r2: m.r2,
   };
   if (m.model_category === "Regression") {
@@ -72,7 +71,7 @@ export function metricsJson(m: ModelMetrics | null, modelId: string, frameId: st
       [{ name: "threshold", type: "double" }, { name: "value", type: "double" }, { name: "idx", type: "long" }],
       m.max_criteria.map((c) => [c.threshold, c.value, c.idx]), m.max_criteria.map((c) => c.metric), "metric");
     Object.assign(out, {
-      logloss: m.logloss, mean_per_class_error: m.mean_per_class_error, AUC: m.auc, pr_auc: m.pr_auc, Gini: m.gini, domain: any.domain ?? null,
+      logloss: m.logloss, mean_per_class_error: m.mean_per_class_error, AUC: m.auc, pr_auc: m.pr_auc, Gini: m.gini, domain,
       thresholds_and_metric_scores: thr, max_criteria_and_metric_scores: max, gains_lift_table: null,
       cm: m.confusion_matrix ? confusionTable(m.confusion_matrix) : null, loglikelihood: 0, AIC: NaN,
     });
@@ -134,6 +133,7 @@ export function modelJson(m: StoredModel, specs: ParamSpecs): Record<string, unk
   const resp = prep.response;
   const tm = out.trainingMetrics, vm = out.validationMetrics;
   const category = tm?.model_category ?? (d.problem === "regression" ? "Regression" : resp?.kind === "categorical" && resp.domain.length === 2 ? "Binomial" : "Multinomial");
+  const domain = resp?.kind === "categorical" ? resp.domain : null;
   const actual = { ...d.params, training_frame: m.trainingFrame, validation_frame: m.validationFrame, model_id: id };
 
   const layerCols: TableColumn[] = [
@@ -176,7 +176,7 @@ export function modelJson(m: StoredModel, specs: ParamSpecs): Record<string, unk
       names, original_names: null,
       column_types: [...prep.inputs.map((i) => (i.kind === "categorical" ? "Enum" : "Numeric")), ...(resp ? [resp.kind === "categorical" ? "Enum" : "Numeric"] : [])],
       domains: [...prep.inputs.map((i) => (i.kind === "categorical" ? i.domain : null)), ...(resp ? [resp.kind === "categorical" ? resp.domain : null] : [])],
-      training_metrics: metricsJson(tm, id, m.trainingFrame), validation_metrics: metricsJson(vm, id, m.validationFrame),
+      training_metrics: metricsJson(tm, id, m.trainingFrame, domain), validation_metrics: metricsJson(vm, id, m.validationFrame, domain),
       cross_validation_metrics: null, cross_validation_metrics_summary: null, cross_validation_models: null,
       cross_validation_predictions: null, cross_validation_holdout_predictions_frame_id: null, cross_validation_fold_assignment_frame_id: null,
       model_summary: table("Status of Neuron Layers", summaryDesc, layerCols, layerRows, layerRows.map(() => "")),

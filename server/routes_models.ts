@@ -11,6 +11,7 @@ import { parseParams } from "../core/params.ts";
 import { resolvePlan } from "../core/train/resolve.ts";
 import type { ModelData } from "../core/train/train.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
+import { Frame } from "../frame/frame.ts";
 import { DeepLearningModel } from "../model/model.ts";
 import * as plugins from "../plugins/mod.ts";
 import type { ServerContext } from "./app.ts";
@@ -61,7 +62,7 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
     if (form.custom_metric_func) throw new H2OError(412, "Illegal argument for field: custom_metric_func: custom metrics are not supported by this version of Tide");
     const dest = `predictions_${hex4()}_${mid}_on_${fid}`;
     const job = ctx.jobs.start("Prediction", { kind: "Frame", name: dest }, (jc) => store.withLocks([mid, fid], async () => {
-      const pred = await m.model.predict(frame);
+      const pred = h2oPredictionNames(await m.model.predict(frame));
       jc.progress(0.9);
       await store.putFrame(dest, pred);
     }));
@@ -76,7 +77,7 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
       throw new H2OError(412, `Illegal argument for field: reconstruction_error: model '${mid}' is not an autoencoder (autoencoders are not supported by this version of Tide yet)`);
     }
     const dest = keyName(form.predictions_frame) ?? `predictions_${hex4()}_${mid}_on_${fid}`;
-    const pred = await m.model.predict(frame);
+    const pred = h2oPredictionNames(await m.model.predict(frame));
     await store.putFrame(dest, pred);
     return json({
       __meta: meta("ModelMetricsListSchemaV3", "ModelMetricsList"), model: keyRef("Model", mid), frame: keyRef("Frame", fid),
@@ -98,7 +99,7 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
     }
     return json({
       __meta: meta("ModelMetricsListSchemaV3", "ModelMetricsList"), model: keyRef("Model", mid), frame: keyRef("Frame", fid),
-      model_metrics: [metricsJson(perf.metrics, mid, fid)],
+      model_metrics: [metricsJson(perf.metrics, mid, fid, responseDomain(m.model))],
     });
   });
 
@@ -165,6 +166,16 @@ function parseHyper(ctx: ServerContext, form: Form): Record<string, unknown[]> {
   }
   if (messages.some((m) => m.level === "error")) throw new BuilderError(keyName(form.grid_id) ?? "grid", messages);
   return hyper as Record<string, unknown[]>;
+}
+
+function responseDomain(model: DeepLearningModel): readonly string[] | null {
+  const r = model.data.preprocessor.response;
+  return r?.kind === "categorical" ? r.domain : null;
+}
+
+/** H2O's probability column names: `p<label>` when the class label is an integer (`p0` … `p9`). */
+function h2oPredictionNames(pred: Frame): Frame {
+  return new Frame(pred.columns.map((c, j) => (j > 0 && /^-?\d+$/.test(c.name) ? { ...c, name: `p${c.name}` } : c)));
 }
 
 function validationMessage(m: Message): Record<string, unknown> {

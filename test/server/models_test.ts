@@ -3,7 +3,7 @@
  * declarations and the engine, training jobs (in-process and in a Worker), the model JSON,
  * metrics, predictions, model files, removal, cancellation and the store folder.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assert, assertEquals, test } from "../_harness.ts";
@@ -149,5 +149,33 @@ test("--store: frames and models written there are served again after a restart"
     await c.close();
   } finally {
     await rm(store, { recursive: true, force: true });
+  }
+});
+
+test("binomial and regression models: H2O's metric fields, the thresholds table's positions, p0/p1 prediction columns", async () => {
+  const s = await testServer();
+  try {
+    const rows = threeClassCsv().trim().split("\n").slice(1).map((l) => l.split(","));
+    await writeFile(join(s.dir, "bin.csv"), `x1,x2,y\n${rows.map((r) => `${r[0]},${r[1]},${r[3] === "a" ? 1 : 0}`).join("\n")}\n`);
+    const key = await s.importCsv("bin.csv");
+    const sid = "_sid_t";
+    await s.call("POST", "/99/Rapids", { ast: `(tmp= py_1${sid} (:= ${key} (as.factor (cols_py ${key} 'y')) 2 []))`, session_id: sid });
+    const b = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: `py_1${sid}`, response_column: "y", model_id: "bin" }))).body;
+    assertEquals((await s.wait(b.job.key.name)).status, "DONE");
+    const tm = (await s.call("GET", "/3/Models/bin")).body.models[0].output.training_metrics;
+    assertEquals([tm.__meta.schema_type, tm.domain, typeof tm.AUC, typeof tm.Gini], ["ModelMetricsBinomial", ["0", "1"], "number", "number"]);
+    assertEquals(tm.thresholds_and_metric_scores.columns.slice(11, 15).map((c: { name: string }) => c.name), ["tns", "fns", "fps", "tps"]);
+    assertEquals(tm.max_criteria_and_metric_scores.data[0][0], "max f1");
+    const pj = (await s.call("POST", `/4/Predictions/models/bin/frames/py_1${sid}`)).body;
+    await s.wait(pj.key.name);
+    assertEquals((await s.call("GET", `/3/Frames/${pj.dest.name}`)).body.frames[0].columns.map((c: { label: string }) => c.label), ["predict", "p0", "p1"]);
+    const r = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, response_column: "x1", ignored_columns: '["y"]', model_id: "reg" }))).body;
+    assertEquals((await s.wait(r.job.key.name)).status, "DONE");
+    const rm = (await s.call("GET", "/3/Models/reg")).body.models[0];
+    assertEquals(rm.output.model_category, "Regression");
+    for (const k of ["mae", "rmsle", "mean_residual_deviance", "r2"]) assert(k in rm.output.training_metrics, k);
+    assertEquals(rm.output.scoring_history.columns.map((c: { name: string }) => c.name).slice(-4), ["training_rmse", "training_deviance", "training_mae", "training_r2"]);
+  } finally {
+    await s.close();
   }
 });
