@@ -31,10 +31,10 @@ const skip = !PYTHON ? "python3 with requests and tabulate is missing (apt-get i
   : !existsSync(join(CLIENT, "h2o")) ? `H2O's Python client is not at ${CLIENT}` : false;
 
 /** Starts `tide serve` on a free port; resolves to its URL and a stopper. */
-async function startServer(dataDir: string): Promise<{ url: string; child: ReturnType<typeof spawn>; stderr: () => string }> {
+async function startServer(dataDir: string, extra: string[] = []): Promise<{ url: string; child: ReturnType<typeof spawn>; stderr: () => string }> {
   const bin = process.env.TIDE_SERVE_BIN;
   const [cmd, args] = bin ? [bin, [] as string[]] : [BUN, [join(ROOT, "cli", "main.ts")]];
-  const child = spawn(cmd, [...args, "serve", "--port", "0", "--data_dir", dataDir], { cwd: dataDir, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(cmd, [...args, "serve", "--port", "0", "--data_dir", dataDir, ...extra], { cwd: dataDir, stdio: ["ignore", "pipe", "pipe"] });
   let err = "";
   child.stderr!.setEncoding("utf8").on("data", (s: string) => (err += s));
   const url = await new Promise<string>((ok, fail) => {
@@ -82,7 +82,21 @@ test("H2O's Python client runs the booklet's steps against tide serve, with the 
     assertEquals(got.test_mse, (await model.performance(te)).mse());
     const exit = await new Promise<number | null>((ok) => server!.child.on("exit", ok));
     assertEquals(exit, 0, "h2o.cluster().shutdown() stops the server");
-    server = null;
+    // Another version: h2o.connect() warns and works; h2o.init(ip, port) refuses it (strict check).
+    server = await startServer(dir, ["--h2o_version", "3.40.0.1"]);
+    const port = new URL(server.url).port;
+    const v = await exec(PYTHON!, ["-c", [
+      "import h2o, sys",
+      `h2o.connect(url="${server.url}", verbose=False)`,
+      "print('connected', h2o.cluster().version)",
+      "try:",
+      `    h2o.init(ip="127.0.0.1", port=${port}, verbose=False)`,
+      "    print('init accepted')",
+      "except Exception as e:",
+      "    print('init refused:', type(e).__name__)",
+    ].join("\n")], { cwd: dir, timeoutMs: 60_000, env: { ...process.env, PYTHONPATH: CLIENT, H2O_DISABLE_STRICT_VERSION_CHECK: "false" } as Record<string, string> });
+    assert(v.stdout.includes("connected 3.40.0.1") && /Version mismatch/.test(v.stdout + v.stderr), `${v.stdout}\n${v.stderr}`);
+    assert(v.stdout.includes("init refused:"), `${v.stdout}\n${v.stderr}`);
   } finally {
     server?.child.kill("SIGKILL");
     web?.stop(true);
