@@ -145,21 +145,18 @@ function byteSize(frame: Frame): number {
 }
 
 /** The frame as H2O's download CSV: quoted header, quoted labels and strings, empty for missing. */
-export function frameCsv(frame: Frame, escapeQuotes = true): string {
+export function frameCsv(frame: Frame, options: { escapeQuotes?: boolean; sep?: string; header?: boolean; quoteHeader?: boolean } = {}): string {
+  const { escapeQuotes = true, sep = ",", header = true, quoteHeader = true } = options;
   const q = (s: string) => `"${escapeQuotes ? s.replace(/"/g, '""') : s}"`;
-  const lines = [frame.names.map(q).join(",")];
+  const lines = header ? [frame.names.map((n) => (quoteHeader ? q(n) : n)).join(sep)] : [];
   const cols = frame.columns;
-  const ints = cols.map((c) => c.type === "numeric" && rollups(c).integral);
   for (let i = 0; i < frame.nrow; i++) {
-    const cells = cols.map((c, j) => {
-      if (c.type === "numeric") {
-        const v = c.data[i];
-        return Number.isNaN(v) ? "" : ints[j] ? String(v) : String(v);
-      }
+    const cells = cols.map((c) => {
+      if (c.type === "numeric") return Number.isNaN(c.data[i]) ? "" : String(c.data[i]);
       if (c.type === "categorical") return c.codes[i] < 0 ? "" : q(c.domain[c.codes[i]]);
       return c.data[i] === null ? "" : q(c.data[i]!);
     });
-    lines.push(cells.join(","));
+    lines.push(cells.join(sep));
   }
   return `${lines.join("\n")}\n`;
 }

@@ -4,11 +4,14 @@
  * download, Rapids, and removal.
  * @module
  */
+import { existsSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
+import { gzipSync } from "node:zlib";
 import { basename, join } from "node:path";
 import type { Hono } from "hono";
 import type { Column, Frame as FrameT } from "../frame/frame.ts";
 import { asCategorical, asNumeric, Frame } from "../frame/frame.ts";
+import { writeFileAtomic } from "../io/files.ts";
 import type { ServerContext } from "./app.ts";
 import { frameCsv, frameJson, setupType } from "./frame_json.ts";
 import { parseBytes, setupFrame } from "./parsing.ts";
@@ -138,11 +141,31 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     const id = keyName(c.req.query("frame_id"));
     if (!id) throw new H2OError(412, "Required field frame_id not specified");
     const frame = store.frame(id, "frame_id");
-    return new Response(frameCsv(frame, bool(c.req.query("escape_quotes"), true)), {
+    return new Response(frameCsv(frame, { escapeQuotes: bool(c.req.query("escape_quotes"), true) }), {
       headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename=${id}.csv` },
     });
   });
   app.get("/3/DownloadDataset.bin", (c) => c.redirect(`/3/DownloadDataset?${new URL(c.req.url).searchParams}`));
+
+  app.post("/3/Frames/:id/export", async (c) => {
+    const id = c.req.param("id");
+    const form = await readForm(c.req.raw);
+    const frame = store.frame(id, "frame_id");
+    if (!form.path) throw new H2OError(412, "Required field path not specified");
+    const path = roots.resolve(form.path, "path");
+    if (int(form, "num_parts", 1) !== 1) throw new H2OError(412, "Illegal argument for field: num_parts: only 1 (one file) is supported");
+    if ((form.format ?? "csv").toLowerCase() !== "csv") throw new H2OError(412, `Illegal argument for field: format: "${form.format}" is not supported; use csv`);
+    const compression = (form.compression ?? "none").toLowerCase();
+    if (!["none", "gzip", ""].includes(compression)) throw new H2OError(412, `Illegal argument for field: compression: "${form.compression}" is not supported; use gzip or none`);
+    if (existsSync(path) && !bool(form.force)) throw new H2OError(412, `File ${form.path} already exists: pass force=True to replace it`);
+    const sep = String.fromCharCode(int(form, "separator", 44));
+    const job = ctx.jobs.start("Export", { kind: "Frame", name: id }, (jc) => store.withLocks([id], async () => {
+      const text = frameCsv(frame, { sep, header: bool(form.header, true), quoteHeader: bool(form.quote_header, true) });
+      jc.progress(0.5);
+      await writeFileAtomic(path, compression === "gzip" ? gzipSync(text) : text);
+    }));
+    return json({ __meta: meta("FramesV3", "Frames"), frame_id: keyRef("Frame", id), job: job.toJSON() });
+  });
 
   app.post("/99/Rapids", async (c) => {
     const form = await readForm(c.req.raw);

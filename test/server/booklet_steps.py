@@ -4,15 +4,17 @@
 import json
 import os
 import sys
+from urllib.parse import urlparse
 
 import h2o
 from h2o.estimators.deeplearning import H2ODeepLearningEstimator
-from h2o.exceptions import H2OResponseError
+from h2o.exceptions import H2OResponseError, H2OServerError
 
 url, data = sys.argv[1], sys.argv[2]
 out = {}
 
-h2o.init(url=url)  # strict version check: the server reports the client's version
+u = urlparse(url)
+h2o.init(ip=u.hostname, port=u.port)  # strict version check: the server reports the client's version
 assert h2o.cluster().cloud_name == "tide"
 
 # Frames: import a local path, describe, names, nrow, types, head, asfactor, split, columns.
@@ -58,6 +60,14 @@ assert len(m.varimp()) >= 3
 assert m.params["hidden"]["actual"] == [8, 8], m.params["hidden"]
 assert m.actual_params["training_frame"] == tr.frame_id
 pred = m.predict(te)
+h2o.export_file(pred, os.path.join(data, "pred.csv"), force=True)
+with open(os.path.join(data, "pred.csv")) as f:
+    assert f.readline().strip() == '"predict","a","b","c"'
+try:
+    h2o.export_file(pred, "/etc/tide_pred.csv", force=True)
+    raise AssertionError("exported outside the data folder")
+except H2OServerError as e:  # 403: the client raises H2OServerError for statuses other than 400/404/412
+    assert "outside the server's data folders" in str(e), str(e)
 assert pred.names == ["predict", "a", "b", "c"], pred.names
 assert pred.nrow == te.nrow
 out["pred_head"] = pred.as_data_frame(use_pandas=False)[1][0]
