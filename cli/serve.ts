@@ -79,6 +79,7 @@ export const serve: Command = {
     const st = server.context.store;
     io.err(`tide serve: H2O REST API (reporting H2O ${server.context.options.h2oVersion}) at ${url} in ${((performance.now() - t0) / 1000).toFixed(2)} s` +
       `${st.dir ? `; store ${st.dir}: ${st.frames.size} frame(s), ${st.models.size} model(s)` : ""}\n`);
+    for (const s of server.context.skipped) io.err(`warning: store file skipped: ${s}\n`);
     io.out(`${url}\n`);
     if (!auth && !isLoopback(ip)) io.err(`warning: listening on ${ip} without --auth: anyone who can reach this address can read and write data under ${server.context.roots.roots.join(", ")}\n`);
     const onSignal = () => stop();

@@ -48,6 +48,8 @@ export interface ServerContext {
   readonly started: number;
   /** Rapids' time zone setting. */
   timeZone: string;
+  /** Store files that could not be read at start-up, one line each. */
+  readonly skipped: readonly string[];
   /** Counter for generated keys. */
   next(): number;
   /** The parameter declarations (plugins included). */
@@ -77,7 +79,7 @@ const SCHEMA_FIELDS: Record<string, string[]> = {
  */
 export async function createServer(options: ServerOptions = {}): Promise<TideServer> {
   const store = new Store(options.storeDir ?? null);
-  await store.load();
+  const loaded = await store.load();
   let counter = 0;
   const cores = globalThis.navigator?.hardwareConcurrency || 1;
   const ctx: ServerContext = {
@@ -87,7 +89,7 @@ export async function createServer(options: ServerOptions = {}): Promise<TideSer
       workers: options.workers ?? true, storeDir: options.storeDir, auth: options.auth, onShutdown: options.onShutdown,
     },
     store, jobs: new Jobs(), roots: new DataRoots(options.dataDirs ?? ["."]), started: Date.now(), timeZone: "UTC",
-    next: () => ++counter, specs: DeepLearning.parameters(),
+    next: () => ++counter, specs: DeepLearning.parameters(), skipped: loaded.skipped,
   };
   const app = new Hono({ strict: false });
 

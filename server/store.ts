@@ -135,29 +135,41 @@ export class Store {
     for (const k of set ?? []) if (!this.locked(k)) this.frames.delete(k);
   }
 
-  /** Reads the store folder back (frames and models written by an earlier run). */
-  async load(): Promise<{ frames: number; models: number }> {
-    if (!this.dir) return { frames: 0, models: 0 };
+  /**
+   * Reads the store folder back (frames and models written by an earlier run). A file that cannot
+   * be read is skipped and named in `skipped`, so one damaged file does not keep the server down.
+   */
+  async load(): Promise<{ frames: number; models: number; skipped: string[] }> {
+    const skipped: string[] = [];
+    if (!this.dir) return { frames: 0, models: 0, skipped };
     await mkdir(join(this.dir, "frames"), { recursive: true });
     await mkdir(join(this.dir, "models"), { recursive: true });
     let frames = 0, models = 0;
     for (const name of await readdir(join(this.dir, "frames"))) {
       if (!name.endsWith(".frame")) continue;
-      const { key, frame } = decodeFrame(new Uint8Array(await readFile(join(this.dir, "frames", name))), name);
-      this.frames.set(key, frame);
-      frames++;
+      try {
+        const { key, frame } = decodeFrame(new Uint8Array(await readFile(join(this.dir, "frames", name))), name);
+        this.frames.set(key, frame);
+        frames++;
+      } catch (e) {
+        skipped.push(`frames/${name}: ${(e as Error).message}`);
+      }
     }
     for (const name of await readdir(join(this.dir, "models"))) {
       if (!name.endsWith(".tide")) continue;
       const base = join(this.dir, "models", name.slice(0, -5));
-      const model = await DeepLearningModel.load(`${base}.tide`);
-      const extra = existsSync(`${base}.json`) ? JSON.parse(await readFile(`${base}.json`, "utf8")) : {};
-      this.models.set(model.modelId, {
-        model, input: extra.input ?? {}, trainingFrame: extra.trainingFrame ?? null, validationFrame: extra.validationFrame ?? null, timestamp: extra.timestamp ?? Date.now(),
-      });
-      models++;
+      try {
+        const model = await DeepLearningModel.load(`${base}.tide`);
+        const extra = existsSync(`${base}.json`) ? JSON.parse(await readFile(`${base}.json`, "utf8")) : {};
+        this.models.set(model.modelId, {
+          model, input: extra.input ?? {}, trainingFrame: extra.trainingFrame ?? null, validationFrame: extra.validationFrame ?? null, timestamp: extra.timestamp ?? Date.now(),
+        });
+        models++;
+      } catch (e) {
+        skipped.push(`models/${name}: ${(e as Error).message}`);
+      }
     }
-    return { frames, models };
+    return { frames, models, skipped };
   }
 }
 

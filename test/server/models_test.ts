@@ -144,8 +144,11 @@ test("--store: frames and models written there are served again after a restart"
     assertEquals([f.rows, f.columns[3].domain], [120, ["a", "b", "c"]]);
     await b.call("DELETE", "/3/DKV/kept");
     await b.close();
+    await writeFile(join(store, "models", "broken.tide"), "not a model");
     const c = await testServer({ storeDir: store });
     assertEquals((await c.call("GET", "/3/Models/kept")).status, 404);
+    assertEquals(c.context.skipped.length, 1);
+    assert(c.context.skipped[0].startsWith("models/broken.tide: Cannot load"), c.context.skipped[0]);
     await c.close();
   } finally {
     await rm(store, { recursive: true, force: true });
