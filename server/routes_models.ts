@@ -245,7 +245,9 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
     } else {
       data = (await new DeepLearning(params).train({ y: y!, training_frame: train!, validation_frame: valid ?? null, signal: jc.signal, onEvent })).data;
     }
-    for (const m of data.output.messages) if (m.level === "warn") jc.warn(m.message);
+    // Warnings already returned with the builder's answer are not repeated by the job.
+    const told = new Set(messages.map((m) => m.message));
+    for (const m of data.output.messages) if (m.level === "warn" && !told.has(m.message)) jc.warn(m.message);
     await store.putModel({ model: new DeepLearningModel(data), input: form, trainingFrame: trainKey!, validationFrame: validKey ?? null, timestamp: Date.now() });
   }));
   return { job, messages };
