@@ -34,10 +34,36 @@ export { mnistCsv, mnistFrames } from "./datasets/mnist.ts";
 export { DeepLearning, type DeepLearningParams, type TrainArgs } from "./model/deep_learning.ts";
 /** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
 export { DeepLearningModel } from "./model/model.ts";
+/** What model accessors take and give: `{ train | valid | xval }`, a parameter's default and actual value. @example `model.mse({ valid: true }); model.params.epochs.default // 10` */
+export type { MetricSource, ParamDefaultActual } from "./model/accessors.ts";
+/** A row of the variable importance table `model.varimp()` returns. @example `model.varimp()[0].variable` */
+export type { VariableImportance } from "./core/train/varimp.ts";
+/** One row of the scoring history `model.scoringHistory()` returns. @example `model.scoringHistory().at(-1)!.validation_logloss` */
+export type { HistoryRow } from "./core/train/train.ts";
+/** H2O's multinomial AUC types (`auc_type`) and one row of the multinomial AUC table. @example `new DeepLearning({ auc_type: "MACRO_OVR" })` */
+export { AUC_TYPES, type AucType, type MultinomialAucRow } from "./core/metrics/mod.ts";
+/** How `predict`/`performance` report a frame that does not match the training frame. @example `await m.predict(f, { onWarning: console.warn, strict: false })` */
+export type { ScoringOptions } from "./model/model.ts";
 /** Metrics with H2O's accessors (`mse()`, `logloss()`, `confusionMatrix()`). @example `model.modelPerformance({ valid: true }).mse()` */
 export { ModelPerformance } from "./model/performance.ts";
 /** Training events and the plain model data. @example `train({ …, onEvent: (e) => e.type === "progress" && console.log(e.epochs) })` */
 export type { ModelData, TrainEvent } from "./core/train/train.ts";
+
+/** Cross-validation (nfolds / fold_column) is part of `DeepLearning.train()`; this runs it on plain model data. @example `const { main, folds } = await crossValidate({ train, params: { response_column: "y", nfolds: 5 }, plugins, backend })` */
+export { crossValidate, type CrossValidationEvent, type CrossValidationResult } from "./lifecycle/cross_validation/cross_validate.ts";
+/** A cross-validated model's kept holdout predictions and fold assignment, as frames. @example `const holdout = cvHoldoutPredictions(model)` */
+export { cvFoldAssignment, cvHoldoutPredictions } from "./lifecycle/cross_validation/holdout.ts";
+/** H2O's cross_validation_metrics_summary table (mean, sd, each fold) and its printout. @example `console.log(formatCvSummary(model.data.output.crossValidation!.summary))` */
+export { cvSummary, type CvSummary, formatCvSummary } from "./lifecycle/cross_validation/summary.ts";
+/** What cross-validation keeps on the main model. @example `model.data.output.crossValidation?.foldMetrics` */
+export type { CrossValidationOutput } from "./lifecycle/cross_validation/output.ts";
+
+/** Grid search: Cartesian or RandomDiscrete over gridable parameters; each model saved as it finishes. @example `const g = await gridSearch({ y: "species", training_frame: iris, hyper_params: { hidden: [[8], [16]] }, out_dir: "models" })` */
+export { checkGrid, type GridEvent, type GridFailure, type GridInput, type GridModel, type GridResult, gridSearch } from "./lifecycle/grid/grid.ts";
+/** The grid leaderboard: ranking metric (xval > valid > train), sorting, printout. @example `console.log(formatLeaderboard(grid))` */
+export { formatLeaderboard, rankingMetrics, sortModels } from "./lifecycle/grid/leaderboard.ts";
+/** A grid's hyper-parameter space, its walks and H2O's search criteria. @example `const { space } = parseHyperParams({ l1: [0, 1e-5] }, DeepLearning.parameters())` */
+export { cartesian, parseHyperParams, parseSearchCriteria, randomDiscrete, SEARCH_CRITERIA, type SearchCriteria } from "./lifecycle/grid/space.ts";
 
 /** Plugin registries: add an activation, distribution, optimizer, regularizer or transport. @example `activations.add(mySoftplus)` */
 export { activations, createPlugins, distributions, optimizers, regularizers, transports } from "./plugins/mod.ts";

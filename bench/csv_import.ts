@@ -50,7 +50,7 @@ for (let i = 0; i < runs; i++) {
   const t = performance.now();
   const frame = await importFile(train);
   times.push(performance.now() - t);
-  shape = `${frame.nrow} × ${frame.ncol}, ${frame.columns[0].type}, ${(frame.columns[0] as { data: ArrayLike<number> }).data.constructor.name}`;
+  shape = `${frame.nrow} × ${frame.ncol}, ${frame.columns[0].type}, ${frame.storage()[0].storage}`;
   if (i === 0) peakAfterFirst = await peakRssMb();
 }
 const sorted = [...times].sort((a, b) => a - b);

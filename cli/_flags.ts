@@ -86,6 +86,7 @@ export function parseFlags(argv: readonly string[], specs: ParamSpecs, options: 
     } else if (next === undefined || isFlag(next)) {
       errors.push(`--${typed} needs a value (${describeAllowed(spec)})${next === undefined ? "" : `: got the flag "${next}"`}`);
       failed.add(name);
+      if (next === "-h" || next === "--help") i++; // reported here, not again as a flag or a help request
       continue;
     } else value = argv[++i];
     if (name in raw) {
@@ -125,11 +126,20 @@ function unknownFlag(specs: ParamSpecs, typed: string): string {
   return `Unknown flag --${typed}${hint ? `; did you mean --${hint[1]}?` : ""}`;
 }
 
-/** True when the arguments ask for help (`--help` or `-h` before any `--`). */
-export function wantsHelp(argv: readonly string[]): boolean {
-  for (const a of argv) {
+/**
+ * True when the arguments ask for help (`--help` or `-h` before any `--`). With `specs`, a `-h`
+ * right after a flag that takes a value (`--y -h`) is that flag's missing value, not a request
+ * for help: the parser then reports "--y needs a value", rather than help hiding the mistake.
+ */
+export function wantsHelp(argv: readonly string[], specs?: ParamSpecs): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
     if (a === "--") return false;
-    if (a === "--help" || a === "-h") return true;
+    if (a !== "--help" && a !== "-h") continue;
+    const prev = i > 0 ? argv[i - 1] : "";
+    const name = specs && prev.startsWith("--") && !prev.includes("=") ? resolveName(specs, prev.slice(2)) : undefined;
+    if (name && specs![name].type !== "bool") continue;
+    return true;
   }
   return false;
 }

@@ -41,6 +41,17 @@ export function memoryIo(tty = false): Io & { readonly stdout: string; readonly 
   };
 }
 
+/**
+ * `text` with every long quoted value ("…") shortened to its start and end, and the whole cut to
+ * `max` characters, so a 10 MB column name or flag value never becomes a 10 MB message.
+ */
+export function clip(text: string, max = 2000): string {
+  // A long run without spaces between quotes is a value; prose between two quoted values has spaces.
+  let s = text.replace(/"([^"\s]{121,}|[^"]{600,})"/g, (_m, v: string) => `"${v.slice(0, 80)}…${v.slice(-20)}" (${count(v.length)} characters)`);
+  if (s.length > max) s = `${s.slice(0, max - 40)}… (${count(s.length - max + 40)} more characters)`;
+  return s;
+}
+
 /** A count with thousands separators: `60,000`. */
 export function count(n: number): string {
   return Math.round(n).toLocaleString("en-US");

@@ -88,12 +88,18 @@ export function startLine(e: Extract<TrainEvent, { type: "start" }>): string {
     `${count(e.rows)} rows × ${count(e.inputs)} inputs, ${count(e.parameters)} weights/biases, ${count(e.iterationSamples)} samples per iteration`;
 }
 
-/** One status line: epoch, speed, the last scored training and validation metrics, ETA. */
+/**
+ * One status line: epoch, speed, the last scored training and validation metrics labelled with
+ * the epoch they were scored at (training runs on between scoring events, so the metrics are
+ * usually older than the epoch counter), ETA.
+ */
 export function statusLine(p: Extract<TrainEvent, { type: "progress" }>, score: HistoryRow | null): string {
   const target = Number.isInteger(p.targetEpochs) ? String(p.targetEpochs) : String(Number(p.targetEpochs.toPrecision(6)));
   const parts = [`epoch ${p.epochs.toFixed(2)}/${target}`, `${count(p.samplesPerSecond)} samples/s`];
   const row = score ?? p.lastScore;
   if (row) {
+    const at = typeof row.epochs === "number" ? `scored at epoch ${row.epochs.toFixed(2)}: ` : "";
+    const first = parts.length;
     for (const [prefix, label] of [["training", "train"], ["validation", "valid"]] as const) {
       if (row[`${prefix}_logloss`] !== undefined) {
         parts.push(`${label} logloss ${metric(row[`${prefix}_logloss`])} error ${metric(row[`${prefix}_classification_error`])}`);
@@ -101,6 +107,7 @@ export function statusLine(p: Extract<TrainEvent, { type: "progress" }>, score: 
         parts.push(`${label} rmse ${metric(row[`${prefix}_rmse`])} deviance ${metric(row[`${prefix}_deviance`])}`);
       }
     }
+    if (parts.length > first) parts[first] = at + parts[first];
   }
   parts.push(p.etaSeconds <= 0 ? `done in ${seconds(p.elapsedSeconds)}` : `ETA ${eta(p.etaSeconds)}`);
   return parts.join(" | ");

@@ -5,19 +5,34 @@
  */
 import process from "node:process";
 import { formatMetrics } from "../core/metrics/mod.ts";
+import type { ParamSpec } from "../core/params.ts";
 import type { Frame } from "../frame/frame.ts";
 import { importFile } from "../frame/import.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
 import { formatHistory, formatLayers, formatVarimp } from "../model/format.ts";
 import type { DeepLearningModel } from "../model/model.ts";
+import type { CrossValidationEvent } from "../lifecycle/cross_validation/cross_validate.ts";
+import { formatCvSummary } from "../lifecycle/cross_validation/summary.ts";
+import { abandonPendingWrites } from "../io/files.ts";
 import type { Io } from "./_io.ts";
-import { count, metric, seconds } from "./_io.ts";
+import { clip, count, metric, seconds } from "./_io.ts";
 import { progressReporter } from "./_progress.ts";
 
+/** The `--header` flag shared by the commands that read CSV files. */
+export const HEADER_FLAG: ParamSpec = {
+  type: "enum", default: "auto", values: ["auto", "true", "false"],
+  help: "Whether the first line of each CSV file names the columns; auto guesses (H2O's rule, plus one for files without numeric columns)",
+};
+
+/** The `--header` value as the CSV reader's option. */
+export function headerOption(v: unknown): boolean | "auto" {
+  return v === "true" ? true : v === "false" ? false : "auto";
+}
+
 /** Imports a CSV (or .csv.gz) file and says how big it is and how long it took, on `io.err`. */
-export async function importTimed(path: string, io: Io, options: { quiet?: boolean } = {}): Promise<{ frame: Frame; ms: number }> {
+export async function importTimed(path: string, io: Io, options: { quiet?: boolean; header?: boolean | "auto" } = {}): Promise<{ frame: Frame; ms: number }> {
   const t0 = performance.now();
-  const frame = await importFile(path);
+  const frame = await importFile(path, { header: options.header ?? "auto" });
   const ms = performance.now() - t0;
   if (!options.quiet) io.err(`Imported ${path}: ${count(frame.nrow)} rows × ${count(frame.ncol)} columns in ${seconds(ms / 1000)}\n`);
   return { frame, ms };
@@ -40,7 +55,7 @@ export interface TrainingJob {
  * loop yields to it (a loop that never yields delays Ctrl-C, handled or not, until it ends).
  * @returns the model and the wall-clock milliseconds training took
  */
-export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ model: DeepLearningModel; wallMs: number }> {
+export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ model: DeepLearningModel; foldModels: DeepLearningModel[]; wallMs: number }> {
   const progress = progressReporter(io, { quiet: job.quiet });
   const controller = new AbortController();
   const onSigint = () => {
@@ -50,14 +65,53 @@ export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ mod
   process.on("SIGINT", onSigint);
   const t0 = performance.now();
   try {
-    const model = await new DeepLearning(job.params).train({
-      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent: progress.onEvent, signal: controller.signal,
+    const onEvent = (e: CrossValidationEvent) => {
+      if (e.type !== "model") {
+        progress.onEvent(e);
+        // --quiet hides progress and notes, never warnings (a mismatched validation frame, a capped nthreads).
+        if (job.quiet && e.type === "start") for (const m of e.messages) if (m.level === "warn") io.err(`warning: ${clip(m.message)}\n`);
+        return;
+      }
+      progress.finish();
+      if (!job.quiet) io.err(`Cross-validation: ${e.role === "fold" ? `fold model ${e.index} of ${e.count}` : `main model (${e.index} of ${e.count}), ${Number(e.epochs.toFixed(4))} epochs`}: ${e.modelId}\n`);
+    };
+    const dl = new DeepLearning(job.params);
+    const model = await dl.train({
+      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent, signal: controller.signal,
     });
-    return { model, wallMs: performance.now() - t0 };
+    return { model, foldModels: dl.crossValidationModels, wallMs: performance.now() - t0 };
   } finally {
     progress.finish();
     process.off("SIGINT", onSigint);
   }
+}
+
+/**
+ * Saves the model so that Ctrl-C cannot lose it: the first Ctrl-C during the save lets it
+ * finish (and says so), a second one abandons it, removing the partial file, and exits 130
+ * leaving any earlier file at `path` as it was.
+ * @returns true when a Ctrl-C came during the save (the model was still saved)
+ */
+export async function saveModel(model: DeepLearningModel, path: string, io: Io, exit: (code: number) => void = (c) => process.exit(c)): Promise<boolean> {
+  let interrupted = false;
+  const onSigint = () => {
+    if (!interrupted) {
+      interrupted = true;
+      io.err(`\nFinishing the save to ${path} so the model is not lost (Ctrl-C again abandons it)\n`);
+      return;
+    }
+    abandonPendingWrites();
+    io.err(`Save abandoned: ${path} was not written (an earlier file there is unchanged)\n`);
+    exit(130);
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    await model.save(path);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+  if (interrupted) io.err(`Model saved to ${path} despite the interrupt\n`);
+  return interrupted;
 }
 
 /** Which parts {@linkcode formatReport} prints. */
@@ -88,7 +142,9 @@ export function formatReport(model: DeepLearningModel, options: ReportOptions): 
     parts.push(formatLayers(d));
     if (o.trainingMetrics) parts.push(formatMetrics(o.trainingMetrics, { algo: "deeplearning", on: `training (a sample of ${count(o.trainingMetrics.nobs)} rows)` }));
     if (o.validationMetrics) parts.push(formatMetrics(o.validationMetrics, { algo: "deeplearning", on: "validation" }));
-    if (options.history ?? true) parts.push(formatHistory(o.history));
+    if (o.crossValidationMetrics) parts.push(formatMetrics(o.crossValidationMetrics, { algo: "deeplearning", on: "cross-validation" }));
+    if (o.crossValidation) parts.push(formatCvSummary(o.crossValidation.summary));
+    if (options.history ?? true) parts.push(formatHistory(o.history, d.params.overwrite_with_best_model === true));
     const vi = options.varimp ?? true ? formatVarimp(d, 10) : "";
     if (vi) parts.push(vi);
   }
@@ -112,7 +168,7 @@ function plural(n: number, word: string): string {
 export function metricsLine(model: DeepLearningModel): string {
   const o = model.data.output;
   const parts: string[] = [];
-  for (const [label, m] of [["training", o.trainingMetrics], ["validation", o.validationMetrics]] as const) {
+  for (const [label, m] of [["training", o.trainingMetrics], ["validation", o.validationMetrics], ["cross-validation", o.crossValidationMetrics ?? null]] as const) {
     if (!m) continue;
     const any = m as unknown as Record<string, number>;
     parts.push(m.model_category === "Regression"

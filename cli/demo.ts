@@ -15,7 +15,9 @@ import { commandHelp } from "./_command.ts";
 import { parseFlags, UsageError, wantsHelp } from "./_flags.ts";
 import type { Io } from "./_io.ts";
 import { seconds } from "./_io.ts";
-import { formatReport, importTimed, trainWithProgress } from "./_training.ts";
+import { checkOutputs } from "../io/files.ts";
+import { DeepLearning } from "../model/deep_learning.ts";
+import { formatReport, importTimed, saveModel, trainWithProgress } from "./_training.ts";
 import { splitTrainFlags, trainFlags } from "./train.ts";
 
 /** The booklet's settings (`H2ODeepLearningEstimator(...)` in its MNIST example). */
@@ -31,7 +33,7 @@ export const MNIST_DEMO_PARAMS: Readonly<Record<string, unknown>> = {
 
 const DEMOS = ["mnist"];
 /** The demo fixes the data and roles; these train flags do not apply. */
-const FIXED = ["training_frame", "validation_frame", "response_column", "x"];
+const FIXED = ["training_frame", "validation_frame", "response_column", "x", "header"];
 
 /** Train's flags without the fixed ones, with the booklet's values as defaults, plus --cache_dir. */
 export function demoFlags(): ParamSpecs {
@@ -61,7 +63,7 @@ export const demo: Command = {
   ].join("\n"),
   flags: demoFlags,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    if (wantsHelp(argv)) {
+    if (wantsHelp(argv, demoFlags())) {
       io.out(commandHelp(demo));
       return 0;
     }
@@ -72,6 +74,11 @@ export const demo: Command = {
     const { cache_dir, ...rest } = values;
     const { cli, params: given } = splitTrainFlags(rest);
     const params = { ...MNIST_DEMO_PARAMS, ...given };
+    const early = [
+      ...DeepLearning.checkParameters({ ...params, response_column: "C785" }),
+      ...(cli.model_out !== undefined ? await checkOutputs([{ flag: "--model_out", path: cli.model_out }], []) : []),
+    ];
+    if (early.length) throw new UsageError(early, "demo");
     const say = (s: string) => cli.quiet || io.err(`${s}\n`);
 
     say("MNIST trial run of H2O's Deep Learning booklet");
@@ -86,12 +93,12 @@ export const demo: Command = {
     say(`Parameters: ${shown}; every other parameter at H2O's default`);
 
     const { model, wallMs } = await trainWithProgress({ params, y: "C785", train, valid: test, quiet: cli.quiet }, io);
-    let saveError: unknown = null;
-    if (cli.model_out) await model.save(cli.model_out).catch((e) => (saveError = e));
+    let saveError: unknown = null, interrupted = false;
+    if (cli.model_out) interrupted = await saveModel(model, cli.model_out, io).catch((e) => ((saveError = e), false));
     io.out(formatReport(model, {
-      wallMs, importMs: tr.ms + te.ms, modelPath: saveError ? null : cli.model_out, history: false, varimp: false, brief: cli.quiet,
+      wallMs, importMs: tr.ms + te.ms, modelPath: saveError ? null : cli.model_out, varimp: false, brief: cli.quiet,
     }));
     if (saveError) throw saveError;
-    return 0;
+    return interrupted ? 130 : 0;
   },
 };

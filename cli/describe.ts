@@ -11,18 +11,20 @@ import { commandHelp } from "./_command.ts";
 import { parseFlags, UsageError, wantsHelp } from "./_flags.ts";
 import type { Io } from "./_io.ts";
 import { count, seconds } from "./_io.ts";
+import { HEADER_FLAG, headerOption } from "./_training.ts";
 
 const DESCRIBE_FLAGS: ParamSpecs = {
   head: { type: "int", default: 0, min: 0, help: "Also print the first N rows" },
   layout: { type: "enum", default: "auto", values: ["auto", "wide", "long"], help: "wide: one column per frame column (H2O's layout); long: one line per column; auto: wide when it fits" },
   all: { type: "bool", default: false, help: "In the long layout, list every column instead of the first and last ones" },
+  header: HEADER_FLAG,
 };
 
 /** `tide describe`. */
 export const describe: Command = {
   name: "describe",
   summary: "Summarize a CSV file: column types, min, mean, max, sigma, zeros, missing, cardinality",
-  usage: "tide describe FILE [--head N] [--layout auto|wide|long] [--all]",
+  usage: "tide describe FILE [--head N] [--layout auto|wide|long] [--all] [--header auto|true|false]",
   description: [
     "Imports a CSV or .csv.gz file as tide train would and prints its summary, as H2O's describe().",
     "",
@@ -31,7 +33,7 @@ export const describe: Command = {
   ].join("\n"),
   flags: () => DESCRIBE_FLAGS,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    if (wantsHelp(argv)) {
+    if (wantsHelp(argv, DESCRIBE_FLAGS)) {
       io.out(commandHelp(describe));
       return 0;
     }
@@ -40,7 +42,7 @@ export const describe: Command = {
     if (errors.length) throw new UsageError(errors, "describe");
     const path = positionals[0];
     const t0 = performance.now();
-    const frame = await importFile(path);
+    const frame = await importFile(path, { header: headerOption(values.header) });
     const ms = performance.now() - t0;
     io.out(`${path}: ${count(frame.nrow)} rows × ${count(frame.ncol)} columns, imported in ${seconds(ms / 1000)}\n\n`);
     const layout = (values.layout ?? "auto") as "auto" | "wide" | "long";

@@ -1,6 +1,7 @@
 /**
  * `tide`, the command line: picks the subcommand, runs it, and turns errors into messages and
- * exit statuses (2: bad command line; 1: the library refused or failed; 130: cancelled).
+ * exit statuses (2: bad command line; 1: the library refused or failed; 70: an internal error,
+ * a bug, with its stack in a log file; 130: cancelled).
  * The compiled binary's entry imports this module and calls {@linkcode main}; `bun cli/main.ts`
  * and `deno run -A cli/main.ts` run it directly.
  *
@@ -11,21 +12,27 @@
  * ```
  * @module
  */
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { VERSION } from "../version.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp } from "./_command.ts";
 import { UsageError } from "./_flags.ts";
 import type { Io } from "./_io.ts";
-import { runtimeVersion, stdio } from "./_io.ts";
+import { clip, runtimeVersion, stdio } from "./_io.ts";
 import { demo } from "./demo.ts";
 import { describe } from "./describe.ts";
+import { grid } from "./grid.ts";
 import { predict } from "./predict.ts";
 import { serve } from "./serve.ts";
 import { train } from "./train.ts";
+import { varimp } from "./varimp.ts";
+import { weights } from "./weights.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, predict, describe, demo, serve];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo, varimp, weights, serve];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {
@@ -47,7 +54,7 @@ export function helpText(): string {
     "  --help, -h     Show this help; tide <command> --help shows a command's flags",
     "  --version, -v  Show the version of Tide and of the runtime",
     "",
-    "Errors print as one line; set TIDE_DEBUG=1 to see stack traces.",
+    "Errors print one per line; set TIDE_DEBUG=1 to see stack traces.",
     "",
   ].join("\n");
 }
@@ -96,23 +103,71 @@ export async function main(args: readonly string[], io: Io = stdio): Promise<num
 /** Prints an error the way users should see it and returns the exit status. */
 function reportError(e: unknown, cmd: Command, io: Io): number {
   if (e instanceof UsageError) {
-    for (const p of e.problems) io.err(`error: ${p}\n`);
+    for (const p of e.problems) io.err(`error: ${clip(p)}\n`);
     io.err(`Run "tide ${cmd.name} --help" for the flags.\n`);
     return 2;
   }
   const err = e as Error;
   const debug = env("TIDE_DEBUG");
   if (err?.name === "AbortError") {
-    io.err(`error: ${err.message || "cancelled"}\n`);
+    io.err(`error: ${clip(err.message || "cancelled")}\n`);
     return 130;
   }
-  if (e instanceof RangeError || e instanceof SyntaxError || e instanceof TypeError) {
-    io.err(`error: ${err.message}\n`);
+  if (!isInternal(e)) {
+    // A library error that lists several problems prints one per line.
+    const problems = (err as { problems?: unknown }).problems;
+    const lines = Array.isArray(problems) && problems.length > 1 ? problems.map(String) : [err.message];
+    for (const line of lines) io.err(`error: ${clip(line)}\n`);
     if (debug) io.err(`${err.stack}\n`);
     return 1;
   }
-  io.err(`unexpected error (please report it): ${err?.stack ?? String(e)}\n`);
-  return 1;
+  const log = writeCrashLog(e, cmd);
+  io.err(`internal error: ${clip(err?.message ?? String(e))}\n`);
+  io.err(`This is a bug in Tide, not a problem with your input or flags: please report it${log ? `, attaching ${log} (it holds the stack trace)` : ""}.\n`);
+  if (debug || !log) io.err(`${err?.stack ?? String(e)}\n`);
+  return 70; // EX_SOFTWARE
+}
+
+/**
+ * Messages the JavaScript engine itself produces (Bun/JavaScriptCore and V8 wordings): a
+ * TypeError or RangeError with one of these is a bug in Tide, not a user error. Tide's own
+ * errors are sentences that name a field, a file or a flag.
+ */
+const ENGINE_MESSAGES = [
+  /is not an object/, /is not a function/, /is not a constructor/, /is not iterable/, /Cannot read propert/, /Cannot set propert/,
+  /undefined is not/, /null is not/, /Maximum call stack/, /call stack size/, /Invalid array length/, /Invalid typed array length/,
+  /before initialization/, /Cannot access uninitialized/, /Attempted to assign to readonly/, /Cannot assign to read only/,
+  /Out of bounds access/, /out of bounds/i, /Cannot convert .* to a BigInt/, /Cannot mix BigInt/, /Array buffer allocation failed/,
+  /Unexpected token/, /JSON Parse error/, /Invalid or unexpected token/,
+];
+
+/** True for errors that are bugs: anything not thrown on purpose as a TypeError, RangeError or SyntaxError. */
+export function isInternal(e: unknown): boolean {
+  if (!(e instanceof Error)) return true;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return false; // system errors: disk, permissions
+  if (!(e instanceof RangeError || e instanceof SyntaxError || e instanceof TypeError)) return true;
+  return ENGINE_MESSAGES.some((re) => re.test(e.message));
+}
+
+/** Writes the stack of an internal error to a log file in the temporary folder; returns its path, or null. */
+function writeCrashLog(e: unknown, cmd: Command): string | null {
+  try {
+    const path = join(tmpdir(), `tide-crash-${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}.log`);
+    const err = e as Error;
+    const text = [
+      `tide ${VERSION} (${runtimeVersion()}) ${process.platform}-${process.arch}`,
+      `command: tide ${cmd.name} ${process.argv.slice(3).map((a) => clip(a, 200)).join(" ")}`,
+      `error: ${err?.name ?? typeof e}: ${clip(err?.message ?? String(e), 4000)}`,
+      "",
+      err?.stack ?? String(e),
+      "",
+    ].join("\n");
+    writeFileSync(path, text);
+    return path;
+  } catch {
+    return null;
+  }
 }
 
 function env(name: string): string | undefined {

@@ -4,14 +4,16 @@
  * @module
  */
 import type { ParamSpecs } from "../core/params.ts";
-import { deepLearningParams } from "../core/train/parameters.ts";
 import { paramSpecs } from "../core/train/resolve.ts";
 import * as plugins from "../plugins/mod.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp, ordered } from "./_command.ts";
 import { parseFlags, requireFlag, UsageError, wantsHelp } from "./_flags.ts";
+import { checkOutputs } from "../io/files.ts";
+import { DeepLearning } from "../model/deep_learning.ts";
 import type { Io } from "./_io.ts";
-import { formatReport, importTimed, trainWithProgress } from "./_training.ts";
+import { DeepLearningModel } from "../model/model.ts";
+import { formatReport, HEADER_FLAG, headerOption, importTimed, saveModel, trainWithProgress } from "./_training.ts";
 
 const CLI = "Command line";
 
@@ -19,23 +21,25 @@ const CLI = "Command line";
 export const TRAIN_CLI_FLAGS: ParamSpecs = {
   model_out: { type: "string", default: null, section: CLI, help: "Write the trained model to this file, atomically (read it back with tide predict --model)" },
   x: { type: "string[]", default: null, section: CLI, help: "Predictor columns, e.g. C1,C2,C3 (default: every column but the response and ignored_columns)" },
-  quiet: { type: "bool", default: false, section: CLI, help: "No progress and no tables: print only the final summary lines" },
+  quiet: { type: "bool", default: false, section: CLI, help: "No progress, notes or tables: print only warnings and the final summary lines" },
+  header: { ...HEADER_FLAG, section: CLI },
 };
 
 /** Every flag `tide train` accepts: the CLI's own, then the Deep Learning parameters (plugins included). */
 export function trainFlags(): ParamSpecs {
-  return ordered({ ...TRAIN_CLI_FLAGS, ...paramSpecs(plugins) }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(deepLearningParams)]);
+  const specs = paramSpecs(plugins);
+  return ordered({ ...TRAIN_CLI_FLAGS, ...specs }, [...Object.keys(TRAIN_CLI_FLAGS), ...Object.keys(specs)]);
 }
 
 /** Splits parsed flags into the CLI's own and the model parameters. */
 export function splitTrainFlags(values: Record<string, unknown>): {
-  cli: { model_out?: string; x?: string[]; quiet: boolean; training_frame?: string; validation_frame?: string };
+  cli: { model_out?: string; x?: string[]; quiet: boolean; header: boolean | "auto"; training_frame?: string; validation_frame?: string };
   params: Record<string, unknown>;
 } {
-  const { model_out, x, quiet, training_frame, validation_frame, ...params } = values;
+  const { model_out, x, quiet, header, training_frame, validation_frame, ...params } = values;
   return {
     cli: {
-      model_out: (model_out as string | null) ?? undefined, x: (x as string[] | null) ?? undefined, quiet: quiet === true,
+      model_out: (model_out as string | null) ?? undefined, x: (x as string[] | null) ?? undefined, quiet: quiet === true, header: headerOption(header),
       training_frame: (training_frame as string | null) ?? undefined, validation_frame: (validation_frame as string | null) ?? undefined,
     },
     params,
@@ -57,29 +61,59 @@ export const train: Command = {
     "  tide train --training_frame train.csv.gz --validation_frame test.csv.gz --y C785 \\",
     "    --distribution multinomial --hidden 32,32,32 --activation RectifierWithDropout \\",
     "    --input_dropout_ratio 0.2 --sparse --l1 1e-5 --epochs 10 --model_out mnist.tide",
+    "",
+    "Cross-validation (--nfolds N or --fold_column C) trains N fold models, then the main model, and prints",
+    "the cross-validation metrics and H2O's cross_validation_metrics_summary table:",
+    "  tide train --training_frame iris.csv --y species --nfolds 5 --keep_cross_validation_predictions true \\",
+    "    --model_out iris.tide",
   ].join("\n"),
   flags: trainFlags,
   async run(argv: readonly string[], io: Io): Promise<number> {
-    if (wantsHelp(argv)) {
+    if (wantsHelp(argv, trainFlags())) {
       io.out(commandHelp(train));
       return 0;
     }
     const parsed = parseFlags(argv, trainFlags());
     requireFlag(parsed, "training_frame", "the training data, a CSV or .csv.gz file");
+    // A restart reads the checkpoint once; its response column is the default --y.
+    const checkpoint = typeof parsed.values.checkpoint === "string" && parsed.values.checkpoint !== ""
+      ? await DeepLearningModel.load(parsed.values.checkpoint).catch((e) => {
+        throw new UsageError([`--checkpoint: ${(e as Error).message}`], "train");
+      })
+      : null;
+    if (checkpoint && parsed.values.response_column == null) parsed.values.response_column = checkpoint.data.params.response_column;
     requireFlag(parsed, "response_column", "the column to predict", "--y (response_column)");
-    if (parsed.errors.length) throw new UsageError(parsed.errors, "train");
     const { cli, params } = splitTrainFlags(parsed.values);
+    if (checkpoint) params.checkpoint = checkpoint;
+    // H2O's quiet_mode: no progress, no tables; only the essentials (status, final metrics, time, file).
+    if (params.quiet_mode === true) cli.quiet = true;
+    // Everything that can be checked without the data is checked before a large file is read,
+    // and reported together, one problem per line.
+    const inputs = [
+      { flag: "--training_frame", path: cli.training_frame! }, ...(cli.validation_frame ? [{ flag: "--validation_frame", path: cli.validation_frame }] : []),
+      ...(typeof parsed.values.checkpoint === "string" && parsed.values.checkpoint ? [{ flag: "--checkpoint", path: parsed.values.checkpoint }] : []),
+    ];
+    const early = [
+      ...parsed.errors,
+      ...DeepLearning.checkParameters(params).filter((m) => !parsed.errors.includes(m)),
+      ...(cli.model_out !== undefined && cli.training_frame ? await checkOutputs([{ flag: "--model_out", path: cli.model_out }], inputs) : []),
+    ];
+    if (early.length) throw new UsageError(early, "train");
 
-    const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet });
-    const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet }) : null;
-    const { model, wallMs } = await trainWithProgress({
+    const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet, header: cli.header });
+    const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet, header: cli.header }) : null;
+    const { model, foldModels, wallMs } = await trainWithProgress({
       params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet,
     }, io);
     // Print the report even when saving fails, so a long run's results are never lost.
-    let saveError: unknown = null;
-    if (cli.model_out) await model.save(cli.model_out).catch((e) => (saveError = e));
+    let saveError: unknown = null, interrupted = false;
+    if (cli.model_out) interrupted = await saveModel(model, cli.model_out, io).catch((e) => ((saveError = e), false));
+    // Fold models (nfolds with keep_cross_validation_models) go beside the main model: m_cv_1.tide, …
+    const foldPaths = cli.model_out && !saveError && !interrupted ? foldModels.map((_, k) => cli.model_out!.replace(/(\.tide)?$/, `_cv_${k + 1}.tide`)) : [];
+    for (let k = 0; k < foldPaths.length && !saveError; k++) await foldModels[k].save(foldPaths[k]).catch((e) => (saveError = e));
     io.out(formatReport(model, { wallMs, importMs: tr.ms + (va?.ms ?? 0), modelPath: saveError ? null : cli.model_out, brief: cli.quiet }));
+    if (foldPaths.length && !saveError) io.out(`Fold models written to ${foldPaths[0]} … ${foldPaths[foldPaths.length - 1]} (--keep_cross_validation_models false skips them)\n`);
     if (saveError) throw saveError;
-    return 0;
+    return interrupted ? 130 : 0;
   },
 };

@@ -36,7 +36,28 @@ export interface Distribution extends Named {
   gradient(y: number, mu: number, p: DistributionParams): number;
   /** Returns why a response value is invalid for this distribution, or undefined. */
   checkResponse?(y: number): string | undefined;
+  /**
+   * Whether `distribution = AUTO` means this one, for a response with `classes` levels (0 when
+   * numeric) and H2O's `loss`. AUTO takes the first registered distribution that says yes.
+   */
+  auto?(r: { readonly classes: number; readonly loss: string }): boolean;
+  /** H2O losses it accepts besides "Automatic" (all when omitted). */
+  readonly losses?: readonly string[];
+  /** The exact number of classes it needs (bernoulli: 2), when it needs one. */
+  readonly classes?: number;
+  /**
+   * Parameters it derives from the data instead of the user (Huber's δ), with their starting
+   * values. The engine refits them with `fitParams` before training and at every scoring event.
+   */
+  readonly derivedParams?: DistributionParams;
+  /**
+   * Refits `derivedParams` from absolute residuals |y − prediction| (standardized units in
+   * training), with row weights when given (metrics) or unweighted (training).
+   */
+  fitParams?(absResiduals: Float64Array, weights: Float64Array | null, p: DistributionParams): DistributionParams;
   readonly fastBody?: string;
+  /** The parameters its fast body reads, in the order a backend passes them. */
+  readonly fastBodyParams?: readonly string[];
   readonly vectors: readonly DistributionVector[];
 }
 

@@ -38,6 +38,16 @@ export interface Optimizer extends Named {
   step(w: number, g: number, s: Float64Array, p: OptimizerParams): number;
   /** The step size this parameter gets now, from its slots (the model summary's "Mean Rate"). */
   rate?(s: Float64Array, p: OptimizerParams): number;
+  /**
+   * Whether `optimizer = AUTO` means this one under H2O's parameters (adaptive_rate, momentum_*,
+   * nesterov_accelerated_gradient). AUTO takes the first registered optimizer that says yes.
+   */
+  auto?(p: Readonly<Record<string, unknown>>): boolean;
+  /**
+   * A zero gradient leaves the parameter and its slots unchanged, so skipping such updates is exact
+   * (plain SGD; not momentum, whose velocity keeps moving the weight).
+   */
+  readonly idleOnZeroGradient?: boolean;
   readonly fastBody?: string;
   readonly vectors: readonly OptimizerVector[];
 }

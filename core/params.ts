@@ -16,6 +16,25 @@ export type ParamType =
   | "float[]"
   | "string[]";
 
+/**
+ * H2O's parameter levels: what a form shows first (critical), then on request (secondary), and
+ * only to experts. Clients (CLI help, REST schema, web UI) group and order by it.
+ */
+export type ParamLevel = "critical" | "secondary" | "expert";
+
+/** Headings under which parameters are listed, in display order; plugins file theirs under one. */
+export const SECTIONS = {
+  data: "Data and roles",
+  arch: "Architecture and initialisation",
+  length: "Training length and parallelism",
+  opt: "Optimisation and regularisation",
+  loss: "Loss and distribution",
+  scoring: "Scoring, stopping and outputs",
+  cv: "Cross-validation and checkpointing",
+  tide: "Tide",
+  plugins: "Plugins",
+} as const;
+
 /** One declared hyper-parameter. */
 export interface ParamSpec {
   readonly type: ParamType;
@@ -30,12 +49,16 @@ export interface ParamSpec {
   readonly maxExclusive?: boolean;
   /** May appear in a grid search's hyper-parameter map. */
   readonly gridable?: boolean;
+  /** H2O's level; "expert" when omitted. */
+  readonly level?: ParamLevel;
   /** One help line. */
   readonly help: string;
   /** Heading under which `--help` lists it. */
   readonly section?: string;
   /** Other names accepted on input (for example `y` for `response_column`). */
   readonly aliases?: readonly string[];
+  /** A float that may be +Infinity (meaning "no limit", as `max_w2`); every other number must be finite. */
+  readonly allowInfinity?: boolean;
 }
 
 /** Parameters by wire name. */
@@ -104,6 +127,7 @@ export function coerce(field: string, spec: ParamSpec, raw: unknown): unknown {
     case "float": {
       const n = toNumber(raw);
       if (Number.isNaN(n) || (spec.type === "int" && !Number.isInteger(n))) throw new TypeError(want());
+      if (!Number.isFinite(n) && !(spec.allowInfinity && n === Infinity)) throw new TypeError(notFinite(field, spec, raw));
       return n;
     }
     case "enum": {
@@ -124,9 +148,15 @@ export function coerce(field: string, spec: ParamSpec, raw: unknown): unknown {
       if (nums.some((n) => Number.isNaN(n) || (spec.type === "int[]" && !Number.isInteger(n)))) {
         throw new TypeError(want());
       }
+      if (nums.some((n) => !Number.isFinite(n))) throw new TypeError(notFinite(field, spec, raw));
       return nums;
     }
   }
+}
+
+// "1e400" overflows to Infinity: refused like "Inf", since an infinite rate or epoch count never ends well.
+function notFinite(field: string, spec: ParamSpec, raw: unknown): string {
+  return `"${field}" must be a finite number (${describeAllowed(spec)}): got ${JSON.stringify(raw)}`;
 }
 
 function toNumber(raw: unknown): number {
@@ -220,10 +250,30 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/** Throws one `RangeError` listing every error message, if there is any. */
+/**
+ * Bad parameters: a `RangeError` whose message lists every error on its own line, and which
+ * keeps the findings per field (`messages`) for clients that show them beside each field.
+ */
+export class ParameterError extends RangeError {
+  /** Every finding, warnings included, each naming its field. */
+  readonly messages: readonly Message[];
+  constructor(what: string, messages: readonly Message[]) {
+    const errors = messages.filter((m) => m.level === "error");
+    super(errors.length === 1 ? `${what}: ${errors[0].message}` : `${what}:\n${errors.map((m) => `  - ${m.message}`).join("\n")}`);
+    this.name = "ParameterError";
+    this.messages = messages;
+  }
+  /** Every error message, one per problem (for printing one per line). */
+  get problems(): string[] {
+    return this.messages.filter((m) => m.level === "error").map((m) => m.message);
+  }
+  /** The error messages of one field. */
+  field(name: string): string[] {
+    return this.messages.filter((m) => m.level === "error" && m.field === name).map((m) => m.message);
+  }
+}
+
+/** Throws a {@linkcode ParameterError} listing every error message, if there is any. */
 export function throwOnErrors(what: string, messages: readonly Message[]): void {
-  const errors = messages.filter((m) => m.level === "error");
-  if (errors.length === 0) return;
-  const lines = errors.map((m) => m.message);
-  throw new RangeError(`${what}: ${lines.join("; ")}`);
+  if (messages.some((m) => m.level === "error")) throw new ParameterError(what, messages);
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import * as aq from "arquero";
-import { asCategorical, asNumeric, compareStrings, Frame } from "./frame.ts";
+import { asCategorical, asNumeric, compareStrings, Frame, NumericVector } from "./frame.ts";
 import type { CategoricalColumn, Column, ColumnType } from "./frame.ts";
 import { STRING_DISTINCT_FRACTION, STRING_MIN_LEVELS } from "./csv.ts";
 
@@ -37,7 +37,7 @@ const origin = new WeakMap<object, { type: "categorical"; domain: readonly strin
 export function toArquero(frame: Frame): ArqueroTable {
   const data: Record<string, unknown> = {};
   for (const c of frame.columns) {
-    if (c.type === "numeric") data[c.name] = c.data;
+    if (c.type === "numeric") data[c.name] = c.data.toArray();
     else if (c.type === "categorical") {
       const values = Array.from(c.codes, (k) => (k < 0 ? null : c.domain[k]));
       origin.set(values, { type: "categorical", domain: c.domain });
@@ -90,9 +90,9 @@ export function fromArquero(table: ArqueroTable, options: FromArqueroOptions = {
 function fromValues(name: string, raw: unknown, whole: unknown, rows: () => ArrayLike<unknown>): Column {
   const known = raw && typeof raw === "object" ? origin.get(raw) : undefined;
   if (raw instanceof Float32Array || raw instanceof Float64Array) {
-    if (whole) return { name, type: "numeric", data: raw };
+    if (whole) return { name, type: "numeric", data: NumericVector.from(raw) };
     const values = rows() as ArrayLike<number>;
-    return { name, type: "numeric", data: raw instanceof Float32Array ? Float32Array.from(values) : Float64Array.from(values) };
+    return { name, type: "numeric", data: NumericVector.from(raw instanceof Float32Array ? Float32Array.from(values) : Float64Array.from(values)) };
   }
   const values = rows();
   if (known?.type === "categorical") {
@@ -136,7 +136,7 @@ function infer(name: string, values: ArrayLike<unknown>): Column {
       const v = values[i];
       data[i] = v === null || v === undefined ? NaN : v instanceof Date ? v.getTime() : Number(v);
     }
-    return { name, type: "numeric", data };
+    return { name, type: "numeric", data: NumericVector.from(data) };
   }
   // Mixed numbers and text read as text, as a CSV column holding both does.
   const text = Array.from(values, (v) => (v === null || v === undefined || (typeof v === "number" && Number.isNaN(v)) ? null : v instanceof Date ? v.toISOString() : String(v)));
@@ -155,5 +155,5 @@ function infer(name: string, values: ArrayLike<unknown>): Column {
 function asString(c: Column): Column {
   if (c.type === "string") return c;
   if (c.type === "categorical") return { name: c.name, type: "string", data: Array.from(c.codes, (k) => (k < 0 ? null : c.domain[k])) };
-  return { name: c.name, type: "string", data: Array.from(c.data, (v) => (Number.isNaN(v) ? null : String(v))) };
+  return { name: c.name, type: "string", data: Array.from(c.data.toFloat64Array(), (v) => (Number.isNaN(v) ? null : String(v))) };
 }

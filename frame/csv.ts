@@ -8,11 +8,13 @@
  *
  * Speed comes from three things: one `indexOf` pass counts line breaks to pre-size every
  * column, plain integers and short decimals are parsed from bytes in the row loop without a
- * string, and numeric columns start as Float32Array and widen to Float64Array only at the
- * first value float32 cannot hold exactly.
+ * string, and numeric columns are built in the narrowest array that holds them exactly: they
+ * start as 1-byte integers and widen (2-byte, 4-byte, Float32, Float64) at the first value that
+ * does not fit, so a column never takes more than its final size plus one copy. Finished
+ * columns get their narrowest exact encoding (see frame/vector.ts).
  * @module
  */
-import { compareStrings, Frame } from "./frame.ts";
+import { compareStrings, Frame, narrowCodes, NumericVector } from "./frame.ts";
 import type { Column, ColumnType } from "./frame.ts";
 import {
   type BadBytes, CR, decodeText, DOT, FieldCursor, LF, matchesAny, MINUS, parseNumberBytes, POW10, QUOTE,
@@ -49,7 +51,10 @@ export const STRING_DISTINCT_FRACTION = 0.9;
 const DEFAULT_NA = ["NA"];
 const NUMERIC_NA = ["N/A", "NaN", "nan", "null", "NULL"];
 const SEPARATORS = [",", "\t", ";", "|"];
-const K_F32 = 0, K_F64 = 1, K_CAT = 2, K_STR = 3;
+// Column builders while reading: numeric kinds from narrowest to widest (K_U8 … K_F64), then text.
+const K_U8 = 0, K_U16 = 1, K_I32 = 2, K_F32 = 3, K_F64 = 4, K_CAT = 5, K_STR = 6;
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_U16 = new Uint16Array(0);
 const EMPTY_F32 = new Float32Array(0);
 const EMPTY_F64 = new Float64Array(0);
 const EMPTY_I32 = new Int32Array(0);
@@ -116,7 +121,7 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions = {}): Frame {
   const kinds = new Uint8Array(ncol);
   const declared = new Uint8Array(ncol);
   for (let j = 0; j < ncol; j++) {
-    kinds[j] = (hasHeader ? guess.dataText[j] : guess.dataText[j] + guess.firstText[j]) > 0 ? K_CAT : K_F32;
+    kinds[j] = (hasHeader ? guess.dataText[j] : guess.dataText[j] + guess.firstText[j]) > 0 ? K_CAT : K_U8;
   }
   applyColumnTypes(ctx, options.columnTypes, kinds, declared);
 
@@ -276,6 +281,9 @@ interface Guess {
  * header when every column whose later sample rows are all numbers (at least one) holds a
  * non-numeric token there (text or empty), and at least one of those is text; this covers
  * H2O's "all first-row tokens are strings while some column is numeric".
+ *
+ * When no column is numeric (every predictor categorical), that rule cannot see a header, so
+ * {@linkcode allTextHeader} decides. `header` true or false overrides both.
  */
 function guessColumns(ctx: Context, first: RawRecord): Guess {
   const ncol = first.fields.length / 3;
@@ -314,7 +322,50 @@ function guessColumns(ctx: Context, first: RawRecord): Guess {
     else if (firstClass[j] !== C_EMPTY) ok = false;
   }
   const firstText = Int32Array.from(firstClass, (c) => (c === C_TEXT ? 1 : 0));
-  return { dataText: text, firstText, header: ok && numericCols > 0 && textOverNumber > 0 };
+  if (numericCols > 0) return { dataText: text, firstText, header: ok && textOverNumber > 0 };
+  const header = firstClass.every((c) => c === C_TEXT) && allTextHeader(ctx, first, rows);
+  return { dataText: text, firstText, header };
+}
+
+/**
+ * For a file without numeric columns: the first record (all text) is a header when its tokens
+ * are all different, none occurs again in its column among the next `rows` sample rows, and
+ * some column repeats a value there (so its values look like levels, which names are not).
+ * A lone record is a header (a file with no rows yet).
+ */
+function allTextHeader(ctx: Context, first: RawRecord, rows: number): boolean {
+  const ncol = first.fields.length / 3;
+  const bytes = ctx.bytes;
+  const token = (f: number[], j: number) => latin1(bytes, f[3 * j], f[3 * j + 1]);
+  const names = Array.from({ length: ncol }, (_, j) => token(first.fields, j));
+  if (new Set(names).size !== ncol) return false;
+  if (rows === 0) return true;
+  const seen = Array.from({ length: ncol }, () => new Set<string>());
+  let repeats = false, p = first.next;
+  for (let r = 0; r < rows && p < bytes.length;) {
+    const q = skipLineBreak(bytes, p);
+    if (q !== p) {
+      p = q;
+      continue;
+    }
+    const rec = readRecord(ctx, p, 0);
+    for (let j = 0; j < Math.min(ncol, rec.fields.length / 3); j++) {
+      const t = token(rec.fields, j);
+      if (t === names[j]) return false;
+      if (seen[j].has(t)) repeats = true;
+      else seen[j].add(t);
+    }
+    p = rec.next;
+    r++;
+  }
+  return repeats;
+}
+
+/** Bytes as one char per byte: enough to compare tokens, cheaper than decoding UTF-8. */
+function latin1(bytes: Uint8Array, s: number, e: number): string {
+  let out = "";
+  for (let k = s; k < Math.min(e, s + 512); k++) out += String.fromCharCode(bytes[k]);
+  return e - s > 512 ? `${out}…${e - s}` : out;
 }
 
 /**
@@ -359,7 +410,7 @@ function applyColumnTypes(
     if (type !== "numeric" && type !== "categorical" && type !== "string") {
       throw new TypeError(`Cannot parse CSV${ctx.source}: "columnTypes" for ${JSON.stringify(name)} must be "numeric", "categorical" or "string": got ${describeValue(type)}`);
     }
-    kinds[j] = type === "numeric" ? K_F32 : type === "categorical" ? K_CAT : K_STR;
+    kinds[j] = type === "numeric" ? K_U8 : type === "categorical" ? K_CAT : K_STR;
     declared[j] = 1;
   }
 }
@@ -378,6 +429,9 @@ class State {
   readonly ncol: number;
   readonly kinds: Uint8Array;
   readonly declared: Uint8Array;
+  readonly u8: Uint8Array[] = [];
+  readonly u16: Uint16Array[] = [];
+  readonly i32: Int32Array[] = [];
   readonly f32: Float32Array[] = [];
   readonly f64: Float64Array[] = [];
   readonly codes: Int32Array[] = [];
@@ -401,7 +455,10 @@ class State {
     this.retypedAt = new Int32Array(this.ncol).fill(-1);
     for (let j = 0; j < this.ncol; j++) {
       const k = kinds[j];
-      this.f32.push(k === K_F32 ? new Float32Array(cap) : EMPTY_F32);
+      this.u8.push(k === K_U8 ? new Uint8Array(cap) : EMPTY_U8);
+      this.u16.push(EMPTY_U16);
+      this.i32.push(EMPTY_I32);
+      this.f32.push(EMPTY_F32);
       this.f64.push(EMPTY_F64);
       this.codes.push(k === K_CAT ? new Int32Array(cap) : EMPTY_I32);
       this.strs.push(k === K_STR ? new Array(cap).fill(null) : []);
@@ -412,13 +469,16 @@ class State {
   /** Makes room for more rows (only when lone-CR line breaks defeat the line-feed count). */
   grow(): void {
     const cap = this.cap + Math.max(1024, this.cap >> 1);
-    const widen = <T extends Float32Array | Float64Array | Int32Array>(a: T): T => {
+    const widen = <T extends Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array>(a: T): T => {
       if (a.length === 0) return a;
       const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);
       return b;
     };
     for (let j = 0; j < this.ncol; j++) {
+      this.u8[j] = widen(this.u8[j]);
+      this.u16[j] = widen(this.u16[j]);
+      this.i32[j] = widen(this.i32[j]);
       this.f32[j] = widen(this.f32[j]);
       this.f64[j] = widen(this.f64[j]);
       this.codes[j] = widen(this.codes[j]);
@@ -427,23 +487,67 @@ class State {
     this.cap = cap;
   }
 
-  /** Stores a number, widening the column to Float64 at the first value float32 cannot hold. */
+  /** Stores a number (NaN: missing), widening the column at the first value its array cannot hold. */
   storeNumber(j: number, row: number, v: number): void {
-    if (this.kinds[j] === K_F32) {
-      const a = this.f32[j];
-      a[row] = v;
-      if (a[row] === v || v !== v) return;
-      this.toFloat64(j);
+    for (;;) {
+      switch (this.kinds[j]) {
+        case K_U8:
+          if (v >= 0 && v <= 255 && (v | 0) === v && (v !== 0 || 1 / v > 0)) {
+            this.u8[j][row] = v;
+            return;
+          }
+          break;
+        case K_U16:
+          if (v >= 0 && v <= 65535 && (v | 0) === v && (v !== 0 || 1 / v > 0)) {
+            this.u16[j][row] = v;
+            return;
+          }
+          break;
+        case K_I32:
+          if ((v | 0) === v && (v !== 0 || 1 / v > 0)) {
+            this.i32[j][row] = v;
+            return;
+          }
+          break;
+        case K_F32: {
+          const a = this.f32[j];
+          a[row] = v;
+          if (a[row] === v || v !== v) return;
+          break;
+        }
+        default:
+          this.f64[j][row] = v;
+          return;
+      }
+      this.widen(j, row, v);
     }
-    this.f64[j][row] = v;
   }
 
-  toFloat64(j: number): void {
-    const b = new Float64Array(this.cap);
-    b.set(this.f32[j]);
-    this.f64[j] = b;
-    this.f32[j] = EMPTY_F32;
-    this.kinds[j] = K_F64;
+  /**
+   * Moves column `j` to the narrowest wider array that holds its first `row` values and `v`:
+   * whole numbers go to 2- then 4-byte integers, missing values and fractions to Float32 when
+   * every value is exact there, else Float64.
+   */
+  widen(j: number, row: number, v: number): void {
+    const k = this.kinds[j];
+    const whole = (v | 0) === v && (v !== 0 || 1 / v > 0);
+    let to: number;
+    if (whole && k === K_U8 && v >= 0 && v <= 65535) to = K_U16;
+    else if (whole && k <= K_U16) to = K_I32;
+    else if ((v !== v || Math.fround(v) === v) && k <= K_F32 && (k !== K_I32 || fitsF32(this.i32[j], row))) to = K_F32;
+    else to = K_F64;
+    const cap = this.cap;
+    const src = k === K_U8 ? this.u8[j] : k === K_U16 ? this.u16[j] : k === K_I32 ? this.i32[j] : this.f32[j];
+    const head = src.subarray(0, row);
+    if (to === K_U16) (this.u16[j] = new Uint16Array(cap)).set(head);
+    else if (to === K_I32) (this.i32[j] = new Int32Array(cap)).set(head);
+    else if (to === K_F32) (this.f32[j] = new Float32Array(cap)).set(head);
+    else (this.f64[j] = new Float64Array(cap)).set(head);
+    this.u8[j] = EMPTY_U8;
+    if (to !== K_U16) this.u16[j] = EMPTY_U16;
+    if (to !== K_I32) this.i32[j] = EMPTY_I32;
+    if (to !== K_F32) this.f32[j] = EMPTY_F32;
+    this.kinds[j] = to;
   }
 
   /** A guessed-numeric column met text at `row`: it is categorical from now on. */
@@ -451,6 +555,9 @@ class State {
     this.kinds[j] = K_CAT;
     this.codes[j] = new Int32Array(this.cap);
     this.levels[j] = new LevelTable();
+    this.u8[j] = EMPTY_U8;
+    this.u16[j] = EMPTY_U16;
+    this.i32[j] = EMPTY_I32;
     this.f32[j] = EMPTY_F32;
     this.f64[j] = EMPTY_F64;
     this.retypedAt[j] = row;
@@ -505,18 +612,26 @@ class State {
     }
   }
 
-  /** The finished columns, trimmed to the rows read; categorical domains sorted by bytes. */
+  /**
+   * The finished columns, trimmed to the rows read, each in its narrowest exact encoding (one
+   * column at a time, so finishing takes at most one column's extra copy); categorical domains
+   * sorted by bytes.
+   */
   columns(): Column[] {
     const rows = this.rows, names = this.ctx.names;
-    const trim = <T extends Float32Array | Float64Array | Int32Array>(a: T): T =>
+    const trim = <T extends Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array>(a: T): T =>
       (a.length === rows ? a : a.slice(0, rows)) as T;
     const out: Column[] = [];
     for (let j = 0; j < this.ncol; j++) {
       const name = names[j];
       const k = this.kinds[j];
-      if (k === K_F32) out.push({ name, type: "numeric", data: trim(this.f32[j]) });
-      else if (k === K_F64) out.push({ name, type: "numeric", data: trim(this.f64[j]) });
-      else if (k === K_STR) {
+      if (k <= K_F64) {
+        const a = k === K_U8 ? this.u8[j] : k === K_U16 ? this.u16[j] : k === K_I32 ? this.i32[j] : k === K_F32 ? this.f32[j] : this.f64[j];
+        this.u8[j] = EMPTY_U8;
+        this.u16[j] = EMPTY_U16;
+        this.i32[j] = EMPTY_I32;
+        out.push({ name, type: "numeric", data: NumericVector.from(trim(a)) });
+      } else if (k === K_STR) {
         const data = this.strs[j];
         data.length = rows;
         out.push({ name, type: "string", data });
@@ -542,7 +657,7 @@ class State {
     const remap = new Int32Array(levels.length);
     order.forEach((old, i) => (remap[old] = i));
     for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) codes[i] = remap[codes[i]];
-    return { name, type: "categorical", codes, domain: order.map((i) => levels[i]) };
+    return { name, type: "categorical", codes: narrowCodes(codes, levels.length), domain: order.map((i) => levels[i]) };
   }
 }
 
@@ -557,7 +672,7 @@ class State {
 function readRows(s: State, p: number, line: number): void {
   const ctx = s.ctx;
   const bytes = ctx.bytes, n = bytes.length, sep = ctx.sep, ncol = s.ncol, last = ncol - 1;
-  const kinds = s.kinds, f32 = s.f32, f64 = s.f64, cursor = ctx.cursor, numericNa = ctx.numericNa;
+  const kinds = s.kinds, u8 = s.u8, u16 = s.u16, i32 = s.i32, f32 = s.f32, f64 = s.f64, cursor = ctx.cursor, numericNa = ctx.numericNa;
   let row = 0;
   while (p < n) {
     let c = bytes[p];
@@ -571,13 +686,18 @@ function readRows(s: State, p: number, line: number): void {
     cursor.newlines = 0;
     for (let j = 0; j < ncol; j++) {
       const kind = kinds[j];
-      if (kind === K_F32 && !numericNa) {
-        // Commonest case first: up to 7 digits (always exact in float32), then the separator.
+      if (kind <= K_F32 && !numericNa) {
+        // Commonest case first: up to 7 digits (exact in every builder but a full 1- or 2-byte
+        // one), then the separator.
         let q = p, b = bytes[q], v = b - 48, x = 0;
         if (v >>> 0 <= 9) {
           while ((x = (b = bytes[++q]) - 48) >>> 0 <= 9) v = v * 10 + x;
           if (b === sep && q - p <= 7 && j < last) {
-            f32[j][row] = v;
+            if (kind === K_U8 && v <= 255) u8[j][row] = v;
+            else if (kind === K_F32) f32[j][row] = v;
+            else if (kind === K_U16 && v <= 65535) u16[j][row] = v;
+            else if (kind === K_I32) i32[j][row] = v;
+            else s.storeNumber(j, row, v);
             p = q + 1;
             continue;
           }
@@ -611,21 +731,17 @@ function readRows(s: State, p: number, line: number): void {
           if (nd <= 15 && (j < last ? c === sep : c === LF || c === CR)) {
             if (frac !== 0) v /= POW10[frac];
             if (neg) v = -v;
-            if (kind === K_F32) {
-              const a = f32[j];
-              a[row] = v;
-              // Up to 7 integer digits always fit float32's 24-bit significand.
-              if ((nd > 7 || frac !== 0) && a[row] !== v) {
-                s.toFloat64(j);
-                f64[j][row] = v;
-              }
-            } else f64[j][row] = v;
+            if (kind === K_F64) f64[j][row] = v;
+            // Up to 7 integer digits always fit float32's 24-bit significand.
+            else if (kind === K_F32 && ((nd <= 7 && frac === 0) || Math.fround(v) === v)) f32[j][row] = v;
+            else s.storeNumber(j, row, v);
             p = j < last ? q + 1 : q;
             continue;
           }
         } else if (q === p && (j < last ? c === sep : c === LF || c === CR)) {
           if (kind === K_F32) f32[j][row] = NaN; // an empty field is missing
-          else f64[j][row] = NaN;
+          else if (kind === K_F64) f64[j][row] = NaN;
+          else s.storeNumber(j, row, NaN);
           p = j < last ? q + 1 : q;
           continue;
         }
@@ -676,6 +792,12 @@ function slowField(s: State, j: number, p: number, row: number, line: number): n
   }
   s.storeText(j, row, start, end, escaped, fieldLine);
   return q;
+}
+
+/** True when the first `n` values of `a` are exact in float32 (whole numbers up to 2^24). */
+function fitsF32(a: Int32Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] > 16777216 || a[i] < -16777216) return false;
+  return true;
 }
 
 /** Fields from `p` to the end of its line (for the ragged-row message). */

@@ -44,8 +44,11 @@ function h2oType(c: Column): string {
   if (c.type === "categorical") return "enum";
   if (c.type === "string") return "string";
   const d = c.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
+  if (d.storage === "constant") return Number.isInteger(d.bias) ? "int" : "real";
+  if (d.storage !== "float32" && d.storage !== "float64") return "int"; // whole-number encodings
+  const raw = d.raw!;
+  for (let i = 0; i < raw.length; i++) {
+    const v = raw[i];
     if (v === v && v !== Math.trunc(v) && Number.isFinite(v)) return "real";
   }
   return "int";
@@ -80,31 +83,35 @@ export function formatDescribe(frame: Frame, options: DescribeOptions = {}): str
   const { layout = "auto", maxLines = 40, width = 120 } = options;
   const summaries = frame.describe();
   const types = frame.columns.map(h2oType);
+  const stored = frame.storage();
+  const storage = stored.map((s) => s.storage);
   const title = `Frame: ${frame.nrow} rows × ${frame.ncol} columns (${typeCounts(types)})`;
   if (frame.ncol === 0) return title;
+  const footer = storageLine(frame.bytes, stored);
   const wide = [
     ["", ...frame.names],
     ["type", ...types],
+    ["storage", ...storage],
     ...STATS.map(([label, f]) => [label, ...summaries.map((s, j) => f(s, types[j]))]),
   ];
   const wideText = table(wide, [false, ...frame.names.map(() => true)]);
   const fits = wideText.split("\n").every((l) => l.length <= width);
-  if (layout === "wide" || (layout === "auto" && fits)) return `${title}\n${wideText}`;
+  if (layout === "wide" || (layout === "auto" && fits)) return `${title}\n${wideText}\n${footer}`;
 
-  const header = ["column", "type", ...STATS.map(([label]) => label)];
+  const header = ["column", "type", "storage", ...STATS.map(([label]) => label)];
   // Runs of three or more constant columns with the same statistics (MNIST's blank border
   // pixels) fold into one line named by their first and last column.
   const rows: string[][] = [];
   for (let j = 0; j < summaries.length;) {
     const stats = STATS.map(([, f]) => f(summaries[j], types[j]));
-    const key = types[j] + stats.join("|");
+    const key = types[j] + storage[j] + stats.join("|");
     let k = j + 1;
     if (isConstant(summaries[j], types[j], frame.nrow)) {
       while (k < summaries.length && isConstant(summaries[k], types[k], frame.nrow) &&
-        types[k] + STATS.map(([, f]) => f(summaries[k], types[k])).join("|") === key) k++;
+        types[k] + storage[k] + STATS.map(([, f]) => f(summaries[k], types[k])).join("|") === key) k++;
     }
-    if (k - j >= 3) rows.push([`${summaries[j].name} … ${summaries[k - 1].name} (${k - j})`, types[j], ...stats]);
-    else for (let i = j; i < k; i++) rows.push([summaries[i].name, types[i], ...STATS.map(([, f]) => f(summaries[i], types[i]))]);
+    if (k - j >= 3) rows.push([`${summaries[j].name} … ${summaries[k - 1].name} (${k - j})`, types[j], storage[j], ...stats]);
+    else for (let i = j; i < k; i++) rows.push([summaries[i].name, types[i], storage[i], ...STATS.map(([, f]) => f(summaries[i], types[i]))]);
     j = k;
   }
   let shown = rows;
@@ -113,14 +120,15 @@ export function formatDescribe(frame: Frame, options: DescribeOptions = {}): str
     const tail = Math.min(5, Math.floor(maxLines / 4));
     const head = Math.max(0, maxLines - tail);
     const hidden = rows.length - head - tail;
-    shown = [...rows.slice(0, head), [`… ${hidden} more lines`, "", "", "", "", "", "", "", ""], ...rows.slice(rows.length - tail)];
+    shown = [...rows.slice(0, head), [`… ${hidden} more lines`, "", "", "", "", "", "", "", "", ""], ...rows.slice(rows.length - tail)];
     note = `\n(${hidden} lines not shown; pass { maxLines: Infinity } to list all)`;
   }
   const constant = summaries.filter((s, j) => isConstant(s, types[j], frame.nrow)).map((s) => s.name);
   const incomplete = summaries.filter((s) => s.missing > 0).map((s) => s.name);
-  const lines = [title, table([header, ...shown], [false, false, true, true, true, true, true, true, true]) + note];
+  const lines = [title, table([header, ...shown], [false, false, false, true, true, true, true, true, true, true]) + note];
   if (constant.length) lines.push(`constant columns: ${constant.length} (${list(constant)})`);
   if (incomplete.length) lines.push(`columns with missing values: ${incomplete.length} (${list(incomplete)})`);
+  lines.push(footer);
   return lines.join("\n");
 }
 
@@ -159,10 +167,37 @@ function isConstant(s: ColumnSummary, type: string, nrow: number): boolean {
 }
 
 function cell(c: Column, i: number): string {
-  if (c.type === "numeric") return formatNumber(c.data[i]);
+  if (c.type === "numeric") return formatNumber(c.data.at(i));
   const v = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
   if (v === null) return "NA";
   return v.length > 24 ? v.slice(0, 23) + "…" : v;
+}
+
+/**
+ * "Storage: 43.1 MB in memory: 718 int8 (43.1 MB), 67 constant (0 B)", as H2O's chunk
+ * compression summary totals the bytes per encoding.
+ */
+function storageLine(total: number, stored: readonly { storage: string; bytes: number }[]): string {
+  const by = new Map<string, { n: number; bytes: number }>();
+  for (const s of stored) {
+    const e = by.get(s.storage) ?? { n: 0, bytes: 0 };
+    e.n++;
+    e.bytes += s.bytes;
+    by.set(s.storage, e);
+  }
+  return `Storage: ${formatBytes(total)} in memory: ${[...by].map(([k, e]) => `${e.n} ${k} (${formatBytes(e.bytes)})`).join(", ")}`;
+}
+
+/** Bytes in B, KB, MB or GB (powers of 1000, one decimal). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = n / 1000, u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 function typeCounts(types: string[]): string {

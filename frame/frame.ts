@@ -1,23 +1,32 @@
 /**
- * Frames: named, typed columns of equal length, as H2O's frames. Numeric values are typed arrays
- * with NaN for missing; categoricals are integer codes into a domain with -1 for missing.
+ * Frames: named, typed columns of equal length, as H2O's frames. Numeric columns are
+ * {@linkcode NumericVector}s in their narrowest exact encoding (NaN reads as missing);
+ * categoricals are 8-, 16- or 32-bit integer codes into a domain with -1 for missing.
  * Frames are immutable: every transform returns a new frame that shares untouched columns.
  * @module
  */
 import { Rng, seedWords, hashWords } from "../core/rng.ts";
+import { codeArrayFor, NumericVector } from "./vector.ts";
+import type { NumericStorage } from "./vector.ts";
 
-/** A numeric column; NaN marks a missing value. Float32 storage is used when it is exact. */
+export { NumericVector } from "./vector.ts";
+export type { NumericStorage } from "./vector.ts";
+
+/** A numeric column; `data.at(i)` is row i's value, NaN when missing. */
 export interface NumericColumn {
   readonly name: string;
   readonly type: "numeric";
-  readonly data: Float64Array | Float32Array;
+  readonly data: NumericVector;
 }
+
+/** Categorical codes: the narrowest signed array for the domain's size. */
+export type CodeArray = Int8Array | Int16Array | Int32Array;
 
 /** A categorical (enum) column: `codes[i]` indexes `domain`, -1 is missing. */
 export interface CategoricalColumn {
   readonly name: string;
   readonly type: "categorical";
-  readonly codes: Int32Array;
+  readonly codes: CodeArray;
   readonly domain: readonly string[];
 }
 
@@ -30,6 +39,18 @@ export interface StringColumn {
 
 /** Any column. */
 export type Column = NumericColumn | CategoricalColumn | StringColumn;
+
+/**
+ * A column as given to {@linkcode Frame}: numeric data and categorical codes may be any array of
+ * numbers; the frame stores them in their narrowest exact encoding.
+ */
+export type ColumnInput =
+  | Column
+  | { readonly name: string; readonly type: "numeric"; readonly data: ArrayLike<number> | NumericVector }
+  | { readonly name: string; readonly type: "categorical"; readonly codes: ArrayLike<number>; readonly domain: readonly string[] };
+
+/** How a column is stored: a {@linkcode NumericStorage}, "int8"/"int16"/"int32" codes, or "string". */
+export type ColumnStorage = NumericStorage | "string";
 
 /** The column types, as `describe` prints them. */
 export type ColumnType = Column["type"];
@@ -63,7 +84,8 @@ export class Frame {
   readonly nrow: number;
   readonly #byName: Map<string, Column>;
 
-  constructor(columns: readonly Column[]) {
+  constructor(input: readonly ColumnInput[]) {
+    const columns = input.map(storeColumn);
     this.columns = columns;
     this.nrow = columns.length ? columnLength(columns[0]) : 0;
     this.#byName = new Map();
@@ -130,7 +152,8 @@ export class Frame {
   }
 
   /** A new frame with the given column added (or replaced when the name exists). */
-  withColumn(column: Column): Frame {
+  withColumn(input: ColumnInput): Frame {
+    const column = storeColumn(input);
     return this.has(column.name) ? this.#replace(column) : new Frame([...this.columns, column]);
   }
 
@@ -170,6 +193,18 @@ export class Frame {
     return parts.map((p) => this.rows(p));
   }
 
+  /** Per column: how it is stored and its bytes (H2O's chunk summary, one line per column). */
+  storage(): { name: string; storage: ColumnStorage; bytes: number }[] {
+    return this.columns.map((c) => ({ name: c.name, storage: columnStorage(c), bytes: columnBytes(c) }));
+  }
+
+  /** Bytes of per-row storage of every column (string columns counted at 2 bytes a character plus 8 per row). */
+  get bytes(): number {
+    let n = 0;
+    for (const c of this.columns) n += columnBytes(c);
+    return n;
+  }
+
   /** Per-column summary (type, min, max, mean, sigma, zeros, missing, cardinality). */
   describe(): ColumnSummary[] {
     return this.columns.map(summarize);
@@ -178,7 +213,10 @@ export class Frame {
   /** The value at (row, column) as users see it: a number, a level string, a string or null. */
   value(row: number, name: string): number | string | null {
     const c = this.col(name);
-    if (c.type === "numeric") return Number.isNaN(c.data[row]) ? null : c.data[row];
+    if (c.type === "numeric") {
+      const v = c.data.at(row);
+      return Number.isNaN(v) ? null : v;
+    }
     if (c.type === "categorical") return c.codes[row] < 0 ? null : c.domain[c.codes[row]];
     return c.data[row];
   }
@@ -193,6 +231,46 @@ export function columnLength(c: Column): number {
   return c.type === "categorical" ? c.codes.length : c.data.length;
 }
 
+/** How a column is stored. */
+export function columnStorage(c: Column): ColumnStorage {
+  if (c.type === "numeric") return c.data.storage;
+  if (c.type === "string") return "string";
+  return c.codes instanceof Int8Array ? "int8" : c.codes instanceof Int16Array ? "int16" : "int32";
+}
+
+/** Bytes of a column's per-row storage. */
+export function columnBytes(c: Column): number {
+  if (c.type === "numeric") return c.data.bytes;
+  if (c.type === "categorical") return c.codes.byteLength;
+  let n = 8 * c.data.length;
+  for (const s of c.data) if (s !== null) n += 2 * s.length;
+  return n;
+}
+
+/** Stores a column in its narrowest exact encoding (columns already stored are kept as they are). */
+export function storeColumn(c: ColumnInput): Column {
+  if (c.type === "numeric") {
+    return c.data instanceof NumericVector ? c as NumericColumn : { name: c.name, type: "numeric", data: NumericVector.from(c.data) };
+  }
+  if (c.type === "categorical") return { name: c.name, type: "categorical", codes: narrowCodes(c.codes, c.domain.length), domain: c.domain };
+  return c;
+}
+
+/** Codes in the narrowest signed array for `levels` levels (kept when already that array). */
+export function narrowCodes(codes: ArrayLike<number>, levels: number): CodeArray {
+  const Ctor = codeArrayFor(levels);
+  if (codes instanceof Ctor) return codes;
+  const out = new Ctor(codes.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = codes[i];
+    if (!(v >= -1 && v < levels && Math.floor(v) === v)) {
+      throw new RangeError(`Cannot store categorical codes: row ${i + 1} has code ${v}, expected -1 (missing) or 0 … ${levels - 1} for ${levels} level(s)`);
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
 /** Formats a number as H2O labels numeric levels: integers without a fraction ("3", not "3.0"). */
 export function formatLevel(v: number): string {
   return String(v);
@@ -202,15 +280,17 @@ export function formatLevel(v: number): string {
 export function asCategorical(c: Column): CategoricalColumn {
   if (c.type === "categorical") return c;
   if (c.type === "numeric") {
-    const distinct = [...new Set(Array.from(c.data).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+    const values = c.data.toArray();
+    const distinct = [...new Set(values.filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
     const code = new Map(distinct.map((v, i) => [v, i]));
-    const codes = new Int32Array(c.data.length);
-    for (let i = 0; i < codes.length; i++) codes[i] = Number.isNaN(c.data[i]) ? -1 : code.get(c.data[i])!;
+    const codes = new (codeArrayFor(distinct.length))(values.length);
+    for (let i = 0; i < codes.length; i++) codes[i] = Number.isNaN(values[i]) ? -1 : code.get(values[i])!;
     return { name: c.name, type: "categorical", codes, domain: distinct.map(formatLevel) };
   }
   const domain = [...new Set(c.data.filter((v): v is string => v !== null))].sort(compareStrings);
   const code = new Map(domain.map((v, i) => [v, i]));
-  const codes = Int32Array.from(c.data, (v) => (v === null ? -1 : code.get(v)!));
+  const codes = new (codeArrayFor(domain.length))(c.data.length);
+  for (let i = 0; i < codes.length; i++) codes[i] = c.data[i] === null ? -1 : code.get(c.data[i]!)!;
   return { name: c.name, type: "categorical", codes, domain };
 }
 
@@ -223,7 +303,7 @@ export function asNumeric(c: Column): NumericColumn {
     const v = s === null || s.trim() === "" ? NaN : Number(s);
     data[i] = Number.isFinite(v) || Math.abs(v) === Infinity ? v : NaN;
   }
-  return { name: c.name, type: "numeric", data };
+  return { name: c.name, type: "numeric", data: NumericVector.from(data) };
 }
 
 /**
@@ -250,13 +330,9 @@ export function compareStrings(a: string, b: string): number {
 
 function takeRows(c: Column, index: ArrayLike<number>): Column {
   const n = index.length;
-  if (c.type === "numeric") {
-    const data = new (c.data.constructor as Float64ArrayConstructor)(n);
-    for (let i = 0; i < n; i++) data[i] = c.data[index[i]];
-    return { ...c, data };
-  }
+  if (c.type === "numeric") return { ...c, data: c.data.take(index) };
   if (c.type === "categorical") {
-    const codes = new Int32Array(n);
+    const codes = new (c.codes.constructor as Int32ArrayConstructor)(n);
     for (let i = 0; i < n; i++) codes[i] = c.codes[index[i]];
     return { ...c, codes };
   }
@@ -266,8 +342,9 @@ function takeRows(c: Column, index: ArrayLike<number>): Column {
 function summarize(c: Column): ColumnSummary {
   if (c.type === "numeric") {
     let n = 0, missing = 0, zeros = 0, min = Infinity, max = -Infinity, mean = 0, m2 = 0;
-    for (let i = 0; i < c.data.length; i++) {
-      const v = c.data[i];
+    const data = c.data;
+    for (let i = 0; i < data.length; i++) {
+      const v = data.at(i);
       if (Number.isNaN(v)) {
         missing++;
         continue;

@@ -4,15 +4,22 @@
  * @module
  */
 import type { Backend } from "../core/backend.ts";
-import { paramSpecs, type PluginSet } from "../core/train/resolve.ts";
-import { type TrainEvent, trainModel } from "../core/train/train.ts";
-import type { Frame } from "../frame/frame.ts";
+import { paramSpecs, type PluginSet, resolvePlan } from "../core/train/resolve.ts";
+import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "../core/train/train.ts";
+import { Frame } from "../frame/frame.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
+import { checkpointExportHook, prepareCheckpointDir } from "./checkpoint_export.ts";
 import { DeepLearningModel } from "./model.ts";
+import { type CrossValidationEvent, crossValidate } from "../lifecycle/cross_validation/cross_validate.ts";
+import { checkCrossValidation, wantsCrossValidation } from "../lifecycle/cross_validation/folds.ts";
+import { ParameterError, parseParams } from "../core/params.ts";
 
 /** Deep Learning parameters by H2O wire name (see `tide train --help` for the full list). */
 export type DeepLearningParams = Readonly<Record<string, unknown>>;
+
+/** Events of `train()`: the trainer's, plus which fold or main model starts under cross-validation. */
+export type DeepLearningEvent = TrainEvent | CrossValidationEvent;
 
 /** What `train()` takes: frames and roles, as H2O's `train(x, y, training_frame, validation_frame)`. */
 export interface TrainArgs {
@@ -22,12 +29,14 @@ export interface TrainArgs {
   readonly x?: readonly string[];
   readonly training_frame: Frame;
   readonly validation_frame?: Frame | null;
-  /** Progress and scoring events while training. */
-  readonly onEvent?: (e: TrainEvent) => void;
+  /** Progress and scoring events while training (with nfolds, also which model is starting). */
+  readonly onEvent?: (e: DeepLearningEvent) => void;
   /** Cancels training (the promise rejects with an AbortError). */
   readonly signal?: AbortSignal;
   /** A ready backend instance (default: the `backend` parameter, "auto"). */
   readonly backend?: Backend;
+  /** Code to run at the training loop's boundaries (see docs/engine.md). */
+  readonly hooks?: readonly TrainingHook[];
 }
 
 /**
@@ -43,6 +52,8 @@ export interface TrainArgs {
 export class DeepLearning {
   /** The model from the last `train()`. */
   model: DeepLearningModel | null = null;
+  /** With nfolds or fold_column and keep_cross_validation_models (default true): the fold models of the last `train()`. */
+  crossValidationModels: DeepLearningModel[] = [];
 
   /** @param params H2O-named parameters; @param plugins registries to draw plugins from */
   constructor(readonly params: DeepLearningParams = {}, readonly plugins: PluginSet = builtins) {}
@@ -52,22 +63,92 @@ export class DeepLearning {
     return paramSpecs(plugins);
   }
 
-  /** Trains a model; rejects with a `RangeError` naming every invalid parameter. */
+  /**
+   * The parameter problems that do not depend on the data (bad combinations, unsupported
+   * features), found without a frame, so a command line can be refused before a large file is
+   * imported. Problems that depend on the data (a response that is not there) are left to `train()`.
+   * @returns one message per problem (empty when none is found)
+   */
+  static checkParameters(params: DeepLearningParams, plugins: PluginSet = builtins): string[] {
+    // A problem found whatever the response's type does not depend on the frame.
+    const y = typeof params.response_column === "string" && params.response_column !== "" ? params.response_column : "y";
+    const frames = [
+      new Frame([{ name: y, type: "numeric", data: Float64Array.of(0, 1, 0) }, { name: `${y}_x`, type: "numeric", data: Float64Array.of(1, 2, 3) }]),
+      new Frame([{ name: y, type: "categorical", codes: Int32Array.of(0, 1, 0), domain: ["a", "b"] }, { name: `${y}_x`, type: "numeric", data: Float64Array.of(1, 2, 3) }]),
+    ];
+    const found = frames.map((f) => {
+      try {
+        resolvePlan({ ...params, response_column: y }, f, plugins, { hasValidation: true, cores: 1 });
+        return [] as string[];
+      } catch (e) {
+        const problems = (e as { problems?: string[] }).problems;
+        return problems ?? [(e as Error).message];
+      }
+    });
+    return found[0].filter((m) => found[1].includes(m));
+  }
+
+  /**
+   * Trains a model; rejects with a `RangeError` naming every invalid parameter. With a
+   * `checkpoint` (a model file path, a model, or its data) it continues that model: parameters
+   * not given here keep the checkpoint's values, and `epochs` is the new total.
+   */
   async train(args: TrainArgs): Promise<DeepLearningModel> {
-    const params: Record<string, unknown> = { ...this.params, response_column: args.y };
+    const checkpoint = await resolveCheckpoint(this.params.checkpoint, this.plugins);
+    const inherited = checkpoint ? inheritable(checkpoint.params) : {};
+    const params: Record<string, unknown> = { ...inherited, ...this.params, response_column: args.y };
     if (args.x) {
       const keep = new Set([...args.x, args.y]);
       const extra = (this.params.ignored_columns as string[] | undefined) ?? [];
       params.ignored_columns = [...new Set([...extra, ...args.training_frame.names.filter((n) => !keep.has(n))])];
     }
+    if (checkpoint) params.checkpoint = typeof this.params.checkpoint === "string" ? this.params.checkpoint : checkpoint.modelId;
     delete params.training_frame;
     delete params.validation_frame;
     const backend = args.backend ?? (await selectBackend(String(this.params.backend ?? "auto")));
-    const data = await trainModel({
+    const hooks = [...(args.hooks ?? [])];
+    const exportDir = params.export_checkpoints_dir;
+    if (typeof exportDir === "string" && exportDir !== "") hooks.push(checkpointExportHook(await prepareCheckpointDir(exportDir)));
+    const input = {
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
-      onEvent: args.onEvent, signal: args.signal,
-    });
+      onEvent: args.onEvent, signal: args.signal, checkpoint, hooks,
+    };
+    // nfolds / fold_column: fold models, then the main model (lifecycle/cross_validation).
+    let data;
+    if (wantsCrossValidation(params)) {
+      if (checkpoint) throw new ParameterError("Cannot train", [{ level: "error", field: "nfolds", message: `"nfolds" cannot be used with a checkpoint (spec §12.1): remove one of them` }]);
+      const cv = await crossValidate(input);
+      data = cv.main;
+      this.crossValidationModels = cv.folds.map((f) => new DeepLearningModel(f, this.plugins, { backend }));
+    } else {
+      // fold_assignment or keep_cross_validation_* without nfolds: refused, not ignored.
+      const cvErrors = checkCrossValidation(parseParams(paramSpecs(this.plugins), params).params, params, args.training_frame);
+      if (cvErrors.length) throw new ParameterError("Cannot train", cvErrors);
+      data = await trainModel(input as Parameters<typeof trainModel>[0]);
+      this.crossValidationModels = [];
+    }
     this.model = new DeepLearningModel(data, this.plugins, { backend });
     return this.model;
   }
+}
+
+/** The model a `checkpoint` parameter names: a model file path, a model, or model data. */
+async function resolveCheckpoint(value: unknown, plugins: PluginSet): Promise<ModelData | null> {
+  if (value === undefined || value === null || value === "") return null;
+  if (value instanceof DeepLearningModel) return value.data;
+  if (typeof value === "string") {
+    try {
+      return (await DeepLearningModel.load(value, plugins)).data;
+    } catch (e) {
+      throw new RangeError(`"checkpoint": ${(e as Error).message}`);
+    }
+  }
+  if (typeof value === "object" && "state" in value && "output" in value) return value as ModelData;
+  throw new RangeError(`"checkpoint" must be a model file path or a model: got ${typeof value}`);
+}
+
+/** The checkpoint's parameters a restart keeps unless given again (not its name, frames, epochs or run settings). */
+function inheritable(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const { model_id: _m, training_frame: _t, validation_frame: _v, epochs: _e, checkpoint: _c, backend: _b, nthreads: _n, export_checkpoints_dir: _x, ...rest } = params;
+  return rest;
 }

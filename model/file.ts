@@ -9,7 +9,9 @@
  *   end u32      CRC-32 of every byte before it
  *
  * Loading checks the magic, the version, every length and the checksum before it builds
- * anything, so a foreign, truncated or corrupt file gets a clear error, never a wrong model.
+ * anything, then every field prediction reads against the layer table (preprocessing widths,
+ * offsets and scale factors, class lists, dropout, finite weights), so a foreign, truncated,
+ * corrupt or crafted file gets a clear error, never a wrong model.
  * @module
  */
 import type { ModelData } from "../core/train/train.ts";
@@ -52,7 +54,8 @@ export function decodeModel(bytes: Uint8Array, source = "the model file"): Model
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version === 0 || version > MODEL_FORMAT_VERSION) {
+  if (version === 0) throw new SyntaxError(`Cannot load ${source}: its format version is 0, which no Tide writes: the file is corrupt`);
+  if (version > MODEL_FORMAT_VERSION) {
     throw new RangeError(`Cannot load ${source}: format version ${version} is newer than this Tide reads (${MODEL_FORMAT_VERSION}); upgrade Tide`);
   }
   const hlen = view.getUint32(12, true);
@@ -78,6 +81,10 @@ export function decodeModel(bytes: Uint8Array, source = "the model file"): Model
     const base = start + a.offset;
     for (let i = 0; i < a.length; i++) arr[i] = view.getFloat64(base + i * 8, true);
     state[a.name] = arr;
+    if (!/\.slot\d+$/.test(a.name)) {
+      const bad = arr.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new SyntaxError(`Cannot load ${source}: "${a.name}" holds ${arr[bad]} at index ${bad}; the model is unstable or the file is corrupt`);
+    }
   }
   return { ...header.model, state } as ModelData;
 }
@@ -112,6 +119,82 @@ function checkHeader(h: unknown, source: string): asserts h is { model: Omit<Mod
     const rows = u[m + 1] * (m + 2 < u.length ? channels : 1);
     if (lengths.get(`weights.${m}`) !== rows * u[m]) bad(`"weights.${m}" does not match the layer sizes`);
     if (lengths.get(`biases.${m}`) !== rows) bad(`"biases.${m}" does not match the layer sizes`);
+  }
+  for (const [name, length] of lengths) {
+    const m = /^(weights|biases)\.(\d+)(\.slot\d+)?$/.exec(name);
+    if (!m || Number(m[2]) >= u.length - 1) bad(`unexpected array "${name}"`);
+    if (m![3] && length !== lengths.get(`${m![1]}.${m![2]}`)) bad(`"${name}" does not match the layer sizes`);
+  }
+  checkModel(model as Record<string, unknown>, u, bad);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+const finite = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+/**
+ * Checks the model's fields against its layer table: everything prediction reads (the
+ * preprocessing, the response, dropout, the plugin names and their numbers), so a file with a
+ * valid checksum but inconsistent contents is refused instead of predicting wrong numbers.
+ */
+function checkModel(model: Record<string, unknown>, units: readonly number[], bad: (why: string) => never): void {
+  for (const f of ["modelId", "activation", "distribution", "optimizer"]) if (typeof model[f] !== "string") bad(`"${f}" is not a string`);
+  if (model.problem !== "classification" && model.problem !== "regression") bad(`"problem" is ${JSON.stringify(model.problem)}`);
+  if (model.softmaxLoss !== "CrossEntropy" && model.softmaxLoss !== "Quadratic") bad(`"softmaxLoss" is ${JSON.stringify(model.softmaxLoss)}`);
+  const channels = (model.shape as { channels?: unknown }).channels;
+  if (channels !== undefined && !(Number.isSafeInteger(channels) && (channels as number) >= 1)) bad(`"shape.channels" is invalid`);
+  if (!isObject(model.params) || !isObject(model.output)) bad(`"params" or "output" must be an object`);
+  for (const f of ["distributionParams", "optimizerParams"]) {
+    if (!isObject(model[f]) || !Object.values(model[f] as object).every(finite)) bad(`"${f}" must hold finite numbers`);
+  }
+  const dropout = model.dropout;
+  if (!Array.isArray(dropout) || dropout.length !== units.length - 1 || !dropout.every((d) => finite(d) && d >= 0 && d < 1)) {
+    bad(`"dropout" needs one ratio in [0, 1) per layer but the output (${units.length - 1})`);
+  }
+  const prep = model.preprocessor as Record<string, unknown>;
+  if (!isObject(prep)) bad(`"preprocessor" must be an object`);
+  if (prep.width !== units[0]) bad(`the preprocessor width (${JSON.stringify(prep.width)}) differs from the input layer (${units[0]} units)`);
+  if (!["STANDARDIZE", "DESCALE", "NORMALIZE", "NONE"].includes(prep.mode as string)) bad(`"preprocessor.mode" is ${JSON.stringify(prep.mode)}`);
+  if (typeof prep.useAllFactorLevels !== "boolean") bad(`"preprocessor.useAllFactorLevels" is not a boolean`);
+  if (prep.weightsColumn !== null && typeof prep.weightsColumn !== "string") bad(`"preprocessor.weightsColumn" is invalid`);
+  if (!Array.isArray(prep.inputs) || prep.inputs.length === 0) bad(`"preprocessor.inputs" is empty`);
+  let offset = 0;
+  const names = new Set<string>();
+  for (const [k, inp] of (prep.inputs as Record<string, unknown>[]).entries()) {
+    const what = `input ${k + 1}`;
+    if (!isObject(inp) || typeof inp.name !== "string" || names.has(inp.name)) bad(`${what} has no unique name`);
+    names.add(inp.name as string);
+    if (inp.offset !== offset) bad(`${what} ("${inp.name}") starts at ${JSON.stringify(inp.offset)}, not at ${offset}`);
+    if (inp.kind === "numeric") {
+      // The mean is NaN for a column that was all missing in training (ignore_const_cols false).
+      if (!finite(inp.sub) || !finite(inp.mul) || !(finite(inp.mean) || Number.isNaN(inp.mean))) bad(`${what} ("${inp.name}") has a non-finite scale factor`);
+      offset += 1;
+    } else if (inp.kind === "categorical") {
+      const domain = inp.domain;
+      if (!Array.isArray(domain) || !domain.every((d) => typeof d === "string") || new Set(domain).size !== domain.length) bad(`${what} ("${inp.name}") has an invalid level list`);
+      const slots = (domain as string[]).length + (prep.useAllFactorLevels ? 1 : 0);
+      if (inp.slots !== slots) bad(`${what} ("${inp.name}") has ${JSON.stringify(inp.slots)} slots for ${(domain as string[]).length} levels`);
+      offset += slots;
+    } else bad(`${what} has kind ${JSON.stringify(inp.kind)}`);
+  }
+  if (offset !== units[0]) bad(`the inputs take ${offset} units but the input layer has ${units[0]}`);
+  const r = prep.response as Record<string, unknown>;
+  const nOut = units[units.length - 1];
+  if (!isObject(r) || typeof r.name !== "string") bad(`no response`);
+  if (r.kind === "categorical") {
+    const domain = r.domain;
+    if (model.problem !== "classification") bad(`a categorical response in a regression model`);
+    if (!Array.isArray(domain) || domain.length < 2 || !domain.every((d) => typeof d === "string")) bad(`the response's class list is invalid`);
+    if ((domain as string[]).length !== nOut) bad(`the response has ${(domain as string[]).length} classes but the output layer has ${nOut} units`);
+  } else if (r.kind === "numeric") {
+    if (model.problem !== "regression") bad(`a numeric response in a classification model`);
+    if (nOut !== 1) bad(`a numeric response needs 1 output unit, the output layer has ${nOut}`);
+    if (![r.mean, r.sigma, r.sub, r.mul].every(finite)) bad(`the response's scale factors are not finite numbers`);
+  } else bad(`the response has kind ${JSON.stringify(r.kind)}`);
+  for (const key of ["trainingMetrics", "validationMetrics"]) {
+    const m = (model.output as Record<string, unknown>)[key] as Record<string, unknown> | null | undefined;
+    if (m === null || m === undefined) continue;
+    if (!isObject(m)) bad(`"output.${key}" must be an object`);
+    if (m.model_category === "Binomial" && !(finite(m.threshold) && (m.threshold as number) >= 0 && (m.threshold as number) <= 1)) bad(`"output.${key}.threshold" is not in [0, 1]`);
   }
 }
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { formatMetrics } from "../core/metrics/mod.ts";
-import type { LayerRow } from "../core/train/summary.ts";
+import { bestModelNote, formatScoringHistory, type LayerRow } from "../core/train/summary.ts";
 import type { HistoryRow, ModelData } from "../core/train/train.ts";
 
 /** Formats a number compactly (up to 6 significant digits; empty for NaN). */
@@ -42,13 +42,10 @@ function parameters(data: ModelData): number {
   return n;
 }
 
-const HISTORY_ORDER = ["timestamp", "duration", "training_speed", "epochs", "iterations", "samples"];
-
-/** The scoring history table. */
-export function formatHistory(rows: readonly HistoryRow[]): string {
-  const keys: string[] = [...HISTORY_ORDER];
-  for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
-  return table("Scoring History:", keys, rows.map((r) => keys.map((k) => num(r[k]))));
+/** The scoring history table (H2O's), and with overwrite_with_best_model which event the model comes from. */
+export function formatHistory(rows: readonly HistoryRow[], overwriteWithBest = false): string {
+  const note = bestModelNote(rows, overwriteWithBest);
+  return formatScoringHistory(rows) + (note ? `\n${note}` : "");
 }
 
 /** The variable importance table (top `n`). */
@@ -69,7 +66,7 @@ export function formatModel(data: ModelData): string {
   ];
   if (o.trainingMetrics) parts.push(formatMetrics(o.trainingMetrics, { algo: "deeplearning", on: `training (a sample of ${o.trainingMetrics.nobs} rows)` }));
   if (o.validationMetrics) parts.push(formatMetrics(o.validationMetrics, { algo: "deeplearning", on: "validation" }));
-  parts.push(formatHistory(o.history));
+  parts.push(formatHistory(o.history, data.params.overwrite_with_best_model === true));
   const vi = formatVarimp(data);
   if (vi) parts.push(vi);
   return parts.join("\n\n");

@@ -51,19 +51,23 @@ export class ModelPerformance {
   classificationError(): number { return this.#get("classification_error"); }
   /** Mean of the per-class error rates (classification). */
   meanPerClassError(): number { return this.#get("mean_per_class_error"); }
-  /** Area under the ROC curve (binomial). */
+  /** Area under the ROC curve: binomial, or multinomial as `auc_type` chose (NaN for AUTO and NONE). */
   auc(): number { return this.#get("auc"); }
   /** 2·AUC − 1 (binomial). */
   gini(): number { return this.#get("gini"); }
   /** Area under the precision-recall curve (binomial). */
   prAuc(): number { return this.#get("pr_auc"); }
+  /** Area under the precision-recall curve (binomial, or multinomial with `auc_type`), H2O's `aucpr()`. */
+  aucpr(): number { return this.#get("pr_auc"); }
+  /** Response rate of the top gains/lift group over the overall rate (binomial). */
+  liftTopGroup(): number { return this.#get("lift_top_group"); }
   /** Mean absolute error (regression). */
   mae(): number { return this.#get("mae"); }
   /** Root mean squared log error (regression). */
   rmsle(): number { return this.#get("rmsle"); }
   /** Mean residual deviance (regression). */
   meanResidualDeviance(): number { return this.#get("mean_residual_deviance"); }
-  /** Top-k hit ratios, k = 1 … min(10, classes) (multinomial). */
+  /** Top-k hit ratios, k = 1 … min(max_hit_ratio_k, classes) (multinomial). */
   hitRatios(): readonly number[] {
     if (this.metrics.model_category !== "Multinomial") throw new TypeError(`hit ratios are defined for multinomial metrics only`);
     return this.metrics.hit_ratios;

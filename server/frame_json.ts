@@ -4,6 +4,7 @@
  * @module
  */
 import type { Column, Frame } from "../frame/frame.ts";
+import { columnBytes } from "../frame/frame.ts";
 import { keyRef, meta } from "./wire.ts";
 
 /** H2O's column type: integral numeric columns are `int` (the client's `asfactor()` insists). */
@@ -32,14 +33,15 @@ const cache = new WeakMap<object, Rollups>();
 
 /** Whole-column statistics, computed once per column object (frames share unchanged columns). */
 export function rollups(c: Column): Rollups {
-  const key = c.type === "categorical" ? c.codes : (c.data as object);
+  const key: object = c.type === "categorical" ? c.codes : c.data;
   const hit = cache.get(key);
   if (hit) return hit;
   let r: Rollups;
   if (c.type === "numeric") {
     let n = 0, missing = 0, zeros = 0, mean = 0, m2 = 0, integral = true;
-    for (let i = 0; i < c.data.length; i++) {
-      const v = c.data[i];
+    const values = c.data.toArray();
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
       if (Number.isNaN(v)) {
         missing++;
         continue;
@@ -51,7 +53,7 @@ export function rollups(c: Column): Rollups {
       mean += d / n;
       m2 += d * (v - mean);
     }
-    const { lo, hi } = extremes(c.data, 5);
+    const { lo, hi } = extremes(values, 5);
     r = { mins: lo, maxs: hi, mean: n ? mean : NaN, sigma: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, zeros, missing, integral };
   } else if (c.type === "categorical") {
     let missing = 0, zeros = 0, n = 0, mean = 0, m2 = 0;
@@ -127,7 +129,7 @@ function columnJson(c: Column, r0: number, rn: number, withData: boolean): Recor
   const r = rollups(c);
   let data: unknown = null, stringData: unknown = null;
   if (withData) {
-    if (c.type === "numeric") data = Array.from(c.data.subarray(r0, r0 + rn));
+    if (c.type === "numeric") data = Array.from({ length: rn }, (_, k) => c.data.at(r0 + k));
     else if (c.type === "categorical") data = Array.from(c.codes.subarray(r0, r0 + rn), (v) => (v < 0 ? NaN : v));
     else stringData = c.data.slice(r0, r0 + rn);
   }
@@ -141,7 +143,7 @@ function columnJson(c: Column, r0: number, rn: number, withData: boolean): Recor
 }
 
 function byteSize(frame: Frame): number {
-  return frame.columns.reduce((s, c) => s + (c.type === "numeric" ? c.data.byteLength : c.type === "categorical" ? c.codes.byteLength : c.data.length * 16), 0);
+  return frame.columns.reduce((s, c) => s + columnBytes(c), 0);
 }
 
 /** The frame as H2O's download CSV: quoted header, quoted labels and strings, empty for missing. */
@@ -152,7 +154,10 @@ export function frameCsv(frame: Frame, options: { escapeQuotes?: boolean; sep?: 
   const cols = frame.columns;
   for (let i = 0; i < frame.nrow; i++) {
     const cells = cols.map((c) => {
-      if (c.type === "numeric") return Number.isNaN(c.data[i]) ? "" : String(c.data[i]);
+      if (c.type === "numeric") {
+        const v = c.data.at(i);
+        return Number.isNaN(v) ? "" : String(v);
+      }
       if (c.type === "categorical") return c.codes[i] < 0 ? "" : q(c.domain[c.codes[i]]);
       return c.data[i] === null ? "" : q(c.data[i]!);
     });

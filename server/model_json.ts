@@ -110,11 +110,10 @@ export function parametersJson(specs: ParamSpecs, actual: Readonly<Record<string
         inputValue = input[name];
       }
     }
-    const extra = spec as ParamSpec & { level?: string };
     return {
       __meta: meta("ModelParameterSchemaV3", "Iced"), name, label: name, help: spec.help, required: false, type: wireType(name, spec),
       default_value: wireValue(name, spec.default), actual_value: wireValue(name, actual[name] ?? null), input_value: wireValue(name, inputValue),
-      level: extra.level ?? "critical", values: spec.values ?? [], is_member_of_frames: [], is_mutually_exclusive_with: [], gridable: spec.gridable ?? false,
+      level: spec.level ?? "expert", values: spec.values ?? [], is_member_of_frames: [], is_mutually_exclusive_with: [], gridable: spec.gridable ?? false,
     };
   });
 }

@@ -9,7 +9,7 @@ import { parseCsv } from "../frame/csv.ts";
 import type { Column } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
 import { gunzip, isGzip } from "../frame/import.ts";
-import { sharedColumns, toShared } from "./shared_columns.ts";
+import { reviveColumns, sharedColumns, toShared } from "./shared_columns.ts";
 import { H2OError } from "./wire.ts";
 
 const PREFIX = 4 * 2 ** 20;
@@ -45,7 +45,7 @@ export function parseBytes(bytes: Uint8Array, source: string, header: boolean | 
     w.onmessage = (e: MessageEvent) => {
       w.terminate();
       const m = e.data as { type: string; columns?: Column[]; name?: string; message?: string };
-      if (m.type === "done") resolve(new Frame(m.columns!));
+      if (m.type === "done") resolve(new Frame(reviveColumns(m.columns!)));
       else reject(new ({ RangeError, TypeError, SyntaxError }[m.name ?? ""] ?? Error)(m.message));
     };
     w.onerror = (e: ErrorEvent) => {

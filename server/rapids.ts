@@ -5,7 +5,7 @@
  * @module
  */
 import { hashWords, Rng, seedWords } from "../core/rng.ts";
-import type { Column, NumericColumn } from "../frame/frame.ts";
+import type { Column, ColumnInput, NumericColumn } from "../frame/frame.ts";
 import { asCategorical, Frame } from "../frame/frame.ts";
 import type { Store } from "./store.ts";
 import { H2OError } from "./wire.ts";
@@ -259,7 +259,7 @@ async function evaluate(ast: Ast, ctx: RapidsContext): Promise<Value> {
       const v = await evaluate(a[0], ctx);
       if (!(v instanceof Frame) || v.nrow !== 1 || v.ncol !== 1) return v;
       const c = v.columns[0];
-      if (c.type === "numeric") return c.data[0];
+      if (c.type === "numeric") return c.data.at(0);
       if (c.type === "categorical") return c.codes[0] < 0 ? "NA" : c.domain[c.codes[0]];
       return c.data[0] ?? "NA";
     }
@@ -336,7 +336,7 @@ function rowsOf(f: Frame, sel: Value): number[] {
 }
 
 function numericValues(c: Column): ArrayLike<number> {
-  if (c.type === "numeric") return c.data;
+  if (c.type === "numeric") return c.data.toArray();
   if (c.type === "categorical") return Float64Array.from(c.codes, (v) => (v < 0 ? NaN : v));
   return bad(`Column '${c.name}' holds strings; a numeric or categorical column is needed`);
 }
@@ -374,10 +374,10 @@ function binary(op: string, x: Value, y: Value): Frame {
   return new Frame([{ name: base.names[0], type: "numeric", data }]);
 }
 
-function constantOrColumn(src: Value, n: number, name: string): Column {
+function constantOrColumn(src: Value, n: number, name: string): ColumnInput {
   if (src instanceof Frame) {
     if (src.ncol !== 1 || src.nrow !== n) bad(`The new column must be one column of ${n} rows`);
-    return { ...src.columns[0], name } as Column;
+    return { ...src.columns[0], name };
   }
   if (typeof src === "number") return { name, type: "numeric", data: new Float64Array(n).fill(src) };
   if (typeof src === "string") return { name, type: "categorical", codes: new Int32Array(n), domain: [src] };
@@ -394,13 +394,13 @@ function assignColumns(dst: Frame, src: Value, colSel: Value, rowSel: Value): Fr
         ? (src.ncol === names.length ? src.columns[k] : src.ncol === 1 ? src.columns[0] : bad(`:= needs ${names.length} source columns: got ${src.ncol}`))
         : constantOrColumn(src, dst.nrow, name);
       if (src instanceof Frame && src.nrow !== dst.nrow) bad(`:= needs ${dst.nrow} rows: got ${src.nrow}`);
-      out = out.withColumn({ ...col, name } as Column);
+      out = out.withColumn({ ...col, name });
       return;
     }
     const rows = rowsOf(dst, rowSel);
     const cur = out.col(name);
     if (typeof src !== "number" || cur.type !== "numeric") bad(":= on selected rows needs a numeric column and a number");
-    const data = Float64Array.from((cur as NumericColumn).data);
+    const data = (cur as NumericColumn).data.toFloat64Array();
     for (const r of rows) data[r] = src as number;
     out = out.withColumn({ name, type: "numeric", data });
   });

@@ -9,7 +9,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { basename, join } from "node:path";
 import type { Hono } from "hono";
-import type { Column, Frame as FrameT } from "../frame/frame.ts";
+import type { Column, ColumnInput, Frame as FrameT, NumericColumn } from "../frame/frame.ts";
 import { asCategorical, asNumeric, Frame } from "../frame/frame.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import type { ServerContext } from "./app.ts";
@@ -230,19 +230,25 @@ function rbind(frames: readonly FrameT[]): FrameT {
   for (const f of frames) {
     if (f.ncol !== first.ncol || f.names.some((n, j) => n !== first.names[j])) throw new H2OError(400, "Cannot parse these files together: their columns differ");
   }
-  const cols: Column[] = first.columns.map((c0, j) => {
+  const cols: ColumnInput[] = first.columns.map((c0, j) => {
     const parts = frames.map((f) => f.columns[j]);
     if (parts.every((p) => p.type === "numeric")) {
-      const n = parts.reduce((s, p) => s + (p as { data: ArrayLike<number> }).data.length, 0);
-      const data = new Float64Array(n);
+      const data = new Float64Array(parts.reduce((s, p) => s + p.data.length, 0));
       let o = 0;
-      for (const p of parts) data.set((p as { data: Float64Array }).data, o), (o += (p as { data: Float64Array }).data.length);
+      for (const p of parts as NumericColumn[]) {
+        data.set(p.data.toArray(), o);
+        o += p.data.length;
+      }
       return { name: c0.name, type: "numeric", data };
     }
     const values: (string | null)[] = [];
-    for (const p of parts) for (let i = 0; i < (p.type === "categorical" ? p.codes.length : p.data.length); i++) {
-      const v = p.type === "categorical" ? (p.codes[i] < 0 ? null : p.domain[p.codes[i]]) : p.type === "numeric" ? (Number.isNaN(p.data[i]) ? null : String(p.data[i])) : p.data[i];
-      values.push(v);
+    for (const p of parts) {
+      const n = p.type === "categorical" ? p.codes.length : p.data.length;
+      for (let i = 0; i < n; i++) {
+        const v = p.type === "categorical" ? (p.codes[i] < 0 ? null : p.domain[p.codes[i]])
+          : p.type === "numeric" ? (Number.isNaN(p.data.at(i)) ? null : String(p.data.at(i))) : p.data[i];
+        values.push(v);
+      }
     }
     return asCategorical({ name: c0.name, type: "string", data: values });
   });

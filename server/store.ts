@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { Column, Frame as FrameT } from "../frame/frame.ts";
+import type { ColumnInput, Frame as FrameT } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { DeepLearningModel } from "../model/model.ts";
@@ -182,13 +182,15 @@ const FRAME_MAGIC = "TIDEFRAM";
 
 /**
  * A frame as bytes: magic, u32 header length, JSON header (names, types, domains, string
- * values, array lengths), then the numeric and code arrays, 8-byte aligned, little-endian.
+ * values, array types and lengths), then the arrays, 8-byte aligned, little-endian. Numeric
+ * columns are written as their values (Float32 when exact, else Float64); reading stores them in
+ * their narrowest encoding again.
  */
 export function encodeFrame(key: string, frame: FrameT): Uint8Array {
   const arrays: ArrayBufferView[] = [];
   const cols = frame.columns.map((c) => {
     if (c.type === "string") return { name: c.name, type: c.type, values: c.data };
-    const a = c.type === "numeric" ? c.data : c.codes;
+    const a = c.type === "numeric" ? c.data.toArray() : c.codes;
     arrays.push(a);
     return { name: c.name, type: c.type, domain: c.type === "categorical" ? c.domain : undefined, dtype: a.constructor.name, length: a.length };
   });
@@ -207,6 +209,10 @@ export function encodeFrame(key: string, frame: FrameT): Uint8Array {
   return out;
 }
 
+const ARRAYS: Record<string, { BYTES_PER_ELEMENT: number; new (b: ArrayBuffer): ArrayLike<number> }> = {
+  Float64Array, Float32Array, Int32Array, Int16Array, Int8Array,
+};
+
 /** Reads {@linkcode encodeFrame}'s bytes; `SyntaxError` for anything else. */
 export function decodeFrame(bytes: Uint8Array, source: string): { key: string; frame: FrameT } {
   const bad = (why: string): never => {
@@ -221,17 +227,15 @@ export function decodeFrame(bytes: Uint8Array, source: string): { key: string; f
     return bad("the header is corrupt");
   }
   let o = align8(12 + hlen);
-  const columns: Column[] = header.columns.map((c) => {
+  const columns: ColumnInput[] = header.columns.map((c): ColumnInput => {
     if (c.type === "string") return { name: c.name, type: "string", data: c.values ?? [] };
-    const Ctor = ({ Float64Array, Float32Array, Int32Array } as Record<string, { BYTES_PER_ELEMENT: number; new (b: ArrayBuffer): Float64Array | Float32Array | Int32Array }>)[c.dtype ?? ""];
-    if (!Ctor || !Number.isSafeInteger(c.length)) bad(`column "${c.name}" has no valid array`);
+    const Ctor = ARRAYS[c.dtype ?? ""];
+    if (!Ctor || !Number.isSafeInteger(c.length)) return bad(`column "${c.name}" has no valid array`);
     const n = c.length! * Ctor.BYTES_PER_ELEMENT;
     if (o + n > bytes.length) bad("the file is truncated");
     const a = new Ctor(bytes.slice(o, o + n).buffer);
     o += align8(n);
-    return c.type === "categorical"
-      ? { name: c.name, type: "categorical", codes: a as Int32Array, domain: c.domain ?? [] }
-      : { name: c.name, type: "numeric", data: a as Float64Array | Float32Array };
+    return c.type === "categorical" ? { name: c.name, type: "categorical", codes: a, domain: c.domain ?? [] } : { name: c.name, type: "numeric", data: a };
   });
   return { key: header.key, frame: new Frame(columns) };
 }

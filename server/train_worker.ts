@@ -11,6 +11,7 @@
 import type { Column } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
+import { reviveColumns } from "./shared_columns.ts";
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;
@@ -25,7 +26,7 @@ scope.onmessage = async (e: MessageEvent) => {
   if (msg.type !== "train") return;
   try {
     const model = await new DeepLearning(msg.params ?? {}).train({
-      y: msg.y!, training_frame: new Frame(msg.train!), validation_frame: msg.valid ? new Frame(msg.valid) : null,
+      y: msg.y!, training_frame: new Frame(reviveColumns(msg.train!)), validation_frame: msg.valid ? new Frame(reviveColumns(msg.valid)) : null,
       signal: controller.signal, onEvent: (event) => scope.postMessage({ type: "event", event }),
     });
     scope.postMessage({ type: "done", data: model.data });

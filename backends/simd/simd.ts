@@ -478,7 +478,8 @@ class SimdTrainer implements FusedTrainer {
   #refreshDistribution(): void {
     const { f32 } = this.#s.views();
     const p = this.#net.distributionParams;
-    f32[(this.#ctx >> 2) + C.DIST_A] = p.quantile_alpha ?? p.huber_delta ?? p.tweedie_power ?? 0;
+    const name = this.#net.distribution.fastBodyParams?.[0];
+    f32[(this.#ctx >> 2) + C.DIST_A] = name === undefined ? 0 : p[name] ?? 0;
   }
 
   /** One thread's scratch records (level ℓ = 0 … L+1). */

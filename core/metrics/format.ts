@@ -1,7 +1,7 @@
 /**
  * Text output that reads like H2O's Python client: the metrics summary block ("MSE: …"), the
  * confusion matrix with Error and Rate columns and a Totals row, the top-K hit ratios, the binomial
- * maximum-criteria and thresholds tables, and the gains/lift table.
+ * maximum-criteria and thresholds tables, the gains/lift table and the multinomial AUC tables.
  * @module
  */
 import type { AutoencoderMetrics } from "./autoencoder.ts";
@@ -25,10 +25,19 @@ export function formatConfusionMatrix(
   return renderTable(["", ...cm.domain, "Error", "Rate"], rows, title);
 }
 
-/** The "Top-K Hit Ratios" table. */
+/** The "Top-K Hit Ratios" table; empty when there are none (max_hit_ratio_k = 0). */
 export function formatHitRatios(hitRatios: readonly number[]): string {
+  if (hitRatios.length === 0) return "";
   const rows = hitRatios.map((h, k) => [String(k + 1), g(h)]);
   return renderTable(["k", "hit_ratio"], rows, `Top-${hitRatios.length} Hit Ratios:`);
+}
+
+/** H2O's "Multinomial AUC values" (or "auc_pr values") table; empty when it was not computed. */
+export function formatMultinomialAuc(m: MultinomialMetrics, which: "auc" | "pr_auc" = "auc"): string {
+  if (!m.multinomial_auc_table) return "";
+  const metric = which === "auc" ? "AUC" : "auc_pr";
+  const rows = m.multinomial_auc_table.map((r) => [r.type, r.first, r.second, g(r[which])]);
+  return renderTable(["type", "first_class_domain", "second_class_domain", metric], rows, `Multinomial ${metric} values:`);
 }
 
 /** The "Maximum Metrics" table: each criterion's best value, its threshold and bin index. */
@@ -62,6 +71,7 @@ export function formatSummary(m: Metrics): string {
   } else if (m.model_category !== "AutoEncoder") {
     lines.push(["LogLoss", m.logloss], ["Mean Per-Class Error", m.mean_per_class_error]);
     if (m.model_category === "Binomial") lines.push(["AUC", m.auc], ["AUCPR", m.pr_auc], ["Gini", m.gini]);
+    if (m.model_category === "Multinomial" && m.multinomial_auc_table) lines.push(["AUC", m.auc], ["AUCPR", m.pr_auc]);
   }
   return lines.map(([k, v]) => `${k}: ${v}`).join("\n");
 }
@@ -97,8 +107,10 @@ export function formatMetrics(m: Metrics, options: FormatOptions = {}): string {
     const gl = formatGainsLift(m);
     if (gl) parts.push(gl);
   } else if (m.model_category === "Multinomial") {
+    if (m.multinomial_auc_table) parts.push(formatMultinomialAuc(m, "auc"), formatMultinomialAuc(m, "pr_auc"));
     if (m.confusion_matrix) parts.push(formatConfusionMatrix(m.confusion_matrix));
-    parts.push(formatHitRatios(m.hit_ratios));
+    const hr = formatHitRatios(m.hit_ratios);
+    if (hr) parts.push(hr);
   }
   return parts.join("\n\n");
 }

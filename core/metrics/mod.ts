@@ -30,7 +30,11 @@ export {
 } from "./binomial.ts";
 export {
   argMax,
+  AUC_TYPES,
+  type AucType,
+  MAX_AUC_CLASSES,
   MAX_CONFUSION_MATRIX_CLASSES,
+  type MultinomialAucRow,
   type MultinomialAccumulator,
   multinomialMetrics,
   type MultinomialMetrics,
@@ -48,6 +52,7 @@ export {
   formatHitRatios,
   formatMaxCriteria,
   formatMetrics,
+  formatMultinomialAuc,
   formatSummary,
   formatThresholds,
   type Metrics,

@@ -5,7 +5,6 @@
  */
 import type { Distribution, DistributionParams } from "../distribution.ts";
 import type { Accumulator } from "./accumulator.ts";
-import { weightedQuantiles } from "./_quantile.ts";
 
 /** The parameter under which the Huber threshold δ reaches `Distribution.deviance`. */
 export const HUBER_DELTA_PARAM = "huber_delta";
@@ -24,7 +23,7 @@ export interface RegressionState {
   swyy: number;
   /** Σw·deviance (unused for Huber, whose δ is only known once all rows are in). */
   sdev: number;
-  /** Huber only: the rows as [y, ŷ, w] triples; null otherwise. */
+  /** Distributions that refit parameters from residuals (Huber): the rows as [y, ŷ, w] triples; else null. */
   rows: number[] | null;
 }
 
@@ -63,11 +62,11 @@ export function regressionMetrics(distribution?: Distribution, params: Distribut
   if (distribution && distribution.family !== "regression") {
     throw new TypeError(`Cannot compute regression metrics: distribution "${distribution.name}" is for classification`);
   }
-  const huber = distribution?.name === "huber";
-  const huberAlpha = params.huber_alpha ?? 0.9;
+  // A distribution that derives parameters from the residuals (Huber's δ) needs every row first.
+  const refit = distribution?.fitParams ? distribution : null;
   return {
     name: "Regression",
-    init: () => ({ n: 0, sw: 0, sse: 0, sae: 0, ssle: 0, swy: 0, swyy: 0, sdev: 0, rows: huber ? [] : null }),
+    init: () => ({ n: 0, sw: 0, sse: 0, sae: 0, ssle: 0, swy: 0, swyy: 0, sdev: 0, rows: refit ? [] : null }),
     add(s, y, yhat, w = 1) {
       if (Number.isNaN(y) || Number.isNaN(yhat) || w === 0 || Number.isNaN(w)) return;
       const err = y - yhat;
@@ -96,10 +95,8 @@ export function regressionMetrics(distribution?: Distribution, params: Distribut
     value(s) {
       const mse = s.sse / s.sw;
       let deviance = distribution ? s.sdev / s.sw : mse;
-      let huberDelta: number | undefined;
-      if (s.rows) {
-        [huberDelta, deviance] = huberDeviance(distribution!, params, s.rows, huberAlpha, s.sw);
-      }
+      let fitted: DistributionParams = {};
+      if (s.rows && refit) [fitted, deviance] = refittedDeviance(refit, params, s.rows, s.sw);
       return {
         model_category: "Regression",
         nobs: s.n,
@@ -109,7 +106,7 @@ export function regressionMetrics(distribution?: Distribution, params: Distribut
         rmsle: Math.sqrt(s.ssle / s.sw),
         mean_residual_deviance: deviance,
         r2: 1 - mse / weightedVariance(s.n, s.sw, s.swy, s.swyy),
-        ...(huberDelta === undefined ? {} : { huber_delta: huberDelta }),
+        ...fitted,
       };
     },
   };
@@ -122,10 +119,11 @@ export function weightedVariance(n: number, sw: number, swy: number, swyy: numbe
   return swyy / sw - mean * mean;
 }
 
-// δ = huber_alpha weighted quantile of |y − ŷ| over the scored rows (spec 4.6), then Σw·D / Σw.
-function huberDeviance(
-  dist: Distribution, params: DistributionParams, rows: number[], alpha: number, sw: number,
-): [delta: number, deviance: number] {
+// The distribution refits its derived parameters (Huber: δ = huber_alpha weighted quantile of
+// |y − ŷ|, spec 4.6) on the scored rows, then Σw·D / Σw.
+function refittedDeviance(
+  dist: Distribution, params: DistributionParams, rows: number[], sw: number,
+): [fitted: DistributionParams, deviance: number] {
   const m = rows.length / 3;
   const absErr = new Float64Array(m);
   const w = new Float64Array(m);
@@ -133,9 +131,9 @@ function huberDeviance(
     absErr[i] = Math.abs(rows[3 * i] - rows[3 * i + 1]);
     w[i] = rows[3 * i + 2];
   }
-  const [delta] = weightedQuantiles(absErr, w, [alpha]);
-  const p = { ...params, [HUBER_DELTA_PARAM]: delta };
+  const fitted = dist.fitParams!(absErr, w, params);
+  const p = { ...params, ...fitted };
   let sum = 0;
   for (let i = 0; i < m; i++) sum += w[i] * dist.deviance(rows[3 * i], rows[3 * i + 1], p);
-  return [delta, sum / sw];
+  return [fitted, sum / sw];
 }

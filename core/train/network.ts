@@ -1,12 +1,18 @@
 /**
- * A network's shape and parameters: weights W[m] (rows = units·channels of layer m+1, columns =
- * units of layer m) and biases b[m] for m = 0 … L, plus their optimizer slots, as backend
- * buffers with plain names, so checkpoints, averaging and best-model copies walk one list.
+ * The network, described once: its shape, its plugins by name and their settings
+ * (`NetworkDescription`, plain data that model files hold), bound to registered plugins and
+ * backend buffers by `bindNetwork` for training and prediction alike. Its parameters are
+ * weights W[m] (rows = units·channels of layer m+1, columns = units of layer m) and biases b[m]
+ * for m = 0 … L, plus their optimizer slots, as backend buffers with plain names, so checkpoints,
+ * averaging and best-model copies walk one list.
  * @module
  */
 import type { Activation } from "../activation.ts";
-import type { Backend, Buf, NetState } from "../backend.ts";
+import type { Backend, BoundRegularizer, Buf, FusedNetwork, NetState, SoftmaxLoss } from "../backend.ts";
+import type { DistributionParams } from "../distribution.ts";
+import type { OptimizerParams } from "../optimizer.ts";
 import { hashWords, Rng } from "../rng.ts";
+import type { PluginSet, Problem } from "./resolve.ts";
 
 /** Units per layer (input first) and the hidden activation's channel count. */
 export interface Shape {
@@ -14,6 +20,49 @@ export interface Shape {
   readonly units: readonly number[];
   /** Channels per hidden unit (2 for Maxout); the output layer always has 1. */
   readonly channels: number;
+}
+
+/** A network by plugin names: what a model file keeps and every consumer rebuilds it from. */
+export interface NetworkDescription {
+  readonly shape: Shape;
+  /** Classification ends in a softmax over the classes, regression in one linear unit. */
+  readonly problem: Problem;
+  readonly activation: string;
+  /** H2O's …WithDropout activation: the hidden layers' dropout ratios are in `dropout`. */
+  readonly hiddenDropout: boolean;
+  readonly softmaxLoss: SoftmaxLoss;
+  readonly distribution: string;
+  readonly distributionParams: DistributionParams;
+  readonly optimizer: string;
+  readonly optimizerParams: OptimizerParams;
+  /** Dropout ratio per layer, input first (scoring scales by 1 − ratio). */
+  readonly dropout: readonly number[];
+}
+
+/** How a bound network trains; prediction uses {@linkcode PREDICT_ONLY}. */
+export interface RunSettings {
+  readonly state: NetState;
+  readonly terms: readonly BoundRegularizer[];
+  readonly constraints: readonly BoundRegularizer[];
+  readonly skipZero: boolean;
+  readonly miniBatch: number;
+  readonly threads: number;
+  readonly seed: readonly [number, number];
+}
+
+/** Run settings for prediction: no regularizers, one thread, no dropout streams. */
+export const PREDICT_ONLY: Omit<RunSettings, "state"> = { terms: [], constraints: [], skipZero: true, miniBatch: 1, threads: 1, seed: [0, 0] };
+
+/**
+ * The description with its plugins looked up in `plugins`, ready for a backend. Throws
+ * `RangeError` naming a plugin that is not registered.
+ */
+export function bindNetwork(d: NetworkDescription, plugins: PluginSet, run: RunSettings): FusedNetwork {
+  return {
+    units: d.shape.units, activation: plugins.activations.get(d.activation), output: d.problem === "classification" ? "softmax" : "linear",
+    softmaxLoss: d.softmaxLoss, distribution: plugins.distributions.get(d.distribution), distributionParams: d.distributionParams,
+    optimizer: plugins.optimizers.get(d.optimizer), optimizerParams: d.optimizerParams, dropout: d.dropout, ...run,
+  };
 }
 
 /** Rows of W[m]: units of layer m+1 times their channels. */

@@ -11,7 +11,8 @@
  */
 import type { Message } from "../params.ts";
 import type { FloatArray, PackedRows } from "../backend.ts";
-import type { Column, Frame } from "../../frame/frame.ts";
+import type { CodeArray, Column, Frame } from "../../frame/frame.ts";
+import { NumericVector } from "../../frame/vector.ts";
 
 /** How numerics are transformed (spec §1.4). */
 export type NumericMode = "STANDARDIZE" | "DESCALE" | "NORMALIZE" | "NONE";
@@ -108,6 +109,14 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
       if (levels(cats[i]) < levels(cats[j])) [cats[i], cats[j]] = [cats[j], cats[i]];
     }
   }
+  // H2O reads Inf and 1e400 as numbers and trains on them until the model turns unstable; Tide
+  // refuses them up front, naming the first row (docs/h2o-differences.md).
+  for (const c of [...nums, ...(o.response ? [frame.col(o.response)] : []), ...(o.weightsColumn ? [frame.col(o.weightsColumn)] : [])]) {
+    const bad = nonFinite(c);
+    if (bad) {
+      messages.push({ level: "error", field: c.name === o.response ? "response_column" : c.name === o.weightsColumn ? "weights_column" : "training_frame", message: `Column "${c.name}" holds ${bad.value} at row ${bad.row + 1}${bad.count > 1 ? ` (and ${bad.count - 1} more row(s))` : ""}: training needs finite numbers; fix the value, or make it missing (an empty field or NA)` });
+    }
+  }
   const mode: NumericMode = !o.standardize ? "NONE" : o.autoencoder ? "NORMALIZE" : o.sparse ? "DESCALE" : "STANDARDIZE";
   const useAll = o.useAllFactorLevels || o.autoencoder;
   const inputs: InputColumn[] = [];
@@ -121,7 +130,7 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
   const weights = o.weightsColumn ? numericValues(frame.col(o.weightsColumn)) : null;
   for (const c of nums) {
     if (c.type !== "numeric") continue;
-    const s = moments(c.data, weights);
+    const s = moments(c.data.toArray(), weights);
     const range = s.max - s.min;
     const sub = mode === "STANDARDIZE" || mode === "NORMALIZE" ? s.mean : 0;
     const mul = mode === "NONE" ? 1 : mode === "NORMALIZE" ? (range > 0 ? 1 / range : 1) : s.sigma > 0 ? 1 / s.sigma : 1;
@@ -145,7 +154,7 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
     } else if (rc.type !== "numeric") {
       messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" is ${rc.type}; regression needs a numeric response (or choose distribution bernoulli/multinomial)` });
     } else {
-      const s = moments(rc.data, weights);
+      const s = moments(rc.data.toArray(), weights);
       if (!(s.max > s.min)) messages.push({ level: "error", field: "response_column", message: `Response "${rc.name}" is constant; there is nothing to learn` });
       const std = o.standardizeResponse;
       response = { kind: "numeric", name: rc.name, mean: s.mean, sigma: s.sigma, sub: std ? s.mean : 0, mul: std && s.sigma > 0 ? 1 / s.sigma : 1 };
@@ -161,6 +170,20 @@ export function fitPreprocessor(frame: Frame, o: FitOptions): { spec: Preprocess
   };
 }
 
+/** The first ±Infinity in a numeric column: its row, its value, and how many there are. */
+function nonFinite(c: Column): { row: number; value: number; count: number } | null {
+  if (c.type !== "numeric" || countInfinite(c.data) === 0) return null;
+  let row = -1, count = 0;
+  for (let i = 0; i < c.data.length; i++) {
+    const v = c.data.at(i);
+    if (v === Infinity || v === -Infinity) {
+      if (row < 0) row = i;
+      count++;
+    }
+  }
+  return row < 0 ? null : { row, value: c.data.at(row), count };
+}
+
 function preview(names: string[]): string {
   return names.length <= 8 ? names.join(", ") : `${names.slice(0, 8).join(", ")}, … (${names.length})`;
 }
@@ -171,9 +194,12 @@ function levels(c: Column): number {
 
 function isConstant(c: Column): boolean {
   if (c.type === "numeric") {
+    const { raw, na } = c.data;
+    if (raw === null) return true; // one value, or none
     let min = Infinity, max = -Infinity;
-    for (let i = 0; i < c.data.length; i++) {
-      const v = c.data[i];
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i];
+      if (v === na) continue;
       if (v < min) min = v;
       if (v > max) max = v;
     }
@@ -194,11 +220,11 @@ function isConstant(c: Column): boolean {
 
 function numericValues(c: Column): FloatArray {
   if (c.type !== "numeric") throw new TypeError(`Column "${c.name}" must be numeric`);
-  return c.data;
+  return c.data.toArray();
 }
 
 /** Mean, sample σ, min and max over non-missing finite values; weighted when weights are given. */
-export function moments(x: FloatArray, w: FloatArray | null): { mean: number; sigma: number; min: number; max: number; n: number } {
+export function moments(x: ArrayLike<number>, w: ArrayLike<number> | null): { mean: number; sigma: number; min: number; max: number; n: number } {
   let n = 0, sw = 0, mean = 0, m2 = 0, min = Infinity, max = -Infinity;
   for (let i = 0; i < x.length; i++) {
     const v = x[i];
@@ -220,8 +246,8 @@ export function moments(x: FloatArray, w: FloatArray | null): { mean: number; si
 /** A frame matched to a preprocessor: column data per input, response and weights, and warnings. */
 export interface AdaptedFrame {
   readonly rows: number;
-  /** Per input: numeric data, or categorical codes already mapped to the training domain (-1 = NA or unseen). */
-  readonly columns: readonly (FloatArray | Int32Array | null)[];
+  /** Per input: the numeric column, or categorical codes already mapped to the training domain (-1 = NA or unseen). */
+  readonly columns: readonly (NumericVector | CodeArray | null)[];
   readonly response: FloatArray | null;
   readonly weights: FloatArray | null;
   readonly messages: readonly Message[];
@@ -230,20 +256,42 @@ export interface AdaptedFrame {
 /**
  * Matches a frame's columns to the training columns: categorical levels are re-coded to the
  * training domain (unseen levels become the NA slot), a missing predictor becomes all-missing
- * (imputed) with a warning, extra columns are ignored (spec §1.8).
+ * (imputed), ±Infinity is treated as missing, extra columns are ignored (spec §1.8). Every
+ * mismatch comes back as a warning that names the column and counts the rows it touches:
+ * a missing (or renamed) column, a numeric column read as text, a categorical read as
+ * numbers, unseen levels, levels that differ from training levels only in case, infinite values.
  */
 export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireResponse = false } = {}): AdaptedFrame {
   const messages: Message[] = [];
+  const warn = (field: string, message: string) => messages.push({ level: "warn", field, message });
+  const rows = frame.nrow;
+  const known = new Set([...spec.inputs.map((i) => i.name), spec.response?.name, spec.weightsColumn]);
+  const extra = frame.names.filter((n) => !known.has(n));
   const columns = spec.inputs.map((inp) => {
     if (!frame.has(inp.name)) {
-      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" is missing from the frame; its values are treated as missing` });
+      const sameButCase = extra.find((n) => n.toLowerCase() === inp.name.toLowerCase());
+      const hint = sameButCase !== undefined
+        ? `; the frame has "${sameButCase}", which differs only in case (names are case-sensitive): rename it`
+        : extra.length ? `; the frame has column(s) the model does not use (${quoteList(extra)}): was it renamed?` : "";
+      warn(inp.name, `Column "${inp.name}" is missing from the frame; all ${rows} row(s) treat it as missing${hint}`);
       return null;
     }
     const c = frame.col(inp.name);
+    if (rows === 0) return inp.kind === "numeric" ? NumericVector.from(toNumbers(c)) : recode(c, inp.domain, messages); // no values, no type to tell
     if (inp.kind === "numeric") {
-      if (c.type === "numeric") return c.data;
-      messages.push({ level: "warn", field: inp.name, message: `Column "${inp.name}" was numeric in training but is ${c.type} here; converted, non-numbers treated as missing` });
-      return toNumbers(c);
+      if (c.type === "numeric") {
+        const inf = countInfinite(c.data);
+        if (inf) warn(inp.name, `${inf} row(s) of "${inp.name}" hold an infinite value; they are treated as missing`);
+        return c.data;
+      }
+      const data = toNumbers(c);
+      let lost = 0;
+      for (let i = 0; i < data.length; i++) if (Number.isNaN(data[i]) && present(c, i)) lost++;
+      warn(inp.name, `Column "${inp.name}" was numeric in training but is ${c.type} here; converted to numbers${lost ? `, ${lost} row(s) that are not numbers treated as missing` : ", every value read as a number"}`);
+      return NumericVector.from(data);
+    }
+    if (c.type === "numeric") {
+      warn(inp.name, `Column "${inp.name}" was categorical in training but holds numbers here; its values are matched to the training levels as text`);
     }
     return recode(c, inp.domain, messages);
   });
@@ -255,55 +303,99 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
       const codes = recode(c, r.domain, messages, true);
       response = Float64Array.from(codes, (v) => (v < 0 ? NaN : v));
     } else {
-      response = c.type === "numeric" ? c.data : toNumbers(c);
+      response = toNumbers(c);
     }
   } else if (r && requireResponse) {
     throw new RangeError(`Cannot score: the frame has no response column "${r.name}"; metrics need it (prediction does not)`);
   }
   let weights: FloatArray | null = null;
   if (spec.weightsColumn && frame.has(spec.weightsColumn)) weights = toNumbers(frame.col(spec.weightsColumn));
-  return { rows: frame.nrow, columns, response, weights, messages };
+  return { rows, columns, response, weights, messages };
+}
+
+function quoteList(names: readonly string[]): string {
+  const shown = names.slice(0, 5).map((n) => `"${n}"`).join(", ");
+  return names.length > 5 ? `${shown}, … (${names.length})` : shown;
+}
+
+function present(c: Column, i: number): boolean {
+  if (c.type === "numeric") return !Number.isNaN(c.data.at(i));
+  if (c.type === "categorical") return c.codes[i] >= 0;
+  return c.data[i] !== null && c.data[i]!.trim() !== "";
+}
+
+function countInfinite(v: NumericVector): number {
+  // Only float storage holds ±Infinity (a constant column holds it in its bias).
+  if (v.raw === null) return Math.abs(v.bias) === Infinity ? v.length : 0;
+  if (!(v.raw instanceof Float32Array || v.raw instanceof Float64Array)) return 0;
+  let n = 0;
+  for (let i = 0; i < v.raw.length; i++) if (v.raw[i] === Infinity || v.raw[i] === -Infinity) n++;
+  return n;
 }
 
 function toNumbers(c: Column): FloatArray {
-  if (c.type === "numeric") return c.data;
+  if (c.type === "numeric") return c.data.toArray();
   const out = new Float64Array(c.type === "categorical" ? c.codes.length : c.data.length);
   for (let i = 0; i < out.length; i++) {
     const s = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
     const v = s === null || s.trim() === "" ? NaN : Number(s);
-    out[i] = Number.isNaN(v) ? NaN : v;
+    out[i] = Number.isFinite(v) ? v : NaN;
   }
   return out;
 }
 
-function recode(c: Column, domain: readonly string[], messages: Message[], isResponse = false): Int32Array {
+function recode(c: Column, domain: readonly string[], messages: Message[], isResponse = false): CodeArray {
   const index = new Map(domain.map((v, i) => [v, i]));
   const n = c.type === "categorical" ? c.codes.length : c.data.length;
+  // Unchanged codes (the training frame, or the same domain) are shared, not copied.
+  if (c.type === "categorical" && c.domain.length === domain.length && c.domain.every((v, i) => v === domain[i])) return c.codes;
   const out = new Int32Array(n);
-  let unseen = 0;
+  // Unseen levels and their row counts (in first-seen order).
+  const unseen = new Map<string, number>();
   if (c.type === "categorical") {
     const map = Int32Array.from(c.domain, (v) => index.get(v) ?? -2);
     for (let i = 0; i < n; i++) {
       const v = c.codes[i];
-      out[i] = v < 0 ? -1 : map[v] === -2 ? (unseen++, -1) : map[v];
+      if (v >= 0 && map[v] === -2) unseen.set(c.domain[v], (unseen.get(c.domain[v]) ?? 0) + 1);
+      out[i] = v < 0 || map[v] === -2 ? -1 : map[v];
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const raw = c.type === "numeric" ? c.data[i] : c.data[i];
+      const raw = c.type === "numeric" ? c.data.at(i) : c.data[i];
       if (raw === null || (typeof raw === "number" && Number.isNaN(raw))) {
         out[i] = -1;
         continue;
       }
-      const hit = index.get(String(raw));
-      out[i] = hit === undefined ? (unseen++, -1) : hit;
+      const text = String(raw);
+      const hit = index.get(text);
+      if (hit === undefined) unseen.set(text, (unseen.get(text) ?? 0) + 1);
+      out[i] = hit ?? -1;
     }
   }
-  if (unseen) {
+  if (unseen.size === 0) return out;
+  const lower = new Map(domain.map((v) => [v.toLowerCase(), v]));
+  let caseRows = 0, otherRows = 0;
+  const casePairs: string[] = [], others: string[] = [];
+  for (const [level, rows] of unseen) {
+    const match = lower.get(level.toLowerCase());
+    if (match !== undefined) {
+      caseRows += rows;
+      if (casePairs.length < 3) casePairs.push(`"${level}" vs "${match}"`);
+    } else {
+      otherRows += rows;
+      if (others.length < 5) others.push(`"${level}"`);
+    }
+  }
+  const what = isResponse ? `response "${c.name}"` : `"${c.name}"`;
+  const effect = isResponse ? "metrics skip them" : "they use the missing-value input";
+  if (caseRows) {
+    messages.push({ level: "warn", field: c.name, message: `${caseRows} row(s) of ${what} have levels that differ from training levels only in case (${casePairs.join(", ")}); levels are case-sensitive, so ${effect}` });
+  }
+  if (otherRows) {
+    const more = unseen.size - casePairs.length - others.length;
     messages.push({
       level: "warn", field: c.name,
-      message: isResponse
-        ? `${unseen} row(s) of response "${c.name}" have classes unseen in training; metrics skip them`
-        : `${unseen} row(s) of "${c.name}" have levels unseen in training; they use the missing-value input`,
+      message: `${otherRows} row(s) of ${what} have ${isResponse ? "classes" : "levels"} unseen in training (${others.join(", ")}${more > 0 && others.length === 5 ? ", …" : ""}); ${effect}`,
     });
   }
   return out;
@@ -316,10 +408,10 @@ export function expandRow(spec: PreprocessorSpec, a: AdaptedFrame, r: number, ou
     const inp = spec.inputs[k];
     const col = a.columns[k];
     if (inp.kind === "numeric") {
-      const v = col ? (col as FloatArray)[r] : NaN;
-      out[inp.offset] = ((Number.isNaN(v) ? inp.mean : v) - inp.sub) * inp.mul;
+      const v = col ? (col as NumericVector).at(r) : NaN;
+      out[inp.offset] = ((Number.isFinite(v) ? v : inp.mean) - inp.sub) * inp.mul; // NaN and ±Infinity are missing
     } else {
-      const slot = categoricalSlot(spec, inp, col ? (col as Int32Array)[r] : -1);
+      const slot = categoricalSlot(spec, inp, col ? (col as CodeArray)[r] : -1);
       if (slot >= 0) out[inp.offset + slot] = 1;
     }
   }
@@ -336,7 +428,7 @@ export function hasMissing(spec: PreprocessorSpec, a: AdaptedFrame, r: number): 
   for (let k = 0; k < spec.inputs.length; k++) {
     const col = a.columns[k];
     if (!col) return true;
-    if (spec.inputs[k].kind === "numeric" ? Number.isNaN((col as FloatArray)[r]) : (col as Int32Array)[r] < 0) return true;
+    if (spec.inputs[k].kind === "numeric" ? Number.isNaN((col as NumericVector).at(r)) : (col as CodeArray)[r] < 0) return true;
   }
   return false;
 }
@@ -364,10 +456,30 @@ export function targetValue(spec: PreprocessorSpec, a: AdaptedFrame, r: number):
 }
 
 /**
- * Expands rows `rows[from … to)` (or all rows) into `out` (count × width, zeros included),
- * column by column so each column's typed array is read in one tight loop.
+ * Per numeric input, a table from stored byte to network input for 1-byte columns (MNIST's
+ * pixels): expanding such a column is then one load per value, with no missing-value test or
+ * arithmetic. Null for other inputs.
  */
-function expandBlock(spec: PreprocessorSpec, a: AdaptedFrame, rows: ArrayLike<number> | undefined, from: number, to: number, out: Float64Array): void {
+function byteTables(spec: PreprocessorSpec, a: AdaptedFrame): (Float64Array | null)[] {
+  return spec.inputs.map((inp, k) => {
+    const col = a.columns[k];
+    if (inp.kind !== "numeric" || !(col instanceof NumericVector) || !(col.raw instanceof Uint8Array)) return null;
+    const { mean, sub, mul } = inp;
+    const fill = (mean - sub) * mul;
+    const lut = new Float64Array(256);
+    for (let b = 0; b < 256; b++) lut[b] = b === col.na ? fill : (b + col.bias - sub) * mul;
+    return lut;
+  });
+}
+
+/**
+ * Expands rows `rows[from … to)` (or all rows) into `out` (count × width, zeros included),
+ * column by column so each column's stored array is read in one tight loop.
+ */
+function expandBlock(
+  spec: PreprocessorSpec, a: AdaptedFrame, luts: readonly (Float64Array | null)[], rows: ArrayLike<number> | undefined,
+  from: number, to: number, out: Float64Array,
+): void {
   const width = spec.width;
   const count = to - from;
   out.fill(0, 0, count * width);
@@ -377,21 +489,55 @@ function expandBlock(spec: PreprocessorSpec, a: AdaptedFrame, rows: ArrayLike<nu
     if (inp.kind === "numeric") {
       const { offset, mean, sub, mul } = inp;
       const fill = (mean - sub) * mul;
-      if (!col) {
-        for (let j = 0; j < count; j++) out[j * width + offset] = fill;
+      const vec = col as NumericVector | null;
+      const raw = vec ? vec.raw : null;
+      if (raw === null) {
+        const v = vec ? vec.bias : NaN; // a constant column, or none
+        const x = v - v === 0 ? (v - sub) * mul : fill; // NaN and ±Infinity are missing
+        for (let j = 0; j < count; j++) out[j * width + offset] = x;
         continue;
       }
-      const data = col as FloatArray;
+      const lut = luts[k];
+      if (lut) {
+        const bytes = raw as Uint8Array;
+        if (rows) for (let j = 0; j < count; j++) out[j * width + offset] = lut[bytes[rows[from + j]]];
+        else for (let j = 0; j < count; j++) out[j * width + offset] = lut[bytes[from + j]];
+        continue;
+      }
+      if (raw instanceof Float64Array || raw instanceof Float32Array) {
+        // Stored floats are the values themselves (NaN is missing): one loop per array type.
+        if (raw instanceof Float64Array) expandFloats(raw, rows, from, count, out, width, offset, sub, mul, fill);
+        else expandFloats(raw, rows, from, count, out, width, offset, sub, mul, fill);
+        continue;
+      }
+      const bias = vec!.bias, na = vec!.na;
       for (let j = 0; j < count; j++) {
-        const v = data[rows ? rows[from + j] : from + j];
-        out[j * width + offset] = v === v ? (v - sub) * mul : fill;
+        const r = raw[rows ? rows[from + j] : from + j];
+        out[j * width + offset] = r === na ? fill : (r + bias - sub) * mul;
       }
     } else {
-      const codes = col as Int32Array | null;
+      const codes = col as CodeArray | null;
       for (let j = 0; j < count; j++) {
         const slot = categoricalSlot(spec, inp, codes ? codes[rows ? rows[from + j] : from + j] : -1);
         if (slot >= 0) out[j * width + inp.offset + slot] = 1;
       }
+    }
+  }
+}
+
+function expandFloats(
+  raw: FloatArray, rows: ArrayLike<number> | undefined, from: number, count: number, out: Float64Array,
+  width: number, offset: number, sub: number, mul: number, fill: number,
+): void {
+  if (rows) {
+    for (let j = 0; j < count; j++) {
+      const v = raw[rows[from + j]];
+      out[j * width + offset] = v - v === 0 ? (v - sub) * mul : fill; // NaN and ±Infinity are missing
+    }
+  } else {
+    for (let j = 0; j < count; j++) {
+      const v = raw[from + j];
+      out[j * width + offset] = v - v === 0 ? (v - sub) * mul : fill;
     }
   }
 }
@@ -418,17 +564,18 @@ export function packRows(
   }
   const BLOCK = Math.max(1, Math.min(n, Math.floor(262144 / Math.max(1, width))));
   const buf = new Float64Array(BLOCK * width);
+  const luts = byteTables(spec, a);
   // The first block (up to ~256 K values) decides the layout.
   let nnz = 0;
   const first = Math.min(n, BLOCK);
-  expandBlock(spec, a, rows, 0, first, buf);
+  expandBlock(spec, a, luts, rows, 0, first, buf);
   for (let i = 0; i < first * width; i++) if (buf[i] !== 0) nnz++;
   const sparse = first > 0 && nnz / (first * width) <= 0.4;
   if (!sparse) {
     const dense = new Arr(n * width);
     for (let from = 0; from < n; from += BLOCK) {
       const to = Math.min(n, from + BLOCK);
-      if (from > 0) expandBlock(spec, a, rows, from, to, buf);
+      if (from > 0) expandBlock(spec, a, luts, rows, from, to, buf);
       dense.set(buf.subarray(0, (to - from) * width), from * width);
     }
     return { rows: n, width, dense, csr: null, target, weight };
@@ -440,7 +587,7 @@ export function packRows(
   let p = 0;
   for (let from = 0; from < n; from += BLOCK) {
     const to = Math.min(n, from + BLOCK);
-    if (from > 0) expandBlock(spec, a, rows, from, to, buf);
+    if (from > 0) expandBlock(spec, a, luts, rows, from, to, buf);
     for (let j = 0; j < to - from; j++) {
       const base = j * width;
       if (p + width > cap) {
@@ -462,5 +609,8 @@ export function packRows(
       indptr[from + j + 1] = p;
     }
   }
-  return { rows: n, width, dense: null, csr: { indptr, index: index.slice(0, p), value: value.slice(0, p) }, target, weight };
+  // The estimate leaves about 10 % spare: a view keeps it, where a trimmed copy would briefly
+  // hold both arrays (the largest allocation of training); copy only when much is spare.
+  const trim = <T extends Int32Array | FloatArray>(x: T): T => (p < 0.8 * cap ? x.slice(0, p) : x.subarray(0, p)) as T;
+  return { rows: n, width, dense: null, csr: { indptr, index: trim(index), value: trim(value) }, target, weight };
 }

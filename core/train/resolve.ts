@@ -9,7 +9,7 @@ import type { BoundRegularizer, SoftmaxLoss } from "../backend.ts";
 import type { Distribution, DistributionParams } from "../distribution.ts";
 import type { Optimizer, OptimizerParams } from "../optimizer.ts";
 import type { Message, ParamSpec, ParamSpecs, ParamValues } from "../params.ts";
-import { parseParams } from "../params.ts";
+import { ParameterError, parseParams, SECTIONS } from "../params.ts";
 import type { Regularizer } from "../regularizer.ts";
 import type { Registry } from "../registry.ts";
 import type { Frame } from "../../frame/frame.ts";
@@ -52,43 +52,53 @@ export interface TrainingPlan {
 }
 
 /**
- * The parameter declarations with enum values refreshed from the registries, so plugin
- * activations and distributions are accepted and listed in `--help`.
+ * Every parameter, declared once: the engine's own (parameters.ts) with the `activation` and
+ * `distribution` values taken from the registries, and each plugin's parameters as the plugin
+ * declares them. Listed by section, the engine's parameters first within each.
+ * Throws `TypeError` when a plugin redeclares an engine parameter, or two plugins declare one
+ * name differently.
  */
 export function paramSpecs(plugins: PluginSet): ParamSpecs {
-  const acts = plugins.activations.names().flatMap((n) => [n, `${n}WithDropout`]);
-  const dists = ["AUTO", ...plugins.distributions.names()];
-  const specs: Record<string, ParamSpec> = {};
-  // Plugin hyper-parameters (a user optimizer's "beta1", say) become parameters too.
-  for (const plugin of [...plugins.optimizers.list(), ...plugins.regularizers.list(), ...plugins.distributions.list()]) {
-    for (const [name, spec] of Object.entries(plugin.params ?? {})) specs[name] = { section: "Plugins", ...spec };
-  }
-  return {
-    ...specs,
+  const engine: Record<string, ParamSpec> = {
     ...deepLearningParams,
-    activation: { ...deepLearningParams.activation, values: acts },
-    distribution: { ...deepLearningParams.distribution, values: dists },
+    activation: { ...deepLearningParams.activation, values: plugins.activations.names().flatMap((n) => [n, `${n}WithDropout`]) },
+    distribution: { ...deepLearningParams.distribution, values: ["AUTO", ...plugins.distributions.names()] },
     optimizer: {
-      type: "enum", default: "AUTO", values: ["AUTO", ...plugins.optimizers.names()], section: "Tide",
+      level: "expert", type: "enum", default: "AUTO", values: ["AUTO", ...plugins.optimizers.names()], section: SECTIONS.tide,
       help: "Update rule; AUTO follows adaptive_rate, momentum and nesterov_accelerated_gradient",
     },
   };
+  const own: Record<string, [ParamSpec, string]> = {};
+  for (const plugin of [...plugins.optimizers.list(), ...plugins.regularizers.list(), ...plugins.distributions.list()]) {
+    for (const [name, spec] of Object.entries(plugin.params ?? {})) {
+      if (name in engine) throw new TypeError(`Plugin "${plugin.name}" declares the parameter "${name}", which Tide declares itself: rename it`);
+      const seen = own[name];
+      if (seen && seen[0] !== spec && JSON.stringify(seen[0]) !== JSON.stringify(spec)) {
+        throw new TypeError(`Plugins "${seen[1]}" and "${plugin.name}" declare the parameter "${name}" differently: rename one of them`);
+      }
+      own[name] ??= [spec, plugin.name];
+    }
+  }
+  const all: [string, ParamSpec][] = [
+    ...Object.entries(engine),
+    ...Object.entries(own).map(([name, [spec]]): [string, ParamSpec] => [name, { section: SECTIONS.plugins, level: "expert", ...spec }]),
+  ];
+  const order: string[] = Object.values(SECTIONS);
+  const rank = (spec: ParamSpec) => {
+    const k = order.indexOf(spec.section ?? SECTIONS.plugins);
+    return k < 0 ? order.length : k;
+  };
+  return Object.fromEntries(all.map((e, i) => [e, i] as const).sort(([a, i], [b, j]) => rank(a[1]) - rank(b[1]) || i - j).map(([e]) => e));
 }
 
 /** Features H2O has that this version does not train yet: a clear error instead of a silent ignore. */
 const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
   ["autoencoder", (p) => p.autoencoder === true],
-  ["nfolds", (p) => (p.nfolds as number) > 0],
-  ["fold_column", (p) => p.fold_column !== null],
-  ["checkpoint", (p) => p.checkpoint !== null],
   ["balance_classes", (p) => p.balance_classes === true],
   ["offset_column", (p) => p.offset_column !== null],
   ["elastic_averaging", (p) => p.elastic_averaging === true],
   ["categorical_encoding", (p) => !["AUTO", "OneHotInternal"].includes(p.categorical_encoding as string)],
   ["max_categorical_features", (p) => (p.max_categorical_features as number) < 2147483647],
-  ["export_weights_and_biases", (p) => p.export_weights_and_biases === true],
-  ["export_checkpoints_dir", (p) => p.export_checkpoints_dir !== null],
-  ["auc_type", (p) => !["AUTO", "NONE"].includes(p.auc_type as string)],
 ];
 
 /**
@@ -133,40 +143,45 @@ export function resolvePlan(
   if (yName && !yCol) err("response_column", `No column "${yName}" in the training frame: columns are ${train.names.slice(0, 10).join(", ")}${train.ncol > 10 ? ", …" : ""}`);
   let distName = p.distribution as string;
   const lossName = p.loss as string;
-  const classificationDists = plugins.distributions.list().filter((d) => d.family === "classification").map((d) => d.name);
-  const isClassification = distName === "AUTO" ? yCol?.type === "categorical" || lossName === "CrossEntropy" : classificationDists.includes(distName);
+  // Classification needs a categorical response or a classification distribution; CrossEntropy
+  // alone on a numeric response is an error below, not a hidden asfactor.
+  const chosen = distName === "AUTO" ? null : plugins.distributions.get(distName);
+  const isClassification = chosen ? chosen.family === "classification" : yCol?.type === "categorical";
   const problem: Problem = isClassification ? "classification" : "regression";
   // --distribution bernoulli|multinomial treats a numeric response as categorical, as asfactor() would.
   const responseAsFactor = isClassification && yCol?.type === "numeric";
-  if (responseAsFactor) yCol = train.asfactor(yName!).col(yName!);
-  if (distName === "AUTO") {
-    if (problem === "classification") {
-      const levels = yCol?.type === "categorical" ? yCol.domain.length : 0;
-      distName = levels === 2 ? "bernoulli" : "multinomial";
-    } else {
-      distName = { Absolute: "laplace", Quantile: "quantile", Huber: "huber" }[lossName] ?? "gaussian";
-    }
+  if (responseAsFactor) {
+    const bad = classLabelProblem(yCol as { data: { length: number; at(i: number): number } }, yName!, distName);
+    if (bad) err("response_column", bad);
+    else yCol = train.asfactor(yName!).col(yName!);
   }
-  const distribution = plugins.distributions.get(distName);
+  const classes = problem === "classification" && yCol?.type === "categorical" ? yCol.domain.length : 0;
+  const family = plugins.distributions.list().filter((d) => d.family === problem);
+  let distribution = chosen ?? family.find((d) => d.auto?.({ classes, loss: lossName }));
+  if (!distribution) {
+    if (problem === "regression" && lossName !== "CrossEntropy") err("loss", `distribution AUTO has no ${problem} distribution for loss "${lossName}": set "distribution"`);
+    distribution = family[0] ?? plugins.distributions.list()[0];
+  }
+  distName = distribution.name;
   let softmaxLoss: SoftmaxLoss = "CrossEntropy";
   if (problem === "classification") {
     if (lossName === "Quadratic") softmaxLoss = "Quadratic";
     else if (!["Automatic", "CrossEntropy"].includes(lossName)) err("loss", `loss "${lossName}" is for regression; classification takes Automatic, CrossEntropy or Quadratic`);
-    if (yCol?.type === "categorical" && distName === "bernoulli" && yCol.domain.length !== 2) {
-      err("distribution", `bernoulli needs exactly 2 classes; "${yName}" has ${yCol.domain.length}: use multinomial`);
+    if (yCol?.type === "categorical" && distribution.classes !== undefined && yCol.domain.length !== distribution.classes) {
+      const other = family.find((d) => d.classes === undefined);
+      err("distribution", `${distName} needs exactly ${distribution.classes} classes; "${yName}" has ${yCol.domain.length}${other ? `: use ${other.name}` : ""}`);
     }
     if (yCol?.type === "string") err("response_column", `Response "${yName}" holds free text: convert it with asfactor`);
   } else {
     if (lossName === "CrossEntropy") err("loss", `CrossEntropy needs a categorical response: convert "${yName}" with asfactor or choose another loss`);
-    const allowed: Record<string, string[]> = { laplace: ["Absolute"], quantile: ["Quantile"], huber: ["Huber"], poisson: [], gamma: [], tweedie: [] };
-    const ok = allowed[distName];
-    if (ok && lossName !== "Automatic" && !ok.includes(lossName)) err("loss", `loss "${lossName}" does not fit distribution ${distName}: use Automatic`);
-    if (yCol?.type === "categorical") err("distribution", `distribution ${distName} is for a numeric response but "${yName}" is categorical: use bernoulli or multinomial, or convert it with asnumeric`);
+    const ok = distribution.losses;
+    if (ok && lossName !== "Automatic" && lossName !== "CrossEntropy" && !ok.includes(lossName)) err("loss", `loss "${lossName}" does not fit distribution ${distName}: use Automatic${ok.length ? ` or ${ok.join(", ")}` : ""}`);
+    if (yCol?.type === "categorical") err("distribution", `distribution ${distName} is for a numeric response but "${yName}" is categorical: use ${plugins.distributions.list().filter((d) => d.family === "classification").map((d) => d.name).join(" or ")}, or convert it with asnumeric`);
     if (distribution.checkResponse && yCol?.type === "numeric") {
       for (let i = 0; i < yCol.data.length; i++) {
-        const bad = Number.isNaN(yCol.data[i]) ? undefined : distribution.checkResponse(yCol.data[i]);
+        const bad = Number.isNaN(yCol.data.at(i)) ? undefined : distribution.checkResponse(yCol.data.at(i));
         if (bad) {
-          err("response_column", `${bad}: row ${i + 1} of "${yName}" is ${yCol.data[i]}`);
+          err("response_column", `${bad}: row ${i + 1} of "${yName}" is ${yCol.data.at(i)}`);
           break;
         }
       }
@@ -174,21 +189,28 @@ export function resolvePlan(
   }
   const distributionParams: Record<string, number> = {};
   for (const name of Object.keys(distribution.params ?? {})) distributionParams[name] = p[name] as number;
-  if (distName === "huber") distributionParams.huber_delta = 1; // replaced from the residuals before training
+  Object.assign(distributionParams, distribution.derivedParams); // refitted from the residuals before training
 
   // Optimizer (spec §5.3, §5.4).
-  const momentumOn = (p.momentum_start as number) > 0 || (p.momentum_stable as number) > 0;
-  const optName = p.optimizer !== "AUTO" ? (p.optimizer as string)
-    : p.adaptive_rate ? "adadelta" : !momentumOn ? "sgd" : p.nesterov_accelerated_gradient ? "nesterov" : "momentum";
-  const optimizer = plugins.optimizers.get(optName);
+  const auto = p.optimizer === "AUTO";
+  let optimizer = auto ? plugins.optimizers.list().find((o) => o.auto?.(p)) : plugins.optimizers.get(p.optimizer as string);
+  if (!optimizer) {
+    err("optimizer", `no registered optimizer is chosen by adaptive_rate = ${p.adaptive_rate} and the momentum settings: set "optimizer"`);
+    optimizer = plugins.optimizers.list()[0];
+  }
+  const optName = optimizer.name;
   const optimizerParams: OptimizerParams = {};
   for (const name of Object.keys(optimizer.params)) {
     const v = p[name] ?? optimizer.params[name].default;
     optimizerParams[name] = v as number;
   }
-  const manual = ["rate", "rate_annealing", "rate_decay", "momentum_start", "momentum_ramp", "momentum_stable"].filter((k) => input[k] !== undefined);
-  if (optName === "adadelta" && manual.length) {
-    warn("adaptive_rate", `${manual.join(", ")} ${manual.length > 1 ? "are" : "is"} ignored while adaptive_rate is true (ADADELTA): set adaptive_rate false to use ${manual.length > 1 ? "them" : "it"}`);
+  // Another optimizer's parameters, set by the user, do nothing under this one: say so.
+  const others = new Set(plugins.optimizers.list().flatMap((o) => Object.keys(o.params)));
+  const unused = Object.keys(specs).filter((k) => others.has(k) && !(k in optimizer!.params) && input[k] !== undefined);
+  if (unused.length) {
+    const they = unused.length > 1;
+    const why = auto ? `adaptive_rate is ${p.adaptive_rate} (optimizer ${optName})` : `optimizer is ${optName}`;
+    warn(auto ? "adaptive_rate" : "optimizer", `${unused.join(", ")} ${they ? "are" : "is"} ignored while ${why}: ${auto && p.adaptive_rate ? "set adaptive_rate false" : "choose an optimizer that reads them"} to use ${they ? "them" : "it"}`);
   }
 
   // Regularizers: gradient terms, constraints, dropout.
@@ -201,7 +223,7 @@ export function resolvePlan(
   const terms = all.filter((b) => b.regularizer.gradient);
   const constraints = all.filter((b) => b.regularizer.constrain);
   const dropouts = all.filter((b) => b.regularizer.dropRatio);
-  const shortcut = p.fast_mode === true || (optName === "sgd" && terms.length === 0);
+  const shortcut = p.fast_mode === true || (optimizer.idleOnZeroGradient === true && terms.length === 0);
 
   // Training length, threads, reproducibility (spec §6.2, §6.5, §16.8).
   if (p.reproducible === true) {
@@ -213,6 +235,10 @@ export function resolvePlan(
     p.nthreads = 1;
   } else if (p.nthreads === -1 || p.nthreads === 0) {
     p.nthreads = Math.max(1, cores);
+  } else if ((p.nthreads as number) > Math.max(1, cores)) {
+    // More threads than cores only adds Workers that contend for the same cores.
+    warn("nthreads", `"nthreads" = ${p.nthreads} is more than the ${Math.max(1, cores)} core(s) here: training uses ${Math.max(1, cores)}`);
+    p.nthreads = Math.max(1, cores);
   }
   if ((p.mini_batch_size as number) > 1 && optName !== "adadelta" && p.rate === 0.005 && input.rate === undefined) {
     messages.push({ level: "info", field: "mini_batch_size", message: `mini_batch_size ${p.mini_batch_size} averages gradients over the batch; a larger "rate" may be needed` });
@@ -223,6 +249,11 @@ export function resolvePlan(
   if (p.score_validation_samples !== 0 && !hasValidation) {
     warn("score_validation_samples", `"score_validation_samples" has no effect without a validation_frame`);
   }
+  // Metric parameters that do nothing for this kind of model: said, not silently dropped.
+  if (p.gainslift_bins !== -1 && classes !== 2) warn("gainslift_bins", `"gainslift_bins" shapes the binomial gains/lift table only; this model is ${distName}`);
+  if (!["AUTO", "NONE"].includes(p.auc_type as string) && classes <= 2) warn("auc_type", `"auc_type" chooses the multinomial AUC only; this model is ${distName}`);
+  if (!["AUTO", "NONE"].includes(p.auc_type as string) && classes > 50) warn("auc_type", `"auc_type": no multinomial AUC is computed above 50 classes (this response has ${classes}), as in H2O`);
+  if (p.max_hit_ratio_k !== 10 && classes <= 2) warn("max_hit_ratio_k", `"max_hit_ratio_k" sets the multinomial hit-ratio table only; this model is ${distName}`);
 
   // Stopping metric (spec §8.1).
   let stoppingMetric = p.stopping_metric as string;
@@ -230,18 +261,44 @@ export function resolvePlan(
   const classificationOnly = ["logloss", "AUC", "AUCPR", "lift_top_group", "misclassification", "mean_per_class_error"];
   if (problem === "regression" && classificationOnly.includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} needs a classification model: use deviance, MSE, RMSE, MAE or RMSLE`);
   if (problem === "classification" && ["deviance", "RMSLE", "MAE"].includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} is for regression: use logloss, misclassification, AUC, …`);
-  if (["AUC", "AUCPR", "lift_top_group"].includes(stoppingMetric) && distName !== "bernoulli") err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes`);
+  if (stoppingMetric === "lift_top_group" && classes !== 2) err("stopping_metric", `stopping_metric lift_top_group needs two classes`);
+  // A multinomial AUC exists only when auc_type names one (spec 9.3).
+  const multinomialAuc = classes > 2 && !["AUTO", "NONE"].includes(p.auc_type as string);
+  if (["AUC", "AUCPR"].includes(stoppingMetric) && classes !== 2 && !multinomialAuc) {
+    err("stopping_metric", `stopping_metric ${stoppingMetric} needs two classes, or a multinomial model with auc_type MACRO_OVR, WEIGHTED_OVR, MACRO_OVO or WEIGHTED_OVO`);
+  }
   if (stoppingMetric.startsWith("custom")) err("stopping_metric", `custom stopping metrics are not supported yet: choose another metric`);
 
   if (p.score_duty_cycle as number > 1 || (p.score_duty_cycle as number) < 0) err("score_duty_cycle", `"score_duty_cycle" must be in [0, 1]`);
   if ((p.sparsity_beta as number) > 0) err("sparsity_beta", `"sparsity_beta" applies to autoencoders only`);
 
-  const errors = messages.filter((m) => m.level === "error");
-  if (errors.length) {
-    throw new RangeError(`Cannot train: ${errors.map((m) => m.message).join("; ")}`);
-  }
+  if (messages.some((m) => m.level === "error")) throw new ParameterError("Cannot train", messages);
   return {
     params: p, problem, activation, hiddenDropout, distribution, distributionParams, softmaxLoss, optimizer,
     optimizerParams, terms, constraints, dropouts, skipZero: shortcut, responseAsFactor, stoppingMetric, seed, messages,
   };
+}
+
+/** H2O's limit on the classes of a categorical response (its tree models' MAX_SUPPORTED_LEVELS). */
+export const MAX_RESPONSE_CLASSES = 1000;
+
+/**
+ * Why a numeric response cannot become classes (as asfactor would make it) under a classification
+ * distribution: a value that is not an integer, or more than {@linkcode MAX_RESPONSE_CLASSES}
+ * distinct values. A continuous response would otherwise silently become hundreds of classes.
+ */
+function classLabelProblem(c: { data: { length: number; at(i: number): number } }, y: string, dist: string): string | undefined {
+  const seen = new Set<number>();
+  for (let i = 0; i < c.data.length; i++) {
+    const v = c.data.at(i);
+    if (Number.isNaN(v)) continue;
+    if (!Number.isInteger(v)) {
+      return `distribution ${dist} makes each value of the numeric response "${y}" a class, but row ${i + 1} holds ${v}, which is not a class label: for a continuous response use a regression distribution (gaussian, laplace, …), or convert "${y}" with asfactor first if its values really are classes`;
+    }
+    if (seen.size <= MAX_RESPONSE_CLASSES) seen.add(v);
+  }
+  if (seen.size > MAX_RESPONSE_CLASSES) {
+    return `the response "${y}" has more than ${MAX_RESPONSE_CLASSES} distinct values, H2O's limit of classes for a categorical response: for a continuous response use a regression distribution (gaussian, laplace, …)`;
+  }
+  return undefined;
 }

@@ -7,7 +7,7 @@ import type { Distribution, DistributionParams } from "../distribution.ts";
 import { linkInv } from "../distribution.ts";
 import type { FloatArray } from "../backend.ts";
 import { argMax, binomialMetrics, multinomialMetrics, regressionMetrics } from "../metrics/mod.ts";
-import type { BinomialMetrics, MultinomialMetrics, RegressionMetrics } from "../metrics/mod.ts";
+import type { AucType, BinomialMetrics, MultinomialMetrics, RegressionMetrics } from "../metrics/mod.ts";
 import type { ResponseInfo } from "./preprocess.ts";
 
 /** Metrics of one frame for any model kind. */
@@ -18,6 +18,27 @@ export interface ScoringContext {
   readonly response: ResponseInfo;
   readonly distribution: Distribution;
   readonly distributionParams: DistributionParams;
+  /** The metric parameters (gainslift_bins, auc_type, max_hit_ratio_k); H2O's defaults when omitted. */
+  readonly metricOptions?: MetricOptions;
+}
+
+/** The model parameters that shape its metrics. */
+export interface MetricOptions {
+  /** gainslift_bins: −1 = H2O's 16 groups, 0 = no gains/lift table, g > 0 = g groups (binomial). */
+  readonly gainsLiftBins?: number;
+  /** auc_type: the multinomial AUC reported (AUTO and NONE: none). */
+  readonly aucType?: AucType;
+  /** max_hit_ratio_k: ranks in the hit-ratio table (multinomial; 0 = none). */
+  readonly hitRatioK?: number;
+}
+
+/** The metric options from a model's parameters (wire names); missing ones take H2O's defaults. */
+export function metricOptions(params: Readonly<Record<string, unknown>>): MetricOptions {
+  return {
+    gainsLiftBins: (params.gainslift_bins as number | undefined) ?? -1,
+    aucType: (params.auc_type as AucType | undefined) ?? "AUTO",
+    hitRatioK: (params.max_hit_ratio_k as number | undefined) ?? 10,
+  };
 }
 
 /** Regression prediction in original units from the output unit's value (spec §1.6, §15.3). */
@@ -47,12 +68,12 @@ export function computeMetrics(
   }
   const C = r.domain.length;
   if (C === 2) {
-    const acc = binomialMetrics({ domain: [r.domain[0], r.domain[1]] });
+    const acc = binomialMetrics({ domain: [r.domain[0], r.domain[1]], gainsLiftBins: ctx.metricOptions?.gainsLiftBins });
     const s = acc.init();
     for (let i = 0; i < n; i++) acc.add(s, actual[i], outputs[i * 2 + 1], weights ? weights[i] : 1);
     return acc.value(s);
   }
-  const acc = multinomialMetrics(r.domain);
+  const acc = multinomialMetrics(r.domain, { aucType: ctx.metricOptions?.aucType, hitRatioK: ctx.metricOptions?.hitRatioK });
   const s = acc.init();
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(actual[i])) continue;

@@ -95,3 +95,53 @@ export function instability(table: readonly LayerRow[]): string | undefined {
   }
   return undefined;
 }
+
+/** A scoring-history row, as the training loop records it (keys are H2O's column names). */
+type ScoringRow = Readonly<Record<string, number | string>>;
+
+const HISTORY_FIRST = ["timestamp", "duration", "training_speed", "epochs", "iterations", "samples"];
+
+function historyCell(v: number | string | undefined, key: string): string {
+  if (typeof v === "string") return v;
+  if (v === undefined || Number.isNaN(v)) return key === "training_speed" ? "" : "nan";
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-4 || a >= 1e15) ? v.toExponential(6) : String(Number(v.toPrecision(7)));
+}
+
+/**
+ * H2O's "Scoring History" table as its Python client prints it: timestamp, duration, training
+ * speed, epochs, iterations, samples, then every training and validation metric, one row per
+ * scoring event (the first is the placeholder H2O creates with the model), columns named as
+ * H2O names them. The index column numbers the rows from 1, so other text can point at one.
+ */
+export function formatScoringHistory(rows: readonly ScoringRow[]): string {
+  const keys = [...HISTORY_FIRST];
+  for (const r of rows) for (const k of Object.keys(r)) if (!keys.includes(k)) keys.push(k);
+  const body = rows.map((r, i) => [String(i + 1), ...keys.map((k) => historyCell(r[k], k))]);
+  const header = ["", ...keys];
+  const widths = header.map((h, j) => Math.max(h.length, 2, ...body.map((r) => r[j].length)));
+  const line = (cells: readonly string[]) => cells.map((c, j) => c.padEnd(widths[j])).join("  ").trimEnd();
+  return ["Scoring History:", line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+/**
+ * With `overwrite_with_best_model`, which scoring event the final model comes from. Training
+ * restores the best scored parameters when a later event scored worse and scores them once more,
+ * so the history then ends with two rows at the same sample count, the last repeating the best
+ * event's metrics exactly (same parameters, same scoring rows). Empty when the option is off.
+ */
+export function bestModelNote(rows: readonly ScoringRow[], overwriteWithBest: boolean): string {
+  if (!overwriteWithBest || rows.length < 2) return "";
+  const last = rows[rows.length - 1], prev = rows[rows.length - 2];
+  const restored = rows.length >= 3 && (last.samples as number) > 0 && last.samples === prev.samples;
+  if (!restored) return "overwrite_with_best_model: the final model is the last one trained; no earlier scoring event scored better.";
+  const metricKeys = Object.keys(last).filter((k) => /^(training|validation)_/.test(k) && k !== "training_speed");
+  const same = (r: ScoringRow) => metricKeys.every((k) => r[k] === last[k] || (Number.isNaN(r[k]) && Number.isNaN(last[k])));
+  for (let i = 1; i < rows.length - 1; i++) {
+    if (same(rows[i])) {
+      return `overwrite_with_best_model: the final model is the best one scored, from the scoring event at epoch ${historyCell(rows[i].epochs, "epochs")} (row ${i + 1} of the scoring history); row ${rows.length} scores it again after restoring it.`;
+    }
+  }
+  return `overwrite_with_best_model: the final model is the best one scored, restored and scored again in row ${rows.length} of the scoring history.`;
+}

@@ -11,6 +11,8 @@ export const bernoulli = defineDistribution({
   family: "classification",
   deviance: (y, mu) => -2 * y * logClamped(mu),
   gradient: (y, mu) => mu - y,
+  auto: ({ classes }) => classes === 2,
+  classes: 2,
   fastBody: "softmax",
   vectors: [{ y: 1, mu: 0.25, deviance: -2 * Math.log(0.25), gradient: -0.75 }, { y: 0, mu: 0.25, deviance: 0, gradient: 0.25 }],
 });

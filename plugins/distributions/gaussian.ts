@@ -8,6 +8,7 @@ export const gaussian = defineDistribution({
   family: "regression",
   deviance: (y, mu) => (y - mu) * (y - mu),
   gradient: (y, mu) => 2 * (mu - y),
+  auto: ({ classes, loss }) => classes === 0 && (loss === "Automatic" || loss === "Quadratic"),
   fastBody: "gaussian",
   vectors: [{ y: 1, mu: 3, deviance: 4, gradient: 4 }, { y: -2, mu: -2, deviance: 0, gradient: 0 }],
 });

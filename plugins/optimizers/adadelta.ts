@@ -1,4 +1,5 @@
 import { defineOptimizer } from "../../core/optimizer.ts";
+import { SECTIONS } from "../../core/params.ts";
 
 /**
  * ADADELTA (Zeiler 2012), H2O's default (`adaptive_rate = true`). Slots: s[0] = E[Δw²],
@@ -10,8 +11,8 @@ export const adadelta = defineOptimizer({
   summary: "Per-parameter adaptive learning rate (Zeiler 2012)",
   slots: 2,
   params: {
-    rho: { type: "float", default: 0.99, min: 0, minExclusive: true, max: 1, gridable: true, help: "Decay of the running averages" },
-    epsilon: { type: "float", default: 1e-8, min: 0, minExclusive: true, gridable: true, help: "Conditioning constant" },
+    rho: { level: "expert", section: SECTIONS.opt, type: "float", default: 0.99, min: 0, minExclusive: true, max: 1, gridable: true, help: "ADADELTA decay of the running averages" },
+    epsilon: { level: "expert", section: SECTIONS.opt, type: "float", default: 1e-8, min: 0, minExclusive: true, gridable: true, help: "ADADELTA conditioning constant" },
   },
   step(w, g, s, { rho, epsilon }) {
     s[1] = rho * s[1] + (1 - rho) * g * g;
@@ -20,6 +21,7 @@ export const adadelta = defineOptimizer({
     return w - rate * g;
   },
   rate: (s, { epsilon }) => Math.sqrt((s[0] + epsilon) / (s[1] + epsilon)),
+  auto: (p) => p.adaptive_rate === true,
   fastBody: "adadelta",
   // Spec Appendix C.6, exact arithmetic: Δw = −0.000999998 then +0.000527503.
   vectors: [{ params: { rho: 0.99, epsilon: 1e-8 }, w0: 0, gradients: [0.5, -0.2], weights: [-0.0009999980000059995, -0.0004724950661875114] }],

@@ -2,12 +2,13 @@ import type { OptimizerParams, StepContext } from "../../core/optimizer.ts";
 import { defineOptimizer } from "../../core/optimizer.ts";
 import type { ParamSpecs } from "../../core/params.ts";
 import { annealedRate, rateParams } from "./_rate.ts";
+import { SECTIONS } from "../../core/params.ts";
 
 const momentumParams: ParamSpecs = {
   ...rateParams,
-  momentum_start: { type: "float", default: 0, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Momentum at the start" },
-  momentum_ramp: { type: "float", default: 1e6, min: 0, gridable: true, help: "Samples over which momentum ramps up" },
-  momentum_stable: { type: "float", default: 0, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Momentum after the ramp" },
+  momentum_start: { level: "expert", section: SECTIONS.opt, type: "float", default: 0, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Momentum at the start of training" },
+  momentum_ramp: { level: "expert", section: SECTIONS.opt, type: "float", default: 1e6, min: 0, gridable: true, help: "Samples over which momentum ramps from start to stable" },
+  momentum_stable: { level: "expert", section: SECTIONS.opt, type: "float", default: 0, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Momentum after the ramp" },
 };
 
 /**
@@ -33,6 +34,7 @@ export const momentum = defineOptimizer({
     return w + s[0];
   },
   rate: (_s, p) => p.step_rate,
+  auto: (p) => p.nesterov_accelerated_gradient !== true,
   fastBody: "momentum",
   vectors: [{
     params: { rate: 0.1, rate_annealing: 0, rate_decay: 1, momentum_start: 0.5, momentum_ramp: 0, momentum_stable: 0.5 },
@@ -57,6 +59,7 @@ export const nesterov = defineOptimizer({
     return w - m * old + (1 + m) * s[0];
   },
   rate: (_s, p) => p.step_rate,
+  auto: (p) => p.nesterov_accelerated_gradient === true,
   fastBody: "nesterov",
   vectors: [{
     params: { rate: 0.1, rate_annealing: 0, rate_decay: 1, momentum_start: 0.5, momentum_ramp: 0, momentum_stable: 0.5 },

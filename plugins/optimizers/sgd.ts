@@ -10,6 +10,8 @@ export const sgd = defineOptimizer({
   schedule: (p, ctx) => ({ ...p, step_rate: annealedRate(p, ctx) }),
   step: (w, g, _s, p) => w - p.step_rate * g,
   rate: (_s, p) => p.step_rate,
+  auto: (p) => !(Number(p.momentum_start) > 0 || Number(p.momentum_stable) > 0),
+  idleOnZeroGradient: true,
   fastBody: "sgd",
   vectors: [
     { params: { rate: 0.1, rate_annealing: 0, rate_decay: 1 }, w0: 1, gradients: [2, -1], weights: [0.8, 0.9] },

@@ -1,4 +1,5 @@
 import { defineRegularizer } from "../../core/regularizer.ts";
+import { SECTIONS } from "../../core/params.ts";
 
 /**
  * Input dropout: each input is zeroed with probability input_dropout_ratio per training sample.
@@ -8,7 +9,7 @@ import { defineRegularizer } from "../../core/regularizer.ts";
 export const inputDropout = defineRegularizer({
   name: "input_dropout",
   summary: "Drops inputs at random while training",
-  params: { input_dropout_ratio: { type: "float", default: 0, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Fraction of inputs dropped" } },
+  params: { input_dropout_ratio: { level: "secondary", section: SECTIONS.opt, type: "float", default: 0, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Fraction of inputs dropped per training sample" } },
   active: (p) => (p.input_dropout_ratio as number) > 0,
   dropRatio: (layer, _layers, p) => (layer === 0 ? (p.input_dropout_ratio as number) : 0),
   fastBody: "dropout",
@@ -22,7 +23,7 @@ export const inputDropout = defineRegularizer({
 export const hiddenDropout = defineRegularizer({
   name: "hidden_dropout",
   summary: "Drops hidden units at random while training",
-  params: { hidden_dropout_ratios: { type: "float[]", default: null, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Per hidden layer ratios" } },
+  params: { hidden_dropout_ratios: { level: "secondary", section: SECTIONS.opt, type: "float[]", default: null, min: 0, max: 1, maxExclusive: true, gridable: true, help: "Per hidden layer dropout (…WithDropout only; default 0.5 each)" } },
   active: (p) => Array.isArray(p.hidden_dropout_ratios) && (p.hidden_dropout_ratios as number[]).some((r) => r > 0),
   dropRatio: (layer, layers, p) => {
     const r = p.hidden_dropout_ratios as number[] | null;

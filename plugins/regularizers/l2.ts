@@ -1,10 +1,11 @@
 import { defineRegularizer } from "../../core/regularizer.ts";
+import { SECTIONS } from "../../core/params.ts";
 
 /** L2 penalty: adds l2·w to each updated weight's and bias's gradient. */
 export const l2 = defineRegularizer({
   name: "l2",
   summary: "Ridge penalty on weights and biases",
-  params: { l2: { type: "float", default: 0, min: 0, gridable: true, help: "L2 strength" } },
+  params: { l2: { level: "secondary", section: SECTIONS.opt, type: "float", default: 0, min: 0, gridable: true, help: "L2 penalty on weights and biases" } },
   active: (p) => (p.l2 as number) > 0,
   gradient: (w, p) => (p.l2 as number) * w,
   fastBody: "l2",

@@ -1,4 +1,5 @@
 import { defineRegularizer } from "../../core/regularizer.ts";
+import { SECTIONS } from "../../core/params.ts";
 
 const FLOAT_MAX = 3.4028234663852886e38;
 
@@ -9,7 +10,7 @@ const FLOAT_MAX = 3.4028234663852886e38;
 export const maxW2 = defineRegularizer({
   name: "max_w2",
   summary: "Constraint on the squared norm of each unit's incoming weights",
-  params: { max_w2: { type: "float", default: FLOAT_MAX, min: 0, minExclusive: true, gridable: true, help: "Largest squared norm" } },
+  params: { max_w2: { level: "expert", section: SECTIONS.opt, type: "float", default: FLOAT_MAX, min: 0, minExclusive: true, allowInfinity: true, gridable: true, help: "Cap on each unit's squared incoming weight norm" } },
   active: (p) => (p.max_w2 as number) < FLOAT_MAX,
   constrain: (s, p) => (s > (p.max_w2 as number) ? Math.sqrt((p.max_w2 as number) / s) : 1),
   fastBody: "max_w2",

@@ -33,7 +33,7 @@ test("main() --help lists every subcommand on one line each", async () => {
 test("main() rejects an unknown subcommand listing the subcommands, exit 2", async () => {
   const r = await run("trian");
   assertEquals(r.code, 2);
-  assertEquals(r.stderr, `error: Unknown command "trian": the commands are train, predict, describe, demo, serve (tide --help lists them)\n`);
+  assertEquals(r.stderr, `error: Unknown command "trian": the commands are train, grid, predict, describe, demo, varimp, weights, serve (tide --help lists them)\n`);
 });
 
 test("main() prints every usage error and the help hint, exit 2", async () => {

@@ -17,14 +17,16 @@ function progress(epochs: number, eta = 10): Progress {
   };
 }
 
-test("statusLine() shows epoch, speed, last training and validation metrics and ETA", () => {
-  const row = { training_logloss: 0.23456, training_classification_error: 0.0612, validation_logloss: 0.25, validation_classification_error: 0.07 };
+test("statusLine() shows epoch, speed, the last metrics labelled with the epoch they were scored at, and ETA", () => {
+  const row = { epochs: 2.5, training_logloss: 0.23456, training_classification_error: 0.0612, validation_logloss: 0.25, validation_classification_error: 0.07 };
   assertEquals(
     statusLine(progress(3.2, 75), row),
-    "epoch 3.20/10 | 12,346 samples/s | train logloss 0.2346 error 0.0612 | valid logloss 0.25 error 0.07 | ETA 1m15s",
+    "epoch 3.20/10 | 12,346 samples/s | scored at epoch 2.50: train logloss 0.2346 error 0.0612 | valid logloss 0.25 error 0.07 | ETA 1m15s",
   );
-  const reg = { training_rmse: 1.5, training_deviance: 2.25 };
-  assertEquals(statusLine(progress(10, 0), reg), "epoch 10.00/10 | 12,346 samples/s | train rmse 1.5 deviance 2.25 | done in 3.000 s");
+  const reg = { epochs: 10, training_rmse: 1.5, training_deviance: 2.25 };
+  assertEquals(statusLine(progress(10, 0), reg), "epoch 10.00/10 | 12,346 samples/s | scored at epoch 10.00: train rmse 1.5 deviance 2.25 | done in 3.000 s");
+  // The placeholder row (no metrics yet) adds nothing.
+  assertEquals(statusLine(progress(0.5), { epochs: 0 }), "epoch 0.50/10 | 12,346 samples/s | ETA 10s");
   assertEquals(statusLine(progress(0.5), null), "epoch 0.50/10 | 12,346 samples/s | ETA 10s");
 });
 
@@ -36,7 +38,7 @@ test("progressReporter() prints the start line, warnings and at most one line pe
   p.onEvent(progress(1));
   clock = 500;
   p.onEvent(progress(2));
-  p.onEvent({ type: "score", row: { training_logloss: 0.5, training_classification_error: 0.1 } });
+  p.onEvent({ type: "score", row: { epochs: 1.5, training_logloss: 0.5, training_classification_error: 0.1 } });
   clock = 2100;
   p.onEvent(progress(3));
   clock = 2200;
@@ -47,7 +49,7 @@ test("progressReporter() prints the start line, warnings and at most one line pe
   assertEquals(lines[1], "warning: rate is ignored while adaptive_rate is true");
   assertEquals(lines[2], "note: a note");
   assertEquals(lines.slice(3).map((l) => l.split(" | ")[0]), ["epoch 1.00/10", "epoch 3.00/10", "epoch 4.00/10"]);
-  assert(lines[4].includes("train logloss 0.5 error 0.1"), lines[4]);
+  assert(lines[4].includes("scored at epoch 1.50: train logloss 0.5 error 0.1"), lines[4]);
   assert(!io.stderr.includes("\r"), "no carriage returns off a terminal");
   assertEquals(io.stdout, "");
 });

@@ -6,7 +6,14 @@ import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
 import {
   checkRange, coerce, describeAllowed, type ParamSpecs, parseParams, resolveName, throwOnErrors, unknownMessage, wireName,
 } from "../../core/params.ts";
-import { deepLearningParams as DL } from "../../core/train/parameters.ts";
+import { deepLearningParams } from "../../core/train/parameters.ts";
+import { paramSpecs } from "../../core/train/resolve.ts";
+import * as builtins from "../../plugins/mod.ts";
+import { defineOptimizer } from "../../core/optimizer.ts";
+import { createPlugins } from "../../plugins/mod.ts";
+
+/** The whole table: the engine's parameters and the built-in plugins' own. */
+const DL = paramSpecs(builtins);
 
 const errorsOf = (input: Record<string, unknown>, specs: ParamSpecs = DL) => parseParams(specs, input).messages.filter((m) => m.level === "error");
 
@@ -148,7 +155,7 @@ test("throwOnErrors() throws one RangeError listing every error and ignores warn
   assert(e.message.includes("first problem") && e.message.includes("second problem") && !e.message.includes("note"), e.message);
 });
 
-test("deepLearningParams declares H2O's defaults (spec §16)", () => {
+test("the parameter table declares H2O's defaults (spec §16)", () => {
   const d = (k: string) => DL[k].default;
   assertEquals([d("rho"), d("epsilon"), d("rate"), d("rate_annealing"), d("rate_decay")], [0.99, 1e-8, 0.005, 1e-6, 1]);
   assertEquals([d("momentum_start"), d("momentum_ramp"), d("momentum_stable"), d("nesterov_accelerated_gradient")], [0, 1e6, 0, true]);
@@ -163,4 +170,23 @@ test("deepLearningParams declares H2O's defaults (spec §16)", () => {
       assertEquals(checkRange(name, spec, spec.default), undefined, `${name}'s default is outside its own range`);
     }
   }
+});
+
+test("every parameter has H2O's level; plugin parameters are declared by their plugins only", () => {
+  for (const [name, spec] of Object.entries(DL)) assert(["critical", "secondary", "expert"].includes(spec.level!), `${name} has no level`);
+  assertEquals([DL.hidden.level, DL.epochs.level, DL.l1.level, DL.rho.level], ["critical", "critical", "secondary", "expert"]);
+  for (const name of ["rho", "epsilon", "rate", "l1", "l2", "max_w2", "huber_alpha", "quantile_alpha", "tweedie_power", "input_dropout_ratio"]) {
+    assert(!(name in deepLearningParams), `${name} is redeclared by the engine`);
+    assert(name in DL, `${name} is missing from the table`);
+  }
+});
+
+test("paramSpecs() refuses a plugin parameter that clashes with the engine's or another plugin's", async () => {
+  const clash = (params: ParamSpecs, name = "clash") => {
+    const p = createPlugins();
+    p.optimizers.add(defineOptimizer({ name, summary: "t", slots: 0, params, step: (w) => w, vectors: [{ params: {}, w0: 0, gradients: [0], weights: [0] }] }));
+    return () => paramSpecs(p);
+  };
+  await assertThrows(clash({ epochs: { type: "float", default: 1, help: "x" } }), TypeError, `"epochs"`);
+  await assertThrows(clash({ epsilon: { type: "float", default: 1e-3, help: "Adam's" } }), TypeError, `"epsilon"`);
 });

@@ -9,10 +9,10 @@ import {
   adaptFrame, expandRow, type FitOptions, fitPreprocessor, hasMissing, inputNames, moments, packRows, type PreprocessorSpec, targetValue,
 } from "../../core/train/preprocess.ts";
 import { regressionPrediction } from "../../core/train/score.ts";
-import { type Column, Frame } from "../../frame/frame.ts";
+import { type Column, type ColumnInput, Frame } from "../../frame/frame.ts";
 import { distributions } from "../../plugins/mod.ts";
 
-const num = (name: string, values: number[]): Column => ({ name, type: "numeric", data: Float64Array.from(values) });
+const num = (name: string, values: number[]): ColumnInput => ({ name, type: "numeric", data: Float64Array.from(values) });
 /** A categorical column from level strings (null = NA) with an explicit domain. */
 const cat = (name: string, values: (string | null)[], domain: string[]): Column => ({
   name, type: "categorical", domain, codes: Int32Array.from(values, (v) => (v === null ? -1 : domain.indexOf(v))),

@@ -168,7 +168,7 @@ test("resolvePlan() errors: a missing or absent response column, and stopping me
 });
 
 test("resolvePlan() rejects features this version does not train, naming each", async () => {
-  for (const [field, value] of [["autoencoder", true], ["nfolds", 3], ["checkpoint", "m.tide"], ["balance_classes", true], ["offset_column", "x2"], ["elastic_averaging", true], ["fold_column", "x1"], ["categorical_encoding", "Binary"]] as const) {
+  for (const [field, value] of [["autoencoder", true], ["balance_classes", true], ["offset_column", "x2"], ["elastic_averaging", true], ["categorical_encoding", "Binary"]] as const) {
     const m = await errorOf({ response_column: "y2", [field]: value });
     assert(m.includes(`"${field}"`) && m.includes("not supported"), `${field}: ${m}`);
   }
@@ -179,7 +179,7 @@ test("resolvePlan() rejects features this version does not train, naming each", 
 test("resolvePlan() reports every error at once, parse errors included", async () => {
   const m = await errorOf({
     response_column: "y3", distribution: "bernoulli", activation: "Tanh", hidden: [4], hidden_dropout_ratios: [0.2],
-    epochs: -3, nfolds: 2, bogus_param: 1,
+    epochs: -3, nfolds: -1, bogus_param: 1,
   });
   for (const s of ["bernoulli", "hidden_dropout_ratios", `"epochs"`, `"nfolds"`, `"bogus_param"`]) assert(m.includes(s), `missing ${s} in: ${m}`);
 });

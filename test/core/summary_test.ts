@@ -4,7 +4,7 @@
  */
 import { assert, assertClose, assertEquals, test } from "../_harness.ts";
 import type { Optimizer } from "../../core/optimizer.ts";
-import { instability, type LayerRow, layerTable, type SummaryContext } from "../../core/train/summary.ts";
+import { bestModelNote, formatScoringHistory, instability, type LayerRow, layerTable, type SummaryContext } from "../../core/train/summary.ts";
 import { optimizers } from "../../plugins/mod.ts";
 
 /** State for units [3, 2, 2] with given optimizer slots (values chosen by hand). */
@@ -81,4 +81,34 @@ test("instability() flags NaN, huge weights and huge biases and names the layer;
     assert(msg !== undefined && msg.includes("layer 3"), `${field} = ${value}: ${msg}`);
   }
   assertEquals(instability([input, { ...ok, mean_weight: 9e9, weight_rms: 9e9, mean_bias: -9e4, bias_rms: 9e4 }]), undefined, "just below the limits");
+});
+
+// ── Scoring history (spec §7.4) ──────────────────────────────────────────────────────────────
+
+const placeholder = { timestamp: "2026-12-03 15:00:00", duration: "0.000 sec", training_speed: "", epochs: 0, iterations: 0, samples: 0 };
+const scored = (epochs: number, logloss: number) => ({
+  timestamp: "2026-12-03 15:00:01", duration: "1.000 sec", training_speed: "1000 obs/sec", epochs, iterations: epochs, samples: 100 * epochs,
+  training_rmse: 0.5, training_logloss: logloss, training_r2: 0.9, training_classification_error: 0.1,
+  validation_rmse: 0.6, validation_logloss: logloss + 0.1, validation_r2: 0.8, validation_classification_error: 0.2,
+});
+
+test("formatScoringHistory() prints H2O's columns in H2O's order, nan for the placeholder's metrics", () => {
+  const text = formatScoringHistory([placeholder, scored(1, 0.5), scored(2, 0.25)]);
+  const lines = text.split("\n");
+  assertEquals(lines[0], "Scoring History:");
+  assertEquals(lines[1].trim().split(/\s+/), [
+    "timestamp", "duration", "training_speed", "epochs", "iterations", "samples", "training_rmse", "training_logloss", "training_r2",
+    "training_classification_error", "validation_rmse", "validation_logloss", "validation_r2", "validation_classification_error",
+  ]);
+  assert(/^-+( +-+)+$/.test(lines[2]), lines[2]);
+  assertEquals(lines.length, 6);
+  assertEquals(lines[3].trim().split(/\s{2,}/).slice(0, 8), ["1", "2026-12-03 15:00:00", "0.000 sec", "0", "0", "0", "nan", "nan"]);
+  assertEquals(lines[5].trim().split(/\s{2,}/), ["3", "2026-12-03 15:00:01", "1.000 sec", "1000 obs/sec", "2", "2", "200", "0.5", "0.25", "0.9", "0.1", "0.6", "0.35", "0.8", "0.2"]);
+});
+
+test("bestModelNote() names the scoring event a restored best model comes from", () => {
+  const rows = [placeholder, scored(1, 0.5), scored(2, 0.3), scored(3, 0.4), { ...scored(3, 0.3), epochs: 3 }];
+  assertEquals(bestModelNote(rows, true), "overwrite_with_best_model: the final model is the best one scored, from the scoring event at epoch 2 (row 3 of the scoring history); row 5 scores it again after restoring it.");
+  assertEquals(bestModelNote(rows, false), "");
+  assert(bestModelNote([placeholder, scored(1, 0.5), scored(2, 0.3)], true).includes("the last one trained"));
 });

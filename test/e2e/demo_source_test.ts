@@ -19,5 +19,8 @@ test("bun cli/main.ts demo mnist trains the booklet's network on MNIST and repor
   for (const part of ["10-class classification", "Reported on training (a sample of 10,000 rows) data", "Reported on validation data", "Confusion Matrix", "Time taken: ", "importing took"]) {
     assert(r.stdout.includes(part), `demo output lacks "${part}"`);
   }
-  assert(!r.stdout.includes("Scoring History"), "the demo prints no scoring history");
+  // H2O's scoring-history table, and progress metrics labelled with the epoch they were scored at.
+  assert(/Scoring History:\n\s+timestamp\s+duration\s+training_speed\s+epochs\s+iterations\s+samples\s+training_rmse\s+training_logloss/.test(r.stdout), r.stdout);
+  assert(r.stdout.includes("overwrite_with_best_model: the final model is"), r.stdout);
+  assert(/scored at epoch 0\.05: train logloss/.test(r.stderr), r.stderr);
 }, { timeout: 180_000 });

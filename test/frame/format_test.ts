@@ -16,11 +16,13 @@ test("formatDescribe() prints H2O's describe table for a narrow frame", () => {
   const text = formatDescribe(f);
   const lines = text.split("\n");
   assertEquals(lines[0], "Frame: 3 rows × 3 columns (1 int, 1 real, 1 enum)");
-  assertEquals(lines.slice(1).map((l) => l.split(/\s+/)[0]), ["", "type", "mins", "mean", "maxs", "sigma", "zeros", "missing", "cardinality"]);
+  assertEquals(lines.slice(1).map((l) => l.split(/\s+/)[0]), ["", "type", "storage", "mins", "mean", "maxs", "sigma", "zeros", "missing", "cardinality", "Storage:"]);
   assertEquals(lines[2].trim().split(/\s+/), ["type", "int", "real", "enum"]);
-  assertEquals(lines[6].trim().split(/\s+/), ["sigma", "1", "0.707107", "-"]);
-  assertEquals(lines[8].trim().split(/\s+/), ["missing", "0", "1", "0"]);
-  assertEquals(lines[9].trim().split(/\s+/), ["cardinality", "-", "-", "2"]);
+  assertEquals(lines[3].trim().split(/\s+/), ["storage", "int8", "float32", "int8"]);
+  assertEquals(lines[7].trim().split(/\s+/), ["sigma", "1", "0.707107", "-"]);
+  assertEquals(lines[9].trim().split(/\s+/), ["missing", "0", "1", "0"]);
+  assertEquals(lines[10].trim().split(/\s+/), ["cardinality", "-", "-", "2"]);
+  assertEquals(lines[11], "Storage: 18 B in memory: 2 int8 (6 B), 1 float32 (12 B)");
 });
 
 test("formatDescribe() lists a wide frame one column per line, folding runs of constant columns", () => {
@@ -33,7 +35,8 @@ test("formatDescribe() lists a wide frame one column per line, folding runs of c
   const lines = text.split("\n");
   assertEquals(lines[0], "Frame: 4 rows × 300 columns (300 int)");
   assert(lines[1].startsWith("column"), lines[1]);
-  assert(lines[2].startsWith("C1 … C100 (100)"), lines[2]);
+  assert(lines[2].startsWith("C1 … C100 (100)") && lines[2].includes("constant"), lines[2]);
+  assert(lines[lines.length - 1].startsWith("Storage: 80 B in memory: 290 constant (0 B), 10 int16 (80 B)"), lines[lines.length - 1]);
   assert(lines[3].startsWith("C101 "), lines[3]);
   assert(lines.some((l) => l.startsWith("C111 … C300 (190)")), text);
   assert(text.includes("constant columns: 290"), text);
@@ -45,7 +48,7 @@ test("formatDescribe() elides the middle of very long listings", () => {
   const text = formatDescribe(new Frame(columns), { maxLines: 10 });
   assert(text.includes("… 90 more lines"), text);
   assert(text.includes("pass { maxLines: Infinity }"), text);
-  assertEquals(formatDescribe(new Frame(columns), { maxLines: Infinity }).split("\n").length, 102);
+  assertEquals(formatDescribe(new Frame(columns), { maxLines: Infinity }).split("\n").length, 103);
 });
 
 test("formatHead() prints rows with NA for missing values and elides columns that do not fit", () => {

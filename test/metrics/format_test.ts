@@ -7,14 +7,15 @@ import {
   formatHitRatios,
   formatMaxCriteria,
   formatMetrics,
+  formatMultinomialAuc,
   formatSummary,
   formatThresholds,
   multinomialMetrics,
   regressionMetrics,
 } from "../../core/metrics/mod.ts";
 
-function iris() {
-  const acc = multinomialMetrics(["setosa", "versicolor", "virginica"]);
+function iris(options: Parameters<typeof multinomialMetrics>[1] = {}) {
+  const acc = multinomialMetrics(["setosa", "versicolor", "virginica"], options);
   const s = acc.init();
   for (let i = 0; i < 50; i++) acc.add(s, 0, [0.9, 0.05, 0.05]);
   for (let i = 0; i < 50; i++) acc.add(s, 1, i < 2 ? [0.1, 0.3, 0.6] : [0.1, 0.8, 0.1]);
@@ -79,4 +80,30 @@ test("formatMetrics() joins the header, summary and the tables that apply", () =
   assert(formatMaxCriteria(m).split("\n")[3].startsWith("max f1  "), formatMaxCriteria(m));
   assertEquals(formatThresholds(m).split("\n").length, 2 + 1 + 4); // title, header, rule, one row per bin
   assert(formatGainsLift(m).startsWith("Gains/Lift Table: Avg response rate: 50.00 %"), formatGainsLift(m));
+});
+
+test("formatMetrics() adds the AUC lines and the multinomial AUC tables when auc_type asks, and drops hit ratios at k = 0", () => {
+  const m = iris({ aucType: "MACRO_OVO", hitRatioK: 0 });
+  assertEquals(formatSummary(m).split("\n").slice(4), [`AUC: ${m.auc}`, `AUCPR: ${m.pr_auc}`]);
+  const table = formatMultinomialAuc(m).split("\n");
+  assertEquals(table[0], "Multinomial AUC values:");
+  assertEquals(table.length, 3 + 3 + 2 + 3 + 2); // title, header, rule; 3 vs Rest, 2 OVR averages, 3 pairs, 2 OVO averages
+  assert(table[table.length - 2].startsWith("Macro OVO") && table[table.length - 2].endsWith(String(Number(m.auc.toPrecision(6)))), table.join("\n"));
+  const text = formatMetrics(m);
+  assert(text.includes("Multinomial auc_pr values:") && !text.includes("Hit Ratios"), text);
+  assertEquals(formatMultinomialAuc(iris()), "");
+  assert(!formatSummary(iris()).includes("AUC"));
+});
+
+test("formatGainsLift() prints as many groups as gainslift_bins asks", () => {
+  const b = binomialMetrics({ gainsLiftBins: 4 });
+  const s = b.init();
+  for (let i = 0; i < 100; i++) b.add(s, i % 3 === 0 ? 1 : 0, (i + 0.5) / 100);
+  assertEquals(formatGainsLift(b.value(s)).split("\n").length, 3 + 4);
+  const off = binomialMetrics({ gainsLiftBins: 0 });
+  const t = off.init();
+  off.add(t, 1, 0.7);
+  off.add(t, 0, 0.2);
+  assertEquals(formatGainsLift(off.value(t)), "");
+  assert(!formatMetrics(off.value(t)).includes("Gains/Lift"));
 });

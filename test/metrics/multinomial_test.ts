@@ -1,11 +1,11 @@
 import { assert, assertClose, assertEquals, assertThrows, test } from "../_harness.ts";
-import { mergeAll, multinomialMetrics } from "../../core/metrics/mod.ts";
-import { random } from "./_random.ts";
+import { binomialMetrics, mergeAll, multinomialMetrics, type MultinomialOptions } from "../../core/metrics/mod.ts";
+import { bruteForceAuc, random } from "./_random.ts";
 
 type Row = [label: number, probs: number[], w: number, predicted?: number];
 
-function value(domain: string[], rows: readonly Row[], options = {}) {
-  const acc = multinomialMetrics(domain, options);
+function value(domain: string[], rows: readonly Row[], options: Record<string, unknown> = {}) {
+  const acc = multinomialMetrics(domain, options as MultinomialOptions);
   const s = acc.init();
   for (const [y, p, w, pred] of rows) acc.add(s, y, p, w, pred);
   return acc.value(s);
@@ -116,4 +116,83 @@ test("multinomialMetrics() rejects bad labels, probability vectors and domains",
   await assertThrows(() => acc.add(s, 0, [0.5, 0.5]), RangeError, "3 entries");
   await assertThrows(() => acc.add(s, 0, [0.2, 0.3, 0.5], 1, 7), RangeError, "predicted");
   await assertThrows(() => multinomialMetrics(["only"]), RangeError, "at least 2");
+});
+
+test("multinomialMetrics() max_hit_ratio_k caps the hit-ratio ranks; 0 turns them off", () => {
+  assertClose(value(ABC, HAND, { hitRatioK: 2 }).hit_ratios, [4 / 8, 7 / 8]);
+  assertEquals(value(ABC, HAND, { hitRatioK: 0 }).hit_ratios, []);
+  assertEquals(value(ABC, HAND, { hitRatioK: 50 }).hit_ratios.length, 3); // never more than the classes
+});
+
+// 60 rows over 4 classes with few distinct probabilities (ties) and uneven weights: the AUC2
+// histograms stay exact, so every AUC must equal the pairwise (Mann-Whitney) count.
+function aucRows(): Row[] {
+  const rnd = random(11);
+  return Array.from({ length: 60 }, (_, i) => {
+    const y = i % 4 === 3 && i > 30 ? 1 : i % 4; // classes of unequal weight
+    // Scores on a grid of eighths (the metrics do not need them to sum to 1): exact ties, and no two
+    // centres that differ by an ulp, which AUC2 merges as duplicates.
+    const p = [0, 1, 2, 3].map((c) => Math.round((rnd() + (c === y ? 0.6 : 0)) * 8) / 16);
+    return [y, p, 0.5 + Math.floor(rnd() * 3)];
+  });
+}
+
+test("multinomialMetrics() auc_type: one-vs-rest and one-vs-one AUCs match pairwise counting", () => {
+  const rows = aucRows();
+  const D = ["a", "b", "c", "d"];
+  const ovr = D.map((_, c) => bruteForceAuc(rows.map(([y, p, w]) => [y === c ? 1 : 0, p[c], w])));
+  const pair = (i: number, j: number) => bruteForceAuc(rows.filter(([y]) => y === i || y === j).map(([y, p, w]) => [y === i ? 1 : 0, p[i], w]));
+  const cw = D.map((_, c) => rows.filter(([y]) => y === c).reduce((s, r) => s + r[2], 0));
+  const W = cw.reduce((a, b) => a + b, 0);
+  const ovo: number[] = [], pw: number[] = [];
+  for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) {
+    ovo.push((pair(i, j) + pair(j, i)) / 2);
+    pw.push((cw[i] + cw[j]) / W);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const wmean = (xs: number[], ws: number[]) => xs.reduce((a, x, i) => a + x * ws[i], 0) / ws.reduce((a, b) => a + b, 0);
+  const expected = { MACRO_OVR: mean(ovr), WEIGHTED_OVR: wmean(ovr, cw), MACRO_OVO: mean(ovo), WEIGHTED_OVO: wmean(ovo, pw) };
+  for (const [type, auc] of Object.entries(expected)) {
+    const m = value(D, rows, { aucType: type });
+    assertClose(m.auc, auc, { rtol: 1e-12, message: type });
+    const t0 = m.multinomial_auc_table![0]; // "a vs Rest" is the binomial AUCPR of class a against the rest
+    const bin = binomialMetrics();
+    const bs = bin.init();
+    for (const [y, p, w] of rows) bin.add(bs, y === 0 ? 1 : 0, p[0], w);
+    assertClose(t0.pr_auc, bin.value(bs).pr_auc, { rtol: 1e-12 });
+    const t = m.multinomial_auc_table!;
+    assertEquals(t.map((r) => r.type), [
+      "a vs Rest", "b vs Rest", "c vs Rest", "d vs Rest", "Macro OVR", "Weighted OVR",
+      "a vs b", "a vs c", "a vs d", "b vs c", "b vs d", "c vs d", "Macro OVO", "Weighted OVO",
+    ]);
+    assertClose(t.slice(0, 4).map((r) => r.auc), ovr, { rtol: 1e-12 });
+    assertClose(t.slice(6, 12).map((r) => r.auc), ovo, { rtol: 1e-12 });
+  }
+  // The four averages differ on this data, so each type really selects its own.
+  assertEquals(new Set(Object.values(expected).map((x) => x.toFixed(12))).size, 4);
+});
+
+test("multinomialMetrics() auc_type AUTO and NONE compute no AUC (NaN, no table); merge keeps the histograms", () => {
+  for (const aucType of ["AUTO", "NONE"]) {
+    const m = value(ABC, HAND, { aucType });
+    assert(Number.isNaN(m.auc) && Number.isNaN(m.pr_auc) && m.multinomial_auc_table === null, aucType);
+  }
+  const rows = aucRows();
+  const acc = multinomialMetrics(["a", "b", "c", "d"], { aucType: "WEIGHTED_OVO" });
+  const parts = [acc.init(), acc.init(), acc.init()];
+  rows.forEach(([y, p, w], i) => acc.add(parts[i % 3], y, p, w));
+  const merged = acc.value(mergeAll(acc, parts));
+  const single = value(["a", "b", "c", "d"], rows, { aucType: "WEIGHTED_OVO" });
+  assertClose(merged.multinomial_auc_table!.map((r) => r.pr_auc), single.multinomial_auc_table!.map((r) => r.pr_auc), { rtol: 1e-12 });
+  assertClose(merged.auc, single.auc, { rtol: 1e-12 });
+});
+
+test("multinomialMetrics() computes no AUC past 50 classes, and rejects unknown auc_type and max_hit_ratio_k", async () => {
+  const C = 51;
+  const domain = Array.from({ length: C }, (_, i) => `c${i}`);
+  const m = value(domain, [[0, Array.from({ length: C }, () => 1 / C), 1]], { aucType: "MACRO_OVR" });
+  assert(Number.isNaN(m.auc) && m.multinomial_auc_table === null);
+  // deno-lint-ignore no-explicit-any
+  await assertThrows(() => multinomialMetrics(ABC, { aucType: "MACRO" as any }), RangeError, "auc_type");
+  await assertThrows(() => multinomialMetrics(ABC, { hitRatioK: -1 }), RangeError, "max_hit_ratio_k");
 });

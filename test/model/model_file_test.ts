@@ -79,15 +79,16 @@ test("encodeModel()/decodeModel() round-trip NaN, ±Infinity, −0 and typed arr
     ...m.data,
     params: { ...m.data.params, max_w2: Infinity, odd: -Infinity, missing: NaN },
     // Same length as the real matrix: the header check ties array lengths to the layer sizes.
-    state: { ...m.data.state, "weights.0": (() => {
-      const w = m.data.state["weights.0"].slice();
+    // An optimizer slot, since weights and biases must be finite to load.
+    state: { ...m.data.state, "weights.0.slot0": (() => {
+      const w = m.data.state["weights.0.slot0"].slice();
       w.set([NaN, -0, Infinity, -Infinity, 5e-324, 1.7976931348623157e308]);
       return w;
     })() },
   };
   const back = decodeModel(encodeModel(data));
   assertEquals([back.params.max_w2, back.params.odd, back.params.missing], [Infinity, -Infinity, NaN]);
-  const w = back.state["weights.0"];
+  const w = back.state["weights.0.slot0"];
   assert(w instanceof Float64Array, "state arrays come back as Float64Array");
   assert(Number.isNaN(w[0]) && Object.is(w[1], -0) && w[2] === Infinity && w[3] === -Infinity && w[4] === 5e-324 && w[5] === 1.7976931348623157e308, `${Array.from(w)}`);
 });
@@ -140,13 +141,40 @@ test("decodeModel() rejects extra bytes after the data", async () => {
   rejects(longer, "8 extra bytes");
 });
 
-test("decodeModel() rejects a future (or zero) format version with a RangeError saying to upgrade", async () => {
+test("decodeModel() rejects a future format version with a RangeError saying to upgrade, and version 0 as corrupt", async () => {
   const bytes = encodeModel((await model()).data);
-  for (const v of [MODEL_FORMAT_VERSION + 1, 0xffffffff, 0]) {
+  for (const v of [MODEL_FORMAT_VERSION + 1, 0xffffffff]) {
     const b = bytes.slice();
     new DataView(b.buffer).setUint32(8, v, true);
     const e = rejects(b, `version ${v}`);
-    assert(e instanceof RangeError && e.message.includes(`version ${v}`), e.message);
+    assert(e instanceof RangeError && e.message.includes(`version ${v}`) && e.message.includes("upgrade"), e.message);
+  }
+  const b = bytes.slice();
+  new DataView(b.buffer).setUint32(8, 0, true);
+  const e = rejects(b, "version 0");
+  assert(e instanceof SyntaxError && e.message.includes("format version is 0") && !e.message.includes("newer"), e.message);
+});
+
+test("decodeModel() checks every field prediction reads against the layer table", async () => {
+  const m = await model();
+  const d = m.data;
+  const prep = d.preprocessor;
+  const num = prep.inputs.findIndex((i) => i.kind === "numeric");
+  const cases: [string, Partial<ModelData> & Record<string, unknown>, RegExp][] = [
+    ["width", { preprocessor: { ...prep, width: prep.width + 1 } }, /preprocessor width/],
+    ["class list", { preprocessor: { ...prep, response: { kind: "categorical", name: "species", domain: ["a", "b"] } } }, /classes but the output layer/],
+    ["input offset", { preprocessor: { ...prep, inputs: prep.inputs.map((i, k) => (k === num ? { ...i, offset: i.offset + 1 } : i)) } }, /starts at/],
+    ["NaN scale", { preprocessor: { ...prep, inputs: prep.inputs.map((i, k) => (k === num ? { ...i, mul: NaN } : i)) } }, /scale factor/],
+    ["problem", { problem: "clustering" as never }, /"problem"/],
+    ["null response", { preprocessor: { ...prep, response: null } }, /no response/],
+    ["numeric response in classification", { preprocessor: { ...prep, response: { kind: "numeric", name: "y", mean: 0, sigma: 1, sub: 0, mul: 1 } } }, /numeric response in a classification/],
+    ["dropout", { dropout: [0.5] }, /dropout/],
+    ["NaN weight", { state: { ...d.state, "biases.0": d.state["biases.0"].map((v, i) => (i === 2 ? NaN : v)) } }, /"biases.0" holds NaN at index 2/],
+    ["stray array", { state: { ...d.state, "weights.7": new Float64Array(3) } }, /unexpected array|does not match/],
+  ];
+  for (const [what, patch, re] of cases) {
+    const e = rejects(encodeModel({ ...d, ...patch } as ModelData), what);
+    assert(e instanceof SyntaxError && re.test(e.message), `${what}: ${e.message}`);
   }
 });
 

@@ -9,7 +9,7 @@ import type { Backend } from "../../core/backend.ts";
 import { convergenceStop } from "../../core/train/early_stopping.ts";
 import type { TrainEvent } from "../../core/train/train.ts";
 import { type Column, Frame } from "../../frame/frame.ts";
-import { DeepLearning, type TrainArgs } from "../../model/deep_learning.ts";
+import { DeepLearning, type DeepLearningEvent, type TrainArgs } from "../../model/deep_learning.ts";
 import type { DeepLearningModel } from "../../model/model.ts";
 import { referenceBackend } from "../../backends/reference/reference.ts";
 import { simdBackend } from "../../backends/simd/simd.ts";
@@ -29,7 +29,7 @@ function numbers(f: Frame, name: string): Float64Array {
 function codes(f: Frame, name: string): Int32Array {
   const c = f.col(name);
   if (c.type !== "categorical") throw new Error(`${name} is not categorical`);
-  return c.codes;
+  return Int32Array.from(c.codes);
 }
 const history = (m: DeepLearningModel, key: string) => m.data.output.history.slice(1).map((r) => r[key] as number);
 
@@ -145,6 +145,8 @@ test("DeepLearning.train() with overwrite_with_best_model restores the best vali
   assertClose(v[v.length - 1], best, { rtol: 1e-12, message: "the final row scores the restored best state" });
   assertClose(m.modelPerformance({ valid: true }).logloss(), best, { rtol: 1e-12 });
   assertEquals(m.data.output.samples, 60 * 40, "the processed-sample count keeps all training");
+  const bestRow = v.indexOf(best) + 2; // the history's rows count from 1 and start with the placeholder
+  assert(String(m).includes(`from the scoring event at epoch ${m.data.output.history[bestRow - 1].epochs} (row ${bestRow} of the scoring history)`), "the printout names the best event");
   const last = await fit({ ...p, overwrite_with_best_model: false }, { y: "y", training_frame: train, validation_frame: valid });
   const w = history(last, "validation_logloss");
   assert(w[w.length - 1] > Math.min(...w) * 1.1, "without the option the last state stays");
@@ -188,7 +190,7 @@ test("DeepLearning.train() honours max_runtime_secs", async () => {
 test("DeepLearning.train() rejects with an AbortError when its signal aborts, and at once when already aborted", async () => {
   const ctl = new AbortController();
   let progress = 0;
-  const onEvent = (e: TrainEvent) => {
+  const onEvent = (e: DeepLearningEvent) => {
     if (e.type === "progress" && ++progress === 1) ctl.abort();
   };
   const e = await assertThrows(() => fit({ hidden: [8], epochs: 1e4 }, { y: "y", training_frame: smooth(200, 5), onEvent, signal: ctl.signal }), Error);
@@ -200,7 +202,7 @@ test("DeepLearning.train() rejects with an AbortError when its signal aborts, an
 });
 
 test("DeepLearning.train() emits start, progress and one score event per history row", async () => {
-  const events: TrainEvent[] = [];
+  const events: DeepLearningEvent[] = [];
   const m = await fit({ hidden: [4], epochs: 4, train_samples_per_iteration: 50, score_each_iteration: true, stopping_rounds: 0 }, {
     y: "y", training_frame: smooth(50, 6), onEvent: (e) => events.push(e),
   });
@@ -353,13 +355,13 @@ test("DeepLearning.train() variable importances use expanded names and zero NA s
   assertClose(m.data.output.varimp!.reduce((s, r) => s + r.percentage, 0), 1);
 });
 
-test("DeepLearning.train() with bernoulli on a numeric 0/1 response predicts classes named after the values", async () => {
+test("DeepLearning.train() with bernoulli on a numeric 0/1 response names the probability columns p0, p1 (H2O)", async () => {
   const base = blobs(60, 23);
   const y01 = Float64Array.from(codes(base, "cls"));
   const f = base.drop(["cls"]).withColumn({ name: "label", type: "numeric", data: y01 });
   const m = await fit({ hidden: [4], epochs: 20, activation: "Tanh", distribution: "bernoulli" }, { y: "label", training_frame: f });
   const pred = await m.predict(f);
-  assertEquals(pred.names, ["predict", "0", "1"]);
+  assertEquals(pred.names, ["predict", "p0", "p1"]); // integer class labels get a "p" prefix, as in H2O
   const perf = await m.performance(f); // the numeric response is read as a factor again
   assertEquals(perf.category, "Binomial");
   assert(perf.auc() > 0.95, `AUC ${perf.auc()}`);

@@ -79,10 +79,10 @@ try:
 except H2OResponseError as e:
     assert "hidden" in str(e), str(e)
 try:
-    H2ODeepLearningEstimator(epochs=1, nfolds=3).train(y="label", training_frame=tr)
-    raise AssertionError("nfolds trained")
+    H2ODeepLearningEstimator(epochs=1, balance_classes=True).train(y="label", training_frame=tr)
+    raise AssertionError("balance_classes trained")
 except H2OResponseError as e:
-    assert "nfolds" in str(e), str(e)
+    assert "balance_classes" in str(e), str(e)
 
 # Lifecycle: save, remove, load, get, then shut down.
 path = h2o.save_model(m, path=data, force=True)
