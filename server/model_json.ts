@@ -133,6 +133,7 @@ export function modelJson(m: StoredModel, specs: ParamSpecs): Record<string, unk
   const tm = out.trainingMetrics, vm = out.validationMetrics;
   const category = tm?.model_category ?? (d.problem === "regression" ? "Regression" : resp?.kind === "categorical" && resp.domain.length === 2 ? "Binomial" : "Multinomial");
   const domain = resp?.kind === "categorical" ? resp.domain : null;
+  const cv = out.crossValidation ?? null;
   const actual = { ...d.params, training_frame: m.trainingFrame, validation_frame: m.validationFrame, model_id: id };
 
   const layerCols: TableColumn[] = [
@@ -176,7 +177,11 @@ export function modelJson(m: StoredModel, specs: ParamSpecs): Record<string, unk
       column_types: [...prep.inputs.map((i) => (i.kind === "categorical" ? "Enum" : "Numeric")), ...(resp ? [resp.kind === "categorical" ? "Enum" : "Numeric"] : [])],
       domains: [...prep.inputs.map((i) => (i.kind === "categorical" ? i.domain : null)), ...(resp ? [resp.kind === "categorical" ? resp.domain : null] : [])],
       training_metrics: metricsJson(tm, id, m.trainingFrame, domain), validation_metrics: metricsJson(vm, id, m.validationFrame, domain),
-      cross_validation_metrics: null, cross_validation_metrics_summary: null, cross_validation_models: null,
+      cross_validation_metrics: metricsJson(out.crossValidationMetrics ?? null, id, m.trainingFrame, domain),
+      cross_validation_metrics_summary: cv ? table("Cross-Validation Metrics Summary", "",
+        [{ name: "mean", type: "float" }, { name: "sd", type: "float" }, ...cv.foldModelIds.map((_, k) => ({ name: `cv_${k + 1}_valid`, type: "float" as const }))],
+        cv.summary.metrics.map((_, j) => [cv.summary.mean[j], cv.summary.sd[j], ...cv.summary.folds.map((f) => f[j])]), cv.summary.metrics) : null,
+      cross_validation_models: cv ? cv.foldModelIds.map((f) => keyRef("Model", f)) : null,
       cross_validation_predictions: null, cross_validation_holdout_predictions_frame_id: null, cross_validation_fold_assignment_frame_id: null,
       model_summary: table("Status of Neuron Layers", summaryDesc, layerCols, layerRows, layerRows.map(() => "")),
       scoring_history: table("Scoring History", "", histCols, histRows, histRows.map(() => "")),

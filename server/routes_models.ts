@@ -8,15 +8,15 @@ import type { Hono } from "hono";
 import { existsSync } from "node:fs";
 import type { Message } from "../core/params.ts";
 import { parseParams } from "../core/params.ts";
+import { checkpointMessages } from "../core/train/checkpoint.ts";
 import { resolvePlan } from "../core/train/resolve.ts";
-import type { ModelData } from "../core/train/train.ts";
-import { DeepLearning } from "../model/deep_learning.ts";
+import { DeepLearning, type DeepLearningEvent } from "../model/deep_learning.ts";
 import { Frame } from "../frame/frame.ts";
 import { DeepLearningModel } from "../model/model.ts";
 import * as plugins from "../plugins/mod.ts";
 import type { ServerContext } from "./app.ts";
 import { metricsJson, modelJson, parametersJson } from "./model_json.ts";
-import { trainInWorker } from "./training.ts";
+import { type Trained, trainInWorker } from "./training.ts";
 import { bool, BuilderError, type Form, H2OError, json, keyName, keyRef, meta, parseLenientJson, readForm } from "./wire.ts";
 
 /** Builder fields that are not model parameters: frames travel separately. */
@@ -226,31 +226,57 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
   if (messages.some((m) => m.level === "error")) throw new BuilderError(modelId, messages, null);
 
   // The engine's own cross-field checks (distribution vs response, features not built yet, …).
+  // A checkpoint restart plans with the checkpoint's parameters under the ones sent, as the engine does.
+  const ckpt = params.checkpoint ? store.model(params.checkpoint, "checkpoint").model.data : null;
   try {
-    const plan = resolvePlan(params, train!, plugins, { hasValidation: !!valid, cores: ctx.options.nthreads || globalThis.navigator?.hardwareConcurrency || 1 });
-    messages.push(...plan.messages.filter((m) => !messages.some((x) => x.field === m.field && x.message === m.message)));
+    const plan = resolvePlan(ckpt ? { ...ckpt.params, ...params } : params, train!, plugins, { hasValidation: !!valid, cores: ctx.options.nthreads || globalThis.navigator?.hardwareConcurrency || 1 });
+    const found = [...plan.messages, ...(ckpt ? checkpointMessages(ckpt, plan, params, !!valid) : [])];
+    if (found.some((m) => m.level === "error")) throw new BuilderError(modelId, found, null);
+    messages.push(...found.filter((m) => !messages.some((x) => x.field === m.field && x.message === m.message)));
   } catch (e) {
+    if (e instanceof BuilderError) throw e;
     if (!(e instanceof RangeError)) throw e;
     const structured = (e as { messages?: Message[] }).messages;
     throw new BuilderError(modelId, structured ?? splitEngineMessage(e.message, Object.keys(ctx.specs)), null);
   }
 
   const job = ctx.jobs.start("DeepLearning", { kind: "Model", name: modelId }, (jc) => store.withLocks([trainKey, validKey, modelId], async () => {
-    const onEvent = (e: { type: string; epochs?: number; targetEpochs?: number; samplesPerSecond?: number }) => {
-      if (e.type === "progress") jc.progress(Math.min(0.99, e.epochs! / Math.max(e.targetEpochs!, 1e-9)), `Epoch ${e.epochs!.toFixed(2)} of ${e.targetEpochs}, ${Math.round(e.samplesPerSecond!)} samples/s`);
+    // With nfolds the fold models train first, then the main model: progress spans all of them.
+    let part = 0, parts = 1, label = "";
+    const onEvent = (e: DeepLearningEvent) => {
+      if (e.type === "model") {
+        part = e.role === "main" ? e.count - 1 : e.index - 1;
+        parts = e.count;
+        label = e.role === "main" ? `main model (${e.count - 1} folds done): ` : `fold ${e.index} of ${e.count - 1}: `;
+      } else if (e.type === "progress") {
+        const f = Math.min(1, e.epochs / Math.max(e.targetEpochs, 1e-9));
+        jc.progress(Math.min(0.99, (part + f) / parts), `${label}epoch ${e.epochs.toFixed(2)} of ${e.targetEpochs}, ${Math.round(e.samplesPerSecond)} samples/s`);
+      }
     };
-    let data: ModelData;
-    if (ctx.options.workers && typeof Worker !== "undefined") {
-      data = await trainInWorker({ params, y: y!, train: train!, valid: valid ?? null, signal: jc.signal, onEvent });
-    } else {
-      data = (await new DeepLearning(params).train({ y: y!, training_frame: train!, validation_frame: valid ?? null, signal: jc.signal, onEvent })).data;
-    }
+    const args = { params: engineParams(ctx, params), y: y!, train: train!, valid: valid ?? null, signal: jc.signal, onEvent };
+    const { data, folds } = ctx.options.workers && typeof Worker !== "undefined" ? await trainInWorker(args) : await trainHere(args);
     // Warnings already returned with the builder's answer are not repeated by the job.
     const told = new Set(messages.map((m) => m.message));
     for (const m of data.output.messages) if (m.level === "warn" && !told.has(m.message)) jc.warn(m.message);
-    await store.putModel({ model: new DeepLearningModel(data), input: form, trainingFrame: trainKey!, validationFrame: validKey ?? null, timestamp: Date.now() });
+    const base = { input: form, trainingFrame: trainKey!, validationFrame: validKey ?? null, timestamp: Date.now() };
+    for (const f of folds) await store.putModel({ ...base, model: new DeepLearningModel(f) });
+    await store.putModel({ ...base, model: new DeepLearningModel(data) });
   }));
   return { job, messages };
+}
+
+/** Trains on the event loop (tests, hosts without Workers). */
+async function trainHere(t: Parameters<typeof trainInWorker>[0]): Promise<Trained> {
+  const dl = new DeepLearning(t.params);
+  const model = await dl.train({ y: t.y, training_frame: t.train, validation_frame: t.valid, signal: t.signal, onEvent: t.onEvent });
+  return { data: model.data, folds: dl.crossValidationModels.map((m) => m.data) };
+}
+
+/** The parameters as the engine takes them: a checkpoint model id becomes that model's data. */
+function engineParams(ctx: ServerContext, params: Readonly<Record<string, string>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...params };
+  if (params.checkpoint) out.checkpoint = ctx.store.model(params.checkpoint, "checkpoint").model.data;
+  return out;
 }
 
 /**

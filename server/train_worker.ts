@@ -5,7 +5,8 @@
  *
  * Messages in: `{ type: "train", params, y, train, valid }` (columns of the frames), then
  * optionally `{ type: "cancel" }`. Out: `{ type: "event", event }` while training, then
- * `{ type: "done", data }` or `{ type: "error", name, message }`.
+ * `{ type: "done", data, folds }` (folds: the kept cross-validation models) or
+ * `{ type: "error", name, message }`.
  * @module
  */
 import type { Column } from "../frame/frame.ts";
@@ -25,11 +26,12 @@ scope.onmessage = async (e: MessageEvent) => {
   }
   if (msg.type !== "train") return;
   try {
-    const model = await new DeepLearning(msg.params ?? {}).train({
+    const dl = new DeepLearning(msg.params ?? {});
+    const model = await dl.train({
       y: msg.y!, training_frame: new Frame(reviveColumns(msg.train!)), validation_frame: msg.valid ? new Frame(reviveColumns(msg.valid)) : null,
       signal: controller.signal, onEvent: (event) => scope.postMessage({ type: "event", event }),
     });
-    scope.postMessage({ type: "done", data: model.data });
+    scope.postMessage({ type: "done", data: model.data, folds: dl.crossValidationModels.map((m) => m.data) });
     model.close();
   } catch (err) {
     const x = err as Error;

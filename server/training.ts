@@ -4,7 +4,8 @@
  * cancellation), so the job reports them as the engine worded them.
  * @module
  */
-import type { ModelData, TrainEvent } from "../core/train/train.ts";
+import type { ModelData } from "../core/train/train.ts";
+import type { DeepLearningEvent } from "../model/deep_learning.ts";
 import type { Frame } from "../frame/frame.ts";
 import { shareFrame } from "./shared.ts";
 
@@ -15,11 +16,17 @@ export interface WorkerTraining {
   readonly train: Frame;
   readonly valid: Frame | null;
   readonly signal: AbortSignal;
-  readonly onEvent?: (e: TrainEvent) => void;
+  readonly onEvent?: (e: DeepLearningEvent) => void;
+}
+
+/** What a training leaves: the model, and with nfolds the kept fold models. */
+export interface Trained {
+  readonly data: ModelData;
+  readonly folds: readonly ModelData[];
 }
 
 /** Trains off the main thread; the worker ends with the training. */
-export async function trainInWorker(t: WorkerTraining): Promise<ModelData> {
+export async function trainInWorker(t: WorkerTraining): Promise<Trained> {
   const train = await shareFrame(t.train, t.signal);
   const valid = t.valid ? await shareFrame(t.valid, t.signal) : null;
   return await new Promise((resolve, reject) => {
@@ -31,11 +38,11 @@ export async function trainInWorker(t: WorkerTraining): Promise<ModelData> {
     const onAbort = () => worker.postMessage({ type: "cancel" });
     t.signal.addEventListener("abort", onAbort);
     worker.onmessage = (e: MessageEvent) => {
-      const m = e.data as { type: string; event?: TrainEvent; data?: ModelData; name?: string; message?: string };
+      const m = e.data as { type: string; event?: DeepLearningEvent; data?: ModelData; folds?: ModelData[]; name?: string; message?: string };
       if (m.type === "event") t.onEvent?.(m.event!);
       else if (m.type === "done") {
         finish();
-        resolve(m.data!);
+        resolve({ data: m.data!, folds: m.folds ?? [] });
       } else if (m.type === "error") {
         finish();
         const Ctor = { RangeError, TypeError, SyntaxError }[m.name ?? ""] ?? Error;

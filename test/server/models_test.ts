@@ -182,3 +182,31 @@ test("binomial and regression models: H2O's metric fields, the thresholds table'
     await s.close();
   }
 });
+
+test("nfolds: the main model carries cross-validation metrics, the summary table and retrievable fold models; checkpoint restarts continue a stored model", async () => {
+  const s = await testServer({ workers: true });
+  try {
+    const key = await s.importCsv("data.csv");
+    const b = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, model_id: "cv", nfolds: "3", epochs: "2" }))).body;
+    assertEquals((await s.wait(b.job.key.name)).status, "DONE");
+    const out = (await s.call("GET", "/3/Models/cv")).body.models[0].output;
+    assertEquals(out.cross_validation_metrics.__meta.schema_type, "ModelMetricsMultinomial");
+    const t = out.cross_validation_metrics_summary;
+    assertEquals(t.columns.map((c: { name: string }) => c.name), ["", "mean", "sd", "cv_1_valid", "cv_2_valid", "cv_3_valid"]);
+    assert(t.data[0].includes("logloss"), t.data[0].join());
+    assertEquals(out.cross_validation_models.map((k: { name: string }) => k.name), ["cv_cv_1", "cv_cv_2", "cv_cv_3"]);
+    assertEquals((await s.call("GET", "/3/Models/cv_cv_2")).status, 200);
+
+    const first = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, model_id: "c1", epochs: "2" }))).body;
+    await s.wait(first.job.key.name);
+    const short = await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, model_id: "c2", epochs: "1", checkpoint: "c1" }));
+    assertEquals([short.status, fieldsOf(short.body)], [412, ["epochs"]]);
+    const more = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, model_id: "c2", epochs: "4", checkpoint: "c1" }))).body;
+    assertEquals((await s.wait(more.job.key.name)).status, "DONE");
+    const h = (await s.call("GET", "/3/Models/c2")).body.models[0].output.scoring_history;
+    const epochs = h.data[h.columns.findIndex((c: { name: string }) => c.name === "epochs")];
+    assertEquals([epochs[0], epochs[epochs.length - 1]], [0, 4]);
+  } finally {
+    await s.close();
+  }
+}, { timeout: 60_000 });
