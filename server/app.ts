@@ -11,6 +11,7 @@ import { VERSION } from "../version.ts";
 import { Jobs } from "./jobs.ts";
 import { DataRoots } from "./paths.ts";
 import { frameRoutes } from "./routes_frames.ts";
+import { gridRoutes } from "./routes_grid.ts";
 import { modelRoutes } from "./routes_models.ts";
 import { Store } from "./store.ts";
 import { errorResponse, H2OError, json, meta } from "./wire.ts";
@@ -127,6 +128,7 @@ export async function createServer(options: ServerOptions = {}): Promise<TideSer
   });
   frameRoutes(app, ctx);
   modelRoutes(app, ctx);
+  gridRoutes(app, ctx);
   return { app, fetch: async (req: Request) => await app.fetch(req), context: ctx };
 }
 

@@ -11,6 +11,7 @@ import { parseParams } from "../core/params.ts";
 import { checkpointMessages } from "../core/train/checkpoint.ts";
 import { resolvePlan } from "../core/train/resolve.ts";
 import { DeepLearning, type DeepLearningEvent } from "../model/deep_learning.ts";
+import type { Frame as FrameT } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
 import { DeepLearningModel } from "../model/model.ts";
 import * as plugins from "../plugins/mod.ts";
@@ -134,38 +135,6 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
   app.post("/99/Models.bin/:id?", loadModel);
   app.post("/99/Models.bin", loadModel);
 
-  app.post("/99/Grid/deeplearning", async (c) => {
-    const form = await readForm(c.req.raw);
-    const hyper = parseHyper(ctx, form);
-    // The engine's grid search is being built; until it lands the request is validated and refused.
-    throw new BuilderError(keyName(form.grid_id) ?? "grid", [{
-      level: "error", field: "hyper_parameters",
-      message: `grid search over ${Object.keys(hyper).join(", ")} is not supported by this version of Tide yet; train each combination with /3/ModelBuilders/deeplearning`,
-    }]);
-  });
-}
-
-/** Parses and checks `hyper_parameters`: every name declared and gridable, every value valid. */
-function parseHyper(ctx: ServerContext, form: Form): Record<string, unknown[]> {
-  if (!form.hyper_parameters) throw new H2OError(412, "Required field hyper_parameters not specified");
-  let hyper: unknown;
-  try {
-    hyper = parseLenientJson(form.hyper_parameters);
-    if (form.search_criteria) parseLenientJson(form.search_criteria);
-  } catch (e) {
-    throw new H2OError(412, `Can't parse the hyper_parameters dictionary: ${(e as Error).message}`);
-  }
-  if (!hyper || typeof hyper !== "object" || Array.isArray(hyper)) throw new H2OError(412, "Can't parse the hyper_parameters dictionary: expected {name: [values…]}");
-  const messages: Message[] = [];
-  for (const [name, values] of Object.entries(hyper as Record<string, unknown>)) {
-    const spec = ctx.specs[name];
-    if (!spec) messages.push({ level: "error", field: name, message: `Unknown parameter "${name}"` });
-    else if (!spec.gridable) messages.push({ level: "error", field: name, message: `"${name}" cannot be searched over in a grid` });
-    else if (!Array.isArray(values)) messages.push({ level: "error", field: name, message: `"${name}" needs a list of candidate values` });
-    else for (const v of values) messages.push(...parseParams({ [name]: spec }, { [name]: v }).messages);
-  }
-  if (messages.some((m) => m.level === "error")) throw new BuilderError(keyName(form.grid_id) ?? "grid", messages);
-  return hyper as Record<string, unknown[]>;
 }
 
 function responseDomain(model: DeepLearningModel): readonly string[] | null {
@@ -174,11 +143,11 @@ function responseDomain(model: DeepLearningModel): readonly string[] | null {
 }
 
 /** H2O's probability column names: `p<label>` when the class label is an integer (`p0` … `p9`). */
-function h2oPredictionNames(pred: Frame): Frame {
+function h2oPredictionNames(pred: FrameT): FrameT {
   return new Frame(pred.columns.map((c, j) => (j > 0 && /^-?\d+$/.test(c.name) ? { ...c, name: `p${c.name}` } : c)));
 }
 
-function validationMessage(m: Message): Record<string, unknown> {
+export function validationMessage(m: Message): Record<string, unknown> {
   return { __meta: meta("ValidationMessageV3", "ValidationMessage"), message_type: m.level === "error" ? "ERRR" : m.level === "warn" ? "WARN" : "INFO", field_name: m.field, message: m.message };
 }
 
@@ -197,32 +166,10 @@ function hex4(): string {
  */
 export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType<ServerContext["jobs"]["start"]>; messages: Message[] } {
   const { store } = ctx;
-  const trainKey = keyName(form.training_frame), validKey = keyName(form.validation_frame);
-  const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(form)) if (!(FRAME_FIELDS as readonly string[]).includes(k)) params[k] = v;
-  for (const k of ["response_column", "weights_column", "offset_column", "fold_column", "checkpoint", "model_id"]) {
-    if (params[k] !== undefined) params[k] = keyName(params[k]) ?? "";
-    if (params[k] === "") delete params[k];
-  }
-  const modelId = params.model_id ?? `DeepLearning_model_python_${ctx.started}_${ctx.next()}`;
-  params.model_id = modelId;
-  const { params: typed, messages } = parseParams(ctx.specs, params);
-  // h2o-py sends every parameter, defaults included; the engine gets only those that differ from
-  // the declared default, so its "you set X, which has no effect" notes speak about user choices.
-  for (const [k, v] of Object.entries(typed)) if (k in params && k !== "model_id" && sameValue(v, ctx.specs[k]?.default)) delete params[k];
-  if (ctx.options.nthreads > 0 && params.nthreads === undefined && typed.reproducible !== true) params.nthreads = String(ctx.options.nthreads);
-
-  const err = (field: string, message: string) => messages.push({ level: "error", field, message });
-  const train = trainKey ? store.frames.get(trainKey) : undefined;
-  const valid = validKey ? store.frames.get(validKey) : undefined;
-  if (!trainKey) err("training_frame", "Required field training_frame not specified");
-  else if (!train) err("training_frame", `Training frame '${trainKey}' not found`);
-  if (validKey && !valid) err("validation_frame", `Validation frame '${validKey}' not found`);
-  const y = params.response_column;
-  if (!y && !bool(params.autoencoder)) err("response_column", "Required field response_column not specified: name the column to predict");
-  else if (y && train && !train.has(y)) err("response_column", `Response column '${y}' not found in frame '${trainKey}'`);
-  if (params.checkpoint && !store.models.has(params.checkpoint)) err("checkpoint", `Checkpoint model '${params.checkpoint}' not found`);
-  if (store.locked(modelId)) err("model_id", `Model '${modelId}' is being trained by a running job`);
+  const given = keyName(form.model_id);
+  const modelId = given ?? `DeepLearning_model_python_${ctx.started}_${ctx.next()}`;
+  const { trainKey, validKey, train, valid, params, messages, y } = readBuilder(ctx, { ...form, model_id: modelId }, []);
+  if (store.locked(modelId)) messages.push({ level: "error", field: "model_id", message: `Model '${modelId}' is being trained by a running job` });
   if (messages.some((m) => m.level === "error")) throw new BuilderError(modelId, messages, null);
 
   // The engine's own cross-field checks (distribution vs response, features not built yet, …).
@@ -265,6 +212,38 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
   return { job, messages };
 }
 
+/** A builder request's frames and parameters, checked; `skip` names fields that are not model parameters. */
+export function readBuilder(ctx: ServerContext, form: Form, skip: readonly string[]): {
+  trainKey: string | undefined; validKey: string | undefined; train: FrameT | undefined; valid: FrameT | undefined;
+  params: Record<string, string>; messages: Message[]; y: string | undefined;
+} {
+  const { store } = ctx;
+  const trainKey = keyName(form.training_frame), validKey = keyName(form.validation_frame);
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(form)) if (!(FRAME_FIELDS as readonly string[]).includes(k) && !skip.includes(k)) params[k] = v;
+  for (const k of ["response_column", "weights_column", "offset_column", "fold_column", "checkpoint", "model_id"]) {
+    if (params[k] !== undefined) params[k] = keyName(params[k]) ?? "";
+    if (params[k] === "") delete params[k];
+  }
+  const { params: typed, messages } = parseParams(ctx.specs, params);
+  // h2o-py sends every parameter, defaults included; the engine gets only those that differ from
+  // the declared default, so its "you set X, which has no effect" notes speak about user choices.
+  for (const [k, v] of Object.entries(typed)) if (k in params && k !== "model_id" && sameValue(v, ctx.specs[k]?.default)) delete params[k];
+  if (ctx.options.nthreads > 0 && params.nthreads === undefined && typed.reproducible !== true) params.nthreads = String(ctx.options.nthreads);
+
+  const err = (field: string, message: string) => messages.push({ level: "error", field, message });
+  const train = trainKey ? store.frames.get(trainKey) : undefined;
+  const valid = validKey ? store.frames.get(validKey) : undefined;
+  if (!trainKey) err("training_frame", "Required field training_frame not specified");
+  else if (!train) err("training_frame", `Training frame '${trainKey}' not found`);
+  if (validKey && !valid) err("validation_frame", `Validation frame '${validKey}' not found`);
+  const y = params.response_column;
+  if (!y && !bool(params.autoencoder)) err("response_column", "Required field response_column not specified: name the column to predict");
+  else if (y && train && !train.has(y)) err("response_column", `Response column '${y}' not found in frame '${trainKey}'`);
+  if (params.checkpoint && !store.models.has(params.checkpoint)) err("checkpoint", `Checkpoint model '${params.checkpoint}' not found`);
+  return { trainKey, validKey, train, valid, params, messages, y };
+}
+
 /** Trains on the event loop (tests, hosts without Workers). */
 async function trainHere(t: Parameters<typeof trainInWorker>[0]): Promise<Trained> {
   const dl = new DeepLearning(t.params);
@@ -273,7 +252,7 @@ async function trainHere(t: Parameters<typeof trainInWorker>[0]): Promise<Traine
 }
 
 /** The parameters as the engine takes them: a checkpoint model id becomes that model's data. */
-function engineParams(ctx: ServerContext, params: Readonly<Record<string, string>>): Record<string, unknown> {
+export function engineParams(ctx: ServerContext, params: Readonly<Record<string, string>>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...params };
   if (params.checkpoint) out.checkpoint = ctx.store.model(params.checkpoint, "checkpoint").model.data;
   return out;

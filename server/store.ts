@@ -12,6 +12,7 @@ import type { ColumnInput, Frame as FrameT } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { DeepLearningModel } from "../model/model.ts";
+import type { GridRecord } from "./routes_grid.ts";
 import { H2OError } from "./wire.ts";
 
 /** A model with what the REST schema needs beyond its data. */
@@ -36,6 +37,8 @@ export class Store {
   readonly frames = new Map<string, FrameT>();
   readonly models = new Map<string, StoredModel>();
   readonly raws = new Map<string, RawSource>();
+  /** Grids by id (their models are in `models`). */
+  readonly grids = new Map<string, GridRecord>();
   /** Session key → its `tmp=` frame keys. */
   readonly sessions = new Map<string, Set<string>>();
   /** Keys a running job reads: they cannot be removed until it ends. */
@@ -100,6 +103,12 @@ export class Store {
   async remove(key: string): Promise<boolean> {
     if (this.locked(key)) throw new H2OError(412, `Cannot remove '${key}': a running job is using it; wait for the job or cancel it`);
     let found = this.raws.delete(key);
+    const grid = this.grids.get(key);
+    if (grid) {
+      this.grids.delete(key);
+      for (const m of grid.models) if (!this.locked(m.id)) await this.remove(m.id);
+      found = true;
+    }
     if (this.frames.delete(key)) {
       found = true;
       for (const set of this.sessions.values()) set.delete(key);

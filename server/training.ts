@@ -7,6 +7,7 @@
 import type { ModelData } from "../core/train/train.ts";
 import type { DeepLearningEvent } from "../model/deep_learning.ts";
 import type { Frame } from "../frame/frame.ts";
+import { gridSearch } from "../lifecycle/grid/grid.ts";
 import { shareFrame } from "./shared.ts";
 
 /** What {@linkcode trainInWorker} takes. */
@@ -27,9 +28,42 @@ export interface Trained {
 
 /** Trains off the main thread; the worker ends with the training. */
 export async function trainInWorker(t: WorkerTraining): Promise<Trained> {
+  let result: Trained | null = null;
+  await runWorker(t, { type: "train" }, (m) => {
+    if (m.type === "done") result = { data: m.data as ModelData, folds: (m.folds as ModelData[]) ?? [] };
+    return m.type === "done";
+  });
+  return result!;
+}
+
+/**
+ * A grid search, off the main thread unless `worker` is false: `onMessage` sees `grid_model` and
+ * `grid_failed` as models finish, then `grid_done`.
+ */
+export async function gridInWorker(t: WorkerTraining & { hyper: unknown; criteria: unknown; gridId: string }, onMessage: (m: Record<string, unknown>) => void, worker = true): Promise<void> {
+  if (!worker || typeof Worker === "undefined") {
+    const r = await gridSearch({
+      training_frame: t.train, validation_frame: t.valid, y: t.y, params: t.params, hyper_params: t.hyper, search_criteria: t.criteria, grid_id: t.gridId,
+      signal: t.signal, onEvent: (ev) => {
+        if (ev.type === "model_done") onMessage({ type: "grid_model", data: ev.model.model.data, hyper: ev.model.hyperParams });
+        else if (ev.type === "model_failed") onMessage({ type: "grid_failed", failure: ev.failure });
+        else if (ev.type === "train") t.onEvent?.(ev.event);
+      },
+    });
+    onMessage({ type: "grid_done", status: r.status, warnings: r.warnings });
+    return;
+  }
+  await runWorker(t, { type: "grid", hyper: t.hyper, criteria: t.criteria, gridId: t.gridId }, (m) => {
+    onMessage(m);
+    return m.type === "grid_done";
+  });
+}
+
+/** Starts the worker with the frames in shared memory; `handle` returns true on the final message. */
+async function runWorker(t: WorkerTraining, extra: Record<string, unknown>, handle: (m: Record<string, unknown>) => boolean): Promise<void> {
   const train = await shareFrame(t.train, t.signal);
   const valid = t.valid ? await shareFrame(t.valid, t.signal) : null;
-  return await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     const worker = new Worker(new URL("./train_worker.ts", import.meta.url), { type: "module" });
     const finish = () => {
       t.signal.removeEventListener("abort", onAbort);
@@ -38,22 +72,31 @@ export async function trainInWorker(t: WorkerTraining): Promise<Trained> {
     const onAbort = () => worker.postMessage({ type: "cancel" });
     t.signal.addEventListener("abort", onAbort);
     worker.onmessage = (e: MessageEvent) => {
-      const m = e.data as { type: string; event?: DeepLearningEvent; data?: ModelData; folds?: ModelData[]; name?: string; message?: string };
-      if (m.type === "event") t.onEvent?.(m.event!);
-      else if (m.type === "done") {
+      const m = e.data as Record<string, unknown> & { type: string; name?: string; message?: string };
+      if (m.type === "event") t.onEvent?.(m.event as DeepLearningEvent);
+      else if (m.type === "error") {
         finish();
-        resolve({ data: m.data!, folds: m.folds ?? [] });
-      } else if (m.type === "error") {
-        finish();
-        const Ctor = { RangeError, TypeError, SyntaxError }[m.name ?? ""] ?? Error;
-        const err = m.name === "AbortError" ? new DOMException(m.message ?? "cancelled", "AbortError") : new Ctor(m.message);
-        reject(err);
+        const Ctor = { RangeError, TypeError, SyntaxError, ParameterError: RangeError }[m.name ?? ""] ?? Error;
+        reject(m.name === "AbortError" ? new DOMException(m.message ?? "cancelled", "AbortError") : new Ctor(m.message));
+      } else {
+        let last = false;
+        try {
+          last = handle(m);
+        } catch (err) {
+          finish();
+          reject(err);
+          return;
+        }
+        if (last) {
+          finish();
+          resolve();
+        }
       }
     };
     worker.onerror = (e: ErrorEvent) => {
       finish();
       reject(new Error(`The training worker crashed: ${e.message}`));
     };
-    worker.postMessage({ type: "train", params: t.params, y: t.y, train: train.columns, valid: valid?.columns ?? null });
+    worker.postMessage({ ...extra, params: t.params, y: t.y, train: train.columns, valid: valid?.columns ?? null });
   });
 }

@@ -72,6 +72,34 @@ assert pred.names == ["predict", "a", "b", "c"], pred.names
 assert pred.nrow == te.nrow
 out["pred_head"] = pred.as_data_frame(use_pandas=False)[1][0]
 
+# Checkpoint restart: more epochs on the stored model; the history continues.
+ck = H2ODeepLearningEstimator(hidden=[8, 8], epochs=6, seed=1, reproducible=True, checkpoint="booklet_dl", model_id="booklet_ckpt")
+ck.train(x=["x1", "x2", "k"], y="label", training_frame=tr, validation_frame=te)
+epochs = list(ck.scoring_history()["epochs"])
+assert epochs[0] == 0 and abs(epochs[-1] - 6) < 1e-9, epochs
+
+# Cross-validation: metrics, the summary table, fold models.
+cv = H2ODeepLearningEstimator(hidden=[8], epochs=2, nfolds=3, seed=1, reproducible=True, model_id="booklet_cv")
+cv.train(x=["x1", "x2", "k"], y="label", training_frame=tr)
+summary = cv.cross_validation_metrics_summary()
+assert [c for c in summary.col_header][:3] == ["", "mean", "sd"], summary.col_header
+out["xval_logloss"] = cv.logloss(xval=True)
+assert h2o.get_model("booklet_cv_cv_2").model_id == "booklet_cv_cv_2"
+
+# Grid search: Cartesian, sorted two ways, and RandomDiscrete with a budget.
+from h2o.grid.grid_search import H2OGridSearch
+grid = H2OGridSearch(H2ODeepLearningEstimator(epochs=1, seed=1), hyper_params={"hidden": [[4], [8, 8]], "l1": [0, 1e-4]}, grid_id="booklet_grid")
+grid.train(x=["x1", "x2", "k"], y="label", training_frame=tr, validation_frame=te)
+assert len(grid.models) == 4
+by_mse = grid.get_grid(sort_by="mse", decreasing=True)
+mses = [m.mse(valid=True) for m in by_mse.models]
+assert mses == sorted(mses, reverse=True), mses
+rnd = H2OGridSearch(H2ODeepLearningEstimator(epochs=1), hyper_params={"l1": [0, 1e-6, 1e-5, 1e-4]},
+                    search_criteria={"strategy": "RandomDiscrete", "max_models": 2, "seed": 7})
+rnd.train(x=["x1", "x2", "k"], y="label", training_frame=tr)
+assert len(rnd.models) == 2
+assert len(h2o.get_grid("booklet_grid").models) == 4
+
 # Errors come back per field as the client's own exception.
 try:
     H2ODeepLearningEstimator(hidden=[8, 0], epochs=1).train(y="label", training_frame=tr)

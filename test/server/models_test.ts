@@ -35,10 +35,6 @@ test("ModelBuilders: unknown parameters, bad values, missing frames and columns 
     assertEquals(fieldsOf(ck.body), ["checkpoint"]);
     const reg = await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, distribution: "gaussian" }));
     assertEquals(fieldsOf(reg.body), ["distribution"]);
-    const grid = await s.call("POST", "/99/Grid/deeplearning", dlForm({ training_frame: key, hyper_parameters: '{"hidden": [[8],[4,4]], "mini_batch_size": [1]}' }));
-    assertEquals([grid.status, fieldsOf(grid.body)], [412, ["mini_batch_size"]]);
-    const badGrid = await s.call("POST", "/99/Grid/deeplearning", dlForm({ training_frame: key, hyper_parameters: '{"hidden": [[8]' }));
-    assert(badGrid.status === 412 && badGrid.body.msg.startsWith("Can't parse the hyper_parameters dictionary"), badGrid.body.msg);
   } finally {
     await s.close();
   }
@@ -206,6 +202,42 @@ test("nfolds: the main model carries cross-validation metrics, the summary table
     const h = (await s.call("GET", "/3/Models/c2")).body.models[0].output.scoring_history;
     const epochs = h.data[h.columns.findIndex((c: { name: string }) => c.name === "epochs")];
     assertEquals([epochs[0], epochs[epochs.length - 1]], [0, 4]);
+  } finally {
+    await s.close();
+  }
+}, { timeout: 60_000 });
+
+test("grid search: Cartesian and RandomDiscrete over REST, sorted by any metric, removable with its models", async () => {
+  const s = await testServer({ workers: true });
+  try {
+    const key = await s.importCsv("data.csv");
+    const form = dlForm({ training_frame: key, validation_frame: key, epochs: "1", hidden: "[200,200]", l1: "0.0" });
+    const g = await s.call("POST", "/99/Grid/deeplearning", { ...form, grid_id: "g1", hyper_parameters: '{"hidden": [[4],[8,8]],"l1": [0.0,0.0001]}' });
+    assertEquals([g.status, g.body.job.dest.name, g.body.total_models], [200, "g1", 4]);
+    assertEquals((await s.wait(g.body.job.key.name)).status, "DONE");
+    const grid = (await s.call("GET", "/99/Grids/g1")).body;
+    assertEquals([grid.model_ids.length, grid.hyper_names, grid.sort_by, grid.decreasing, grid.failure_details], [4, ["hidden", "l1"], "logloss", false, []]);
+    const ll = grid.summary_table.data[grid.summary_table.columns.length - 1];
+    assertEquals([...ll].sort((a: number, b: number) => a - b), ll);
+    assertEquals(grid.summary_table.columns.map((c: { name: string }) => c.name), ["", "hidden", "l1", "model_ids", "logloss"]);
+    const byMse = (await s.call("GET", "/99/Grids/g1", { sort_by: "mse", decreasing: "True" })).body;
+    const mse = byMse.summary_table.data[byMse.summary_table.columns.length - 1];
+    assertEquals([...mse].sort((a: number, b: number) => b - a), mse);
+    const m0 = (await s.call("GET", `/3/Models/${byMse.model_ids[0].name}`)).body.models[0];
+    assertEquals(m0.output.validation_metrics.MSE, mse[0]);
+    assertEquals((await s.call("GET", "/99/Grids/g1", { sort_by: "nope" })).status, 412);
+    assertEquals((await s.call("GET", "/99/Grids/absent")).status, 404);
+
+    const r = await s.call("POST", "/99/Grid/deeplearning", { ...form, grid_id: "g2", hyper_parameters: '{"l1": [0.0,1e-06,1e-05,0.0001]}', search_criteria: '{"strategy": RandomDiscrete,"max_models": 2,"seed": 7}' });
+    assertEquals((await s.wait(r.body.job.key.name)).status, "DONE");
+    assertEquals((await s.call("GET", "/99/Grids/g2")).body.model_ids.length, 2);
+    const bad = await s.call("POST", "/99/Grid/deeplearning", { ...form, hyper_parameters: '{"mini_batch_size": [1, 2], "hidden": [[8]]}' });
+    assertEquals([bad.status, fieldsOf(bad.body)], [412, ["hyper_parameters.mini_batch_size"]]);
+    const unparsable = await s.call("POST", "/99/Grid/deeplearning", { ...form, hyper_parameters: '{"hidden": [[8]' });
+    assert(unparsable.status === 412 && unparsable.body.msg.startsWith("Can't parse the hyper_parameters dictionary"), unparsable.body.msg);
+
+    await s.call("DELETE", "/3/DKV/g1", { cascade: "True" });
+    assertEquals([(await s.call("GET", "/99/Grids/g1")).status, (await s.call("GET", `/3/Models/${grid.model_ids[0].name}`)).status], [404, 404]);
   } finally {
     await s.close();
   }

@@ -80,6 +80,9 @@ test("H2O's Python client runs the booklet's steps against tide serve, with the 
     assertEquals(got.valid_logloss, model.modelPerformance({ valid: true }).logloss());
     assertEquals(got.valid_mse, model.modelPerformance({ valid: true }).mse());
     assertEquals(got.test_mse, (await model.performance(te)).mse());
+    const cv = await new DeepLearning({ hidden: [8], epochs: 2, nfolds: 3, seed: 1, reproducible: true, model_id: "booklet_cv" })
+      .train({ y: "label", x: ["x1", "x2", "k"], training_frame: tr });
+    assertEquals(got.xval_logloss, (cv.data.output.crossValidationMetrics as { logloss: number }).logloss);
     const exit = await new Promise<number | null>((ok) => server!.child.on("exit", ok));
     assertEquals(exit, 0, "h2o.cluster().shutdown() stops the server");
     // Another version: h2o.connect() warns and works; h2o.init(ip, port) refuses it (strict check).
