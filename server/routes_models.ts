@@ -16,6 +16,7 @@ import { Frame } from "../frame/frame.ts";
 import { DeepLearningModel } from "../model/model.ts";
 import * as plugins from "../plugins/mod.ts";
 import type { ServerContext } from "./app.ts";
+import { bestSoFar } from "./best_so_far.ts";
 import { metricsJson, modelJson, parametersJson } from "./model_json.ts";
 import { type Trained, trainInWorker } from "./training.ts";
 import { bool, BuilderError, type Form, H2OError, json, keyName, keyRef, meta, parseLenientJson, readForm } from "./wire.ts";
@@ -201,13 +202,14 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
       }
     };
     const args = { params: engineParams(ctx, params), y: y!, train: train!, valid: valid ?? null, signal: jc.signal, onEvent };
-    const { data, folds } = ctx.options.workers && typeof Worker !== "undefined" ? await trainInWorker(args) : await trainHere(args);
+    const { data, folds, cancelled } = ctx.options.workers && typeof Worker !== "undefined" ? await trainInWorker(args) : await trainHere(args);
     // Warnings already returned with the builder's answer are not repeated by the job.
     const told = new Set(messages.map((m) => m.message));
     for (const m of data.output.messages) if (m.level === "warn" && !told.has(m.message)) jc.warn(m.message);
     const base = { input: form, trainingFrame: trainKey!, validationFrame: validKey ?? null, timestamp: Date.now() };
     for (const f of folds) await store.putModel({ ...base, model: new DeepLearningModel(f) });
     await store.putModel({ ...base, model: new DeepLearningModel(data) });
+    if (cancelled) throw new DOMException("Training was cancelled; the best model scored so far is kept", "AbortError");
   }));
   return { job, messages };
 }
@@ -247,8 +249,15 @@ export function readBuilder(ctx: ServerContext, form: Form, skip: readonly strin
 /** Trains on the event loop (tests, hosts without Workers). */
 async function trainHere(t: Parameters<typeof trainInWorker>[0]): Promise<Trained> {
   const dl = new DeepLearning(t.params);
-  const model = await dl.train({ y: t.y, training_frame: t.train, validation_frame: t.valid, signal: t.signal, onEvent: t.onEvent });
-  return { data: model.data, folds: dl.crossValidationModels.map((m) => m.data) };
+  const keep = bestSoFar();
+  try {
+    const model = await dl.train({ y: t.y, training_frame: t.train, validation_frame: t.valid, signal: t.signal, onEvent: t.onEvent, hooks: [keep.hook] });
+    return { data: model.data, folds: dl.crossValidationModels.map((m) => m.data) };
+  } catch (e) {
+    const best = keep.best();
+    if ((e as Error)?.name !== "AbortError" || !best) throw e;
+    return { data: best, folds: [], cancelled: true };
+  }
 }
 
 /** The parameters as the engine takes them: a checkpoint model id becomes that model's data. */

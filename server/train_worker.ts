@@ -15,11 +15,13 @@ import type { Column } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
 import { gridSearch } from "../lifecycle/grid/grid.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
+import { bestSoFar } from "./best_so_far.ts";
 import { reviveColumns } from "./shared_columns.ts";
 
 // deno-lint-ignore no-explicit-any
 const scope = globalThis as any;
 const controller = new AbortController();
+const keep = bestSoFar();
 
 scope.onmessage = async (e: MessageEvent) => {
   const msg = e.data as {
@@ -49,9 +51,16 @@ scope.onmessage = async (e: MessageEvent) => {
       return;
     }
     const dl = new DeepLearning(msg.params ?? {});
-    const model = await dl.train({ y: msg.y!, training_frame, validation_frame, signal: controller.signal, onEvent: (event) => scope.postMessage({ type: "event", event }) });
-    scope.postMessage({ type: "done", data: model.data, folds: dl.crossValidationModels.map((m) => m.data) });
-    model.close();
+    try {
+      const model = await dl.train({ y: msg.y!, training_frame, validation_frame, signal: controller.signal, hooks: [keep.hook], onEvent: (event) => scope.postMessage({ type: "event", event }) });
+      scope.postMessage({ type: "done", data: model.data, folds: dl.crossValidationModels.map((m) => m.data) });
+      model.close();
+    } catch (err) {
+      // Cancelled: hand back the best model scored so far, as H2O keeps it.
+      const best = keep.best();
+      if ((err as Error)?.name !== "AbortError" || !best) throw err;
+      scope.postMessage({ type: "done", data: best, folds: [], cancelled: true });
+    }
   } catch (err) {
     const x = err as Error;
     scope.postMessage({ type: "error", name: x?.name ?? "Error", message: x?.message ?? String(err) });

@@ -24,13 +24,15 @@ export interface WorkerTraining {
 export interface Trained {
   readonly data: ModelData;
   readonly folds: readonly ModelData[];
+  /** The training was cancelled and `data` is the best model scored before that. */
+  readonly cancelled?: boolean;
 }
 
 /** Trains off the main thread; the worker ends with the training. */
 export async function trainInWorker(t: WorkerTraining): Promise<Trained> {
   let result: Trained | null = null;
   await runWorker(t, { type: "train" }, (m) => {
-    if (m.type === "done") result = { data: m.data as ModelData, folds: (m.folds as ModelData[]) ?? [] };
+    if (m.type === "done") result = { data: m.data as ModelData, folds: (m.folds as ModelData[]) ?? [], cancelled: m.cancelled === true };
     return m.type === "done";
   });
   return result!;

@@ -104,7 +104,7 @@ test("a training in a Worker reports progress, can be cancelled, and frames in u
     const done = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, model_id: "w1" }))).body.job.key.name;
     assertEquals((await s.wait(done)).status, "DONE");
     assertEquals((await s.call("GET", "/3/Models/w1")).status, 200);
-    const long = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, model_id: "w2", epochs: "100000", hidden: "[64,64]", score_interval: "0" }))).body.job.key.name;
+    const long = (await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, model_id: "w2", epochs: "100000", hidden: "[64,64]", score_interval: "0", classification_stop: "-1", stopping_rounds: "0" }))).body.job.key.name;
     let j;
     for (let i = 0; i < 500; i++) {
       j = (await s.call("GET", `/3/Jobs/${long}`)).body.jobs[0];
@@ -117,6 +117,9 @@ test("a training in a Worker reports progress, can be cancelled, and frames in u
     const c = await s.call("POST", `/3/Jobs/${long}/cancel`);
     assertEquals(c.status, 200);
     assertEquals((await s.wait(long)).status, "CANCELLED");
+    // As H2O: the best model scored before the cancellation is kept.
+    const kept = (await s.call("GET", "/3/Models/w2")).body.models[0];
+    assert(kept.output.training_status === "cancelled" && kept.output.training_metrics.MSE > 0, JSON.stringify(kept.output.training_status));
     assertEquals((await s.call("POST", "/99/Rapids", { ast: `(rm ${key})`, session_id: "_sid_x" })).body.scalar, 1);
   } finally {
     await s.close();
