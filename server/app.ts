@@ -82,7 +82,6 @@ export async function createServer(options: ServerOptions = {}): Promise<TideSer
   const store = new Store(options.storeDir ?? null);
   const loaded = await store.load();
   let counter = 0;
-  const cores = globalThis.navigator?.hardwareConcurrency || 1;
   const ctx: ServerContext = {
     options: {
       name: options.name ?? "tide", h2oVersion: options.h2oVersion ?? "3.46.0.12", dataDirs: options.dataDirs ?? ["."],

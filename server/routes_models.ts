@@ -19,7 +19,7 @@ import type { ServerContext } from "./app.ts";
 import { bestSoFar } from "./best_so_far.ts";
 import { metricsJson, modelJson, parametersJson } from "./model_json.ts";
 import { type Trained, trainInWorker } from "./training.ts";
-import { bool, BuilderError, type Form, H2OError, json, keyName, keyRef, meta, parseLenientJson, readForm } from "./wire.ts";
+import { bool, BuilderError, type Form, H2OError, json, keyName, keyRef, meta, readForm } from "./wire.ts";
 
 /** Builder fields that are not model parameters: frames travel separately. */
 const FRAME_FIELDS = ["training_frame", "validation_frame"] as const;
