@@ -7,7 +7,10 @@
  * The server is a separate process (the source by default, or --bin dist/tide), so the clients'
  * own work does not share its event loop.
  *
- *   bun bench/serve_load.ts [--bin dist/tide] [--clients 50] [--epochs 20] [--nthreads N]
+ *   bun bench/serve_load.ts [--bin dist/tide] [--clients 50] [--epochs 20] [--nthreads N] [--interval MS]
+ *
+ * `--interval` is each client's pause between requests (default 0: back to back; h2o-py polls a
+ * job every 200 ms at the fastest).
  * @module
  */
 import { spawn } from "node:child_process";
@@ -25,6 +28,7 @@ const CLIENTS = Number(arg("clients", "50"));
 const EPOCHS = arg("epochs", "20");
 const BIN = arg("bin", "");
 const NTHREADS = arg("nthreads", "-1");
+const INTERVAL = Number(arg("interval", "0"));
 
 const { train, test } = await mnistCsv();
 const dataDir = dirname(train);
@@ -112,6 +116,7 @@ const client = async (k: number) => {
       errors++;
     }
     lat.push(performance.now() - s);
+    if (INTERVAL > 0) await Bun.sleep(INTERVAL);
   }
 };
 const tLoad = performance.now();
@@ -142,7 +147,7 @@ const f = (x: number) => x.toFixed(1);
 console.log(`tide serve (${BIN || "source"}), MNIST trial run, ${EPOCHS} epochs, nthreads ${NTHREADS}`);
 console.log(`start-up to first /3/Cloud: ${f(startupMs)} ms; idle RSS ${f(idleRss)} MiB; import+parse of both files ${importS.toFixed(1)} s`);
 console.log(`training alone: ${Math.round(quietSpeed)} samples/s`);
-console.log(`training with ${CLIENTS} clients polling /3/Jobs and /3/Frames for ${loadS.toFixed(1)} s: ${Math.round(loadedSpeed)} samples/s (${f(100 * (1 - loadedSpeed / quietSpeed))}% slower)`);
+console.log(`training with ${CLIENTS} clients polling /3/Jobs and /3/Frames ${INTERVAL > 0 ? `every ${INTERVAL} ms` : "back to back"} for ${loadS.toFixed(1)} s: ${Math.round(loadedSpeed)} samples/s (${f(100 * (1 - loadedSpeed / quietSpeed))}% slower)`);
 console.log(`  ${lat.length} requests, ${errors} errors, latency p50 ${f(q(0.5))} ms, p99 ${f(q(0.99))} ms, max ${f(lat[lat.length - 1])} ms`);
 console.log(`one client polling /3/Cloud every 20 ms during training: ${one.length} requests, p50 ${f(one[Math.floor(one.length / 2)])} ms, p99 ${f(one[Math.floor(0.99 * one.length)])} ms, max ${f(one[one.length - 1])} ms`);
 process.exit(0);
