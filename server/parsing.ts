@@ -52,6 +52,8 @@ export function parseBytes(bytes: Uint8Array, source: string, header: boolean | 
       w.terminate();
       reject(new Error(`The parse worker crashed: ${e.message}`));
     };
+    // A worker that exits without its answer (killed, out of memory) must not leave the job running.
+    w.addEventListener("close", () => reject(new Error("The parse worker stopped before it finished")));
     w.postMessage({ bytes: toShared(bytes), source, header });
   });
 }

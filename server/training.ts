@@ -99,6 +99,11 @@ async function runWorker(t: WorkerTraining, extra: Record<string, unknown>, hand
       finish();
       reject(new Error(`The training worker crashed: ${e.message}`));
     };
+    // A worker that exits without its last message (killed, out of memory) must not leave the job running.
+    worker.addEventListener("close", () => {
+      finish();
+      reject(new Error("The training worker stopped before it finished"));
+    });
     worker.postMessage({ ...extra, params: t.params, y: t.y, train: train.columns, valid: valid?.columns ?? null });
   });
 }
