@@ -11,6 +11,7 @@ import type { Command } from "./_command.ts";
 import { commandHelp } from "./_command.ts";
 import { parseFlags, UsageError, wantsHelp } from "./_flags.ts";
 import type { Io } from "./_io.ts";
+import { stdio } from "./_io.ts";
 
 const SERVE_FLAGS: ParamSpecs = {
   ip: { type: "string", default: "127.0.0.1", help: "Address to listen on (0.0.0.0 for every interface; then use --auth)" },
@@ -91,6 +92,9 @@ export const serve: Command = {
     for (const j of server.context.jobs.running()) server.context.jobs.cancel(j.id);
     await listening.close();
     io.err("tide serve: stopped\n");
+    // As the process's own command, make sure it ends: a Worker still winding down (a cancelled
+    // training) or a kept-alive socket must not hold it after the shutdown was answered.
+    if (io === stdio) (setTimeout(() => process.exit(), 2000) as { unref?: () => void }).unref?.();
     return 0;
   },
 };
