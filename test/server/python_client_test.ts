@@ -65,7 +65,7 @@ test("H2O's Python client runs the booklet's steps against tide serve, with the 
     await writeFile(join(dir, "parts", "p2.csv"), threeClassCsv(9));
     server = await startServer(dir);
     const r = await exec(PYTHON!, [join(ROOT, "test", "server", "booklet_steps.py"), server.url, dir], {
-      cwd: dir, timeoutMs: 90_000,
+      cwd: dir, timeoutMs: 50_000,
       env: { ...process.env, PYTHONPATH: CLIENT, TIDE_TEST_WEB_URL: `http://127.0.0.1:${web?.port}/web.csv`, H2O_DISABLE_STRICT_VERSION_CHECK: "false" } as Record<string, string>,
     });
     const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
@@ -83,7 +83,10 @@ test("H2O's Python client runs the booklet's steps against tide serve, with the 
     const cv = await new DeepLearning({ hidden: [8], epochs: 2, nfolds: 3, seed: 1, reproducible: true, model_id: "booklet_cv" })
       .train({ y: "label", x: ["x1", "x2", "k"], training_frame: tr });
     assertEquals(got.xval_logloss, (cv.data.output.crossValidationMetrics as { logloss: number }).logloss);
-    const exit = await new Promise<number | null>((ok) => server!.child.on("exit", ok));
+    const exit = await new Promise<number | null>((ok, fail) => {
+      server!.child.on("exit", ok);
+      setTimeout(() => fail(new Error(`tide serve did not exit after h2o.cluster().shutdown(): ${server!.stderr()}`)), 10_000);
+    });
     assertEquals(exit, 0, "h2o.cluster().shutdown() stops the server");
     // Another version: h2o.connect() warns and works; h2o.init(ip, port) refuses it (strict check).
     server = await startServer(dir, ["--h2o_version", "3.40.0.1"]);
@@ -97,7 +100,7 @@ test("H2O's Python client runs the booklet's steps against tide serve, with the 
       "    print('init accepted')",
       "except Exception as e:",
       "    print('init refused:', type(e).__name__)",
-    ].join("\n")], { cwd: dir, timeoutMs: 60_000, env: { ...process.env, PYTHONPATH: CLIENT, H2O_DISABLE_STRICT_VERSION_CHECK: "false" } as Record<string, string> });
+    ].join("\n")], { cwd: dir, timeoutMs: 30_000, env: { ...process.env, PYTHONPATH: CLIENT, H2O_DISABLE_STRICT_VERSION_CHECK: "false" } as Record<string, string> });
     assert(v.stdout.includes("connected 3.40.0.1") && /Version mismatch/.test(v.stdout + v.stderr), `${v.stdout}\n${v.stderr}`);
     assert(v.stdout.includes("init refused:"), `${v.stdout}\n${v.stderr}`);
   } finally {
