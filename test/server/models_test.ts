@@ -40,6 +40,20 @@ test("ModelBuilders: unknown parameters, bad values, missing frames and columns 
   }
 });
 
+test("GET /3/ModelBuilders/deeplearning lists every declared parameter with its type, default, level and gridable", async () => {
+  const s = await testServer();
+  try {
+    const params = (await s.call("GET", "/3/ModelBuilders/deeplearning")).body.model_builders.deeplearning.parameters;
+    const specs = DeepLearning.parameters();
+    assertEquals(params.map((p: { name: string }) => p.name).sort(), Object.keys(specs).sort());
+    const hidden = params.find((p: { name: string }) => p.name === "hidden");
+    assertEquals([hidden.type, hidden.default_value, hidden.gridable, hidden.level], ["int[]", [200, 200], true, specs.hidden.level ?? "expert"]);
+    assertEquals(params.find((p: { name: string }) => p.name === "training_frame").type, "Key<Frame>");
+  } finally {
+    await s.close();
+  }
+});
+
 test("splitEngineMessage() names each engine refusal's field", () => {
   const fields = ["nfolds", "loss", "distribution", "response_column"];
   assertEquals(splitEngineMessage('Cannot train: "nfolds" = 5 is not supported by this version of Tide yet; remove it to train; loss "Huber" does not fit distribution gaussian: use Automatic', fields).map((m) => m.field), ["nfolds", "loss"]);
