@@ -66,7 +66,7 @@ function deadUnits(m: DeepLearningModel, frame: Frame, n = 2000): number[] {
   return dead;
 }
 
-console.log("variant\tseed\tvalid_err\tworst_class\tworst_recall\tdead_units(l1,l2,l3)\tout_bias_min..max\tbest_epoch(logloss)\tfinal_epoch\terr_at_best_misclass\tseconds");
+console.log("variant\tseed\tvalid_err\tworst_class\tworst_recall\ttaken_by\ttrain_recall\tworst_out_bias\tdead_units(l1,l2,l3)\tout_bias_min..max\tbest_epoch(logloss)\tfinal_epoch\terr_at_best_misclass\tseconds");
 for (const variant of variants) {
   for (let seed = lo; seed <= hi; seed++) {
     const t0 = performance.now();
@@ -74,13 +74,19 @@ for (const variant of variants) {
     let m = await new DeepLearning(base).train({ y: "C785", training_frame: tr, validation_frame: te });
     if (variant === "continued") m = await new DeepLearning({ checkpoint: m, epochs: 20 }).train({ y: "C785", training_frame: tr, validation_frame: te });
     const perf = m.modelPerformance({ valid: true });
-    const cm = (perf.metrics as unknown as { confusion_matrix: { table: number[][]; domain: string[] } }).confusion_matrix;
+    const cm = (perf.metrics as unknown as { confusion_matrix: { counts: number[][] } }).confusion_matrix;
     let worst = -1, worstRecall = 2;
-    cm?.table.forEach((row, c) => {
+    cm.counts.forEach((row, c) => {
       const n = row.reduce((s, v) => s + v, 0);
       const rec = n ? row[c] / n : 1;
       if (rec < worstRecall) [worst, worstRecall] = [c, rec];
     });
+    // Where the worst class's rows go, and whether the training sample shows the same (underfit, not overfit).
+    const row = cm.counts[worst];
+    const takenBy = row.reduce((b, v, c) => (c !== worst && v > row[b] ? c : b), worst === 0 ? 1 : 0);
+    const tcm = (m.modelPerformance({ train: true }).metrics as unknown as { confusion_matrix: { counts: number[][] } }).confusion_matrix;
+    const trow = tcm.counts[worst], tn = trow.reduce((s, v) => s + v, 0);
+    const trainRecall = tn ? trow[worst] / tn : NaN;
     const L = m.data.shape.units.length - 2;
     const ob = m.data.state[`biases.${L}`];
     const hist = m.data.output.history.slice(1);
@@ -89,6 +95,7 @@ for (const variant of variants) {
     const dead = deadUnits(m, te);
     console.log([
       variant, seed, (perf.metrics as unknown as { classification_error: number }).classification_error.toFixed(4), worst, worstRecall.toFixed(3),
+      takenBy, trainRecall.toFixed(3), `${ob[worst].toFixed(2)} (mean ${(ob.reduce((a, b) => a + b, 0) / ob.length).toFixed(2)})`,
       dead.map((x) => x.toFixed(2)).join(","), `${Math.min(...ob).toFixed(2)}..${Math.max(...ob).toFixed(2)}`,
       (best.epochs as number).toFixed(2), m.data.output.epochs.toFixed(2), bestErr.toFixed(4), ((performance.now() - t0) / 1000).toFixed(1),
     ].join("\t"));

