@@ -21,6 +21,7 @@ import { checkpointMessages, resumeHook } from "./checkpoint.ts";
 import type { ModelMetrics } from "./score.ts";
 import { type HistoryRow, type TrainEvent, type TrainingHook, TrainingSession } from "./session.ts";
 import { GenericNetwork } from "./step.ts";
+import { outputWidth } from "./head.ts";
 import type { LayerRow } from "./summary.ts";
 import type { VariableImportance } from "./varimp.ts";
 import type { CrossValidationOutput } from "../../lifecycle/cross_validation/output.ts";
@@ -119,7 +120,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
 
   // 3. The network and the loop.
   const hidden = p.hidden as number[];
-  const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
+  const nOut = outputWidth(prep, data.packed.width);
   const shape: Shape = { units: [data.packed.width, ...hidden, nOut], channels: plan.activation.channels ?? 1 };
   const nParams = parameterCount(shape);
   // Refused before the network is allocated, with the estimate (the same one --dry_run prints).
@@ -143,6 +144,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
     ...bindNetwork(description, plugins, {
       state, terms: plan.terms, constraints: plan.constraints, skipZero: plan.skipZero, miniBatch: p.mini_batch_size as number,
       threads: p.nthreads as number, seed,
+      sparsity: plan.problem === "autoencoder" && (p.sparsity_beta as number) > 0 ? { beta: p.sparsity_beta as number, target: p.average_activation as number } : null,
     }),
     distributionParams: description.distributionParams as Record<string, number>,
     offset: data.packed.offset != null, // a fused trainer without offsets declines (offset_column)
