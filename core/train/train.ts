@@ -14,7 +14,8 @@ import { estimateTrainingMemory, formatBytes, type MemoryEstimate } from "./memo
 import { availableMemory } from "../../io/system.ts";
 import { builtinHooks } from "./hooks.ts";
 import { iterationSamples, runLoop } from "./loop.ts";
-import { allocState, bindNetwork, freeState, initialize, type NetworkDescription, parameterCount, type Shape } from "./network.ts";
+import { allocState, bindNetwork, freeState, initialize, type NetworkDescription, parameterCount, readState, type Shape, writeState } from "./network.ts";
+import { pretrainedMessages, pretrainedState } from "./pretrained.ts";
 import type { PreprocessorSpec } from "./preprocess.ts";
 import { type PluginSet, resolvePlan, type TrainingPlan } from "./resolve.ts";
 import { checkpointMessages, resumeHook } from "./checkpoint.ts";
@@ -89,6 +90,8 @@ export interface TrainInput {
    * preprocessing carry on; `epochs` is the new total.
    */
   readonly checkpoint?: ModelData | null;
+  /** pretrained_autoencoder: the autoencoder whose weights (all but the output layer) start this network. */
+  readonly pretrained?: ModelData | null;
   /** Bytes training may use (default: the memory available now); a larger estimate is refused. */
   readonly availableMemory?: number;
 }
@@ -135,11 +138,19 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   if (ckpt && JSON.stringify(ckpt.shape) !== JSON.stringify(shape)) {
     throw new RangeError(`Cannot continue from the checkpoint: its network is ${ckpt.shape.units.join("-")}, this data and hidden make ${shape.units.join("-")}`);
   }
+  const pretrained = input.pretrained ?? null;
+  if (pretrained) {
+    const problems = pretrainedMessages(pretrained, shape, prep);
+    if (ckpt) problems.push({ level: "error", field: "pretrained_autoencoder", message: `"pretrained_autoencoder" cannot be combined with "checkpoint": the checkpoint's weights are the start` });
+    if (plan.initialState) problems.push({ level: "error", field: "pretrained_autoencoder", message: `"pretrained_autoencoder" cannot be combined with "initial_weights"/"initial_biases": choose one start` });
+    if (problems.length) throw new ParameterError("Cannot train", problems);
+  }
   const state = allocState(backend, shape, plan.optimizer.slots);
   initialize(backend, shape, state, {
     distribution: p.initial_weight_distribution as "UniformAdaptive", scale: p.initial_weight_scale as number,
     seed, classification: plan.problem === "classification", activation: plan.activation,
   });
+  if (pretrained) writeState(backend, state, { ...readState(backend, state), ...pretrainedState(pretrained) });
   const net = {
     ...bindNetwork(description, plugins, {
       state, terms: plan.terms, constraints: plan.constraints, skipZero: plan.skipZero, miniBatch: p.mini_batch_size as number,
