@@ -36,7 +36,7 @@ import { varimp } from "./varimp.ts";
 import { weights } from "./weights.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, grid, predict, anomaly, deepfeatures, describe, demo, varimp, weights, repl, exportCommand];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo, anomaly, deepfeatures, varimp, weights, repl, exportCommand];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {
