@@ -120,9 +120,22 @@ test("deepfeatures() equals an independent forward pass, for autoencoders and su
 test("anomaly() on a supervised model, and autoencoder parameters that make no sense, are clear errors", async () => {
   const sup = await new DeepLearning({ hidden: [3], epochs: 1, seed: 1 }).train({ y: "cls", training_frame: FRAME, backend });
   await assertThrows(() => sup.anomaly(FRAME), RangeError, "not an autoencoder");
-  await assertThrows(() => fitAe({ nfolds: 3 }), RangeError, "autoencoder");
   await assertThrows(() => new DeepLearning({ autoencoder: true, epochs: 1 }).train({ y: "cls", training_frame: FRAME, backend }), RangeError, "no response");
   await assertThrows(() => fitAe({ activation: "Maxout" }), RangeError, "Tanh or Rectifier");
+});
+
+test("nfolds cross-validates an autoencoder: each fold's holdout reconstruction MSE, merged; the holdout errors kept", async () => {
+  const m = await fitAe({ nfolds: 3, keep_cross_validation_predictions: true, epochs: 2 });
+  const cv = m.data.output.crossValidation!;
+  assertEquals(cv.summary.metrics, ["mse", "rmse"]);
+  const folds = cv.foldMetrics.map((f) => f.mse);
+  assert(folds.every((v) => v > 0 && Number.isFinite(v)), folds.join(","));
+  // The merged MSE is the mean over every holdout row, so the fold MSEs weighted by their rows.
+  const rows = cv.foldMetrics.map((f) => f.nobs);
+  assertEquals(rows.reduce((a, b) => a + b, 0), FRAME.nrow);
+  assertClose(m.mse({ xval: true }), folds.reduce((s, v, k) => s + v * rows[k], 0) / FRAME.nrow, { rtol: 1e-12 });
+  const kept = cv.holdoutPredictions!;
+  assertEquals(kept.map((c) => c.name), ["Reconstruction.MSE"]);
 });
 
 test("a frame missing a training column is scored by anomaly() as predict() scores it: a warning, or an error with strict", async () => {
