@@ -32,7 +32,7 @@ export { mnistCsv, mnistFrames } from "./datasets/mnist.ts";
 
 /** The estimator: H2O-named parameters, `train()`. @example `const m = await new DeepLearning({ hidden: [32] }).train({ y: "C785", training_frame: f })` */
 export { DeepLearning, type DeepLearningParams, type TrainArgs } from "./model/deep_learning.ts";
-/** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
+/** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`; `anomaly` (autoencoders), `deepfeatures`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
 export { DeepLearningModel } from "./model/model.ts";
 /** What model accessors take and give: `{ train | valid | xval }`, a parameter's default and actual value. @example `model.mse({ valid: true }); model.params.epochs.default // 10` */
 export type { MetricSource, ParamDefaultActual } from "./model/accessors.ts";

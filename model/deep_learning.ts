@@ -25,8 +25,8 @@ export type DeepLearningEvent = TrainEvent | CrossValidationEvent;
 
 /** What `train()` takes: frames and roles, as H2O's `train(x, y, training_frame, validation_frame)`. */
 export interface TrainArgs {
-  /** Response column. */
-  readonly y: string;
+  /** Response column (none for an autoencoder: it reconstructs its inputs). */
+  readonly y?: string;
   /** Predictor columns (default: every other column). */
   readonly x?: readonly string[];
   readonly training_frame: Frame;
