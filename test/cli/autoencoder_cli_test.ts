@@ -27,6 +27,14 @@ test("tide train --autoencoder true trains without --y and reports the reconstru
   assert(r.stdout.includes("reconstruction MSE"), r.stdout);
 });
 
+test("tide train --checkpoint continues an autoencoder without --y", async () => {
+  await trained;
+  const more = join(files.dir, "ae_more.tide");
+  const r = await run("train", "--training_frame", files.train, "--checkpoint", ae, "--epochs", "4", "--backend", "reference", "--quiet", "--model_out", more);
+  assertEquals(r.code, 0, r.stderr);
+  assert(r.stdout.includes("reconstruction MSE"), r.stdout);
+});
+
 test("tide anomaly writes Reconstruction.MSE per row; --per_feature writes reconstr_<input>.SE per input", async () => {
   await trained;
   const out = join(files.dir, "err.csv"), se = join(files.dir, "se.csv");
