@@ -98,6 +98,13 @@ test("tide train --autoencoder true --nfolds 3 reports the folds' reconstruction
   assert(n.stdout.includes("cross-validation reconstruction MSE") && n.stdout.includes("Cross-Validation Metrics Summary"), n.stdout);
 });
 
+test("tide grid --autoencoder true searches autoencoders and sorts them by the reconstruction MSE", async () => {
+  const r = await run("grid", "--training_frame", files.train, "--autoencoder", "true", "--epochs", "1", "--backend", "reference", "--quiet",
+    "--hyper_params", '{"hidden":[[2],[3]]}', "--out_dir", join(files.dir, "grid"));
+  assertEquals(r.code, 0, r.stderr);
+  assert(r.stdout.includes("sorted by mse (increasing)"), r.stdout);
+});
+
 test("bad input: anomaly or --per_feature on a supervised model, a layer out of range, --y with --autoencoder, a response-only parameter", async () => {
   await trained;
   const sup = join(files.dir, "plain.tide");
