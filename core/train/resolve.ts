@@ -180,6 +180,8 @@ export function resolvePlan(
     if (yCol?.type === "string") err("response_column", `Response "${yName}" holds free text: convert it with asfactor`);
   } else if (autoencoder) {
     checkAutoencoder(p, input, { distribution, lossName, activation, hiddenDropout, chosen: !!chosen }, err);
+    // True backpropagation through a Rectifier output (not H2O's quirk Q21): a unit below 0 on every row never learns.
+    if (activation.name === "Rectifier") warn("activation", `an autoencoder's output units use the hidden activation: Rectifier outputs cannot be negative, and one that is 0 on every row gets no gradient and stays 0; Tanh usually reconstructs better`);
   } else {
     if (lossName === "CrossEntropy") err("loss", `CrossEntropy needs a categorical response: convert "${yName}" with asfactor or choose another loss`);
     const ok = distribution.losses;
