@@ -34,7 +34,7 @@ export { mnistCsv, mnistFrames } from "./datasets/mnist.ts";
 export { DeepLearning, type DeepLearningParams, type TrainArgs } from "./model/deep_learning.ts";
 /** A dry run's report and its printout (`DeepLearning.dryRun`, `tide train --dry_run`). @example `console.log(formatDryRun(await new DeepLearning({ hidden: [64] }).dryRun({ y: "C785", training_frame: f })))` */
 export { type DryRunReport, formatDryRun } from "./core/train/dry_run.ts";
-/** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
+/** A trained model: `predict`, `modelPerformance`, `performance`, `save`, `load`; `anomaly` (autoencoders), `deepfeatures`. @example `const m = await DeepLearningModel.load("mnist.tide")` */
 export { DeepLearningModel } from "./model/model.ts";
 /** What model accessors take and give: `{ train | valid | xval }`, a parameter's default and actual value. @example `model.mse({ valid: true }); model.params.epochs.default // 10` */
 export type { MetricSource, ParamDefaultActual } from "./model/accessors.ts";

@@ -1,11 +1,12 @@
 /**
  * Training speed of the SIMD backend on MNIST (spec'd nets of issue 3): samples/s and nominal
  * GFLOP/s for the booklet's trial-run net 784-32-32-32-10, H2O's default 784-200-200-10 and the
- * world-record net 784-1024-1024-2048-10, each with 1 thread and all threads, mini_batch_size 1
- * and 32. It drives the fused trainer directly (no scoring), over a fixed slice of shuffled rows
+ * world-record net 784-1024-1024-2048-10, and the booklet's §7 autoencoder 717-50-20-50-717 Tanh
+ * (the 717 pixels that are not constant, reconstructed), each with 1 thread and all threads,
+ * mini_batch_size 1 and 32. It drives the fused trainer directly (no scoring), over a fixed slice of shuffled rows
  * per case, after a warm-up slice; tinybench times the runs.
  *
- *   bun bench/train_speed.ts [--only trial|default|record] [--seconds 3]
+ *   bun bench/train_speed.ts [--only trial|default|record|autoencoder] [--seconds 3]
  *
  * Nominal GFLOP/s counts 6 flops per weight per sample (forward 2, backward 4), as a dense
  * implementation would do; the sparse per-sample kernel skips much of that work, so the figure
@@ -26,17 +27,20 @@ import { activations, distributions, optimizers, regularizers } from "../plugins
 interface Net {
   name: string;
   hidden: number[];
-  activation: "Rectifier";
+  activation: "Rectifier" | "Tanh";
   dropout: boolean;
   inputDropout: number;
   sparse: boolean;
   l1: number;
   maxW2: number;
+  /** Reconstruct the inputs (spec §14) instead of predicting the digit. */
+  autoencoder?: boolean;
 }
 const NETS: Net[] = [
   { name: "trial", hidden: [32, 32, 32], activation: "Rectifier", dropout: true, inputDropout: 0.2, sparse: true, l1: 1e-5, maxW2: Infinity },
   { name: "default", hidden: [200, 200], activation: "Rectifier", dropout: false, inputDropout: 0, sparse: false, l1: 0, maxW2: Infinity },
   { name: "record", hidden: [1024, 1024, 2048], activation: "Rectifier", dropout: true, inputDropout: 0.2, sparse: false, l1: 1e-5, maxW2: 10 },
+  { name: "autoencoder", hidden: [50, 20, 50], activation: "Tanh", dropout: false, inputDropout: 0, sparse: false, l1: 0, maxW2: Infinity, autoencoder: true },
 ];
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -60,11 +64,11 @@ async function peakRssMb(): Promise<number> {
 const rows: string[] = [];
 for (const net of NETS.filter((n) => !only || n.name === only)) {
   const prep = fitPreprocessor(frame, {
-    response: "C785", classification: true, ignored: [], weightsColumn: null, ignoreConstCols: true, useAllFactorLevels: true,
-    standardize: true, sparse: net.sparse, autoencoder: false, standardizeResponse: false,
+    response: net.autoencoder ? null : "C785", classification: !net.autoencoder, ignored: net.autoencoder ? ["C785"] : [], weightsColumn: null,
+    ignoreConstCols: true, useAllFactorLevels: true, standardize: true, sparse: net.sparse, autoencoder: net.autoencoder === true, standardizeResponse: false,
   }).spec!;
   const adapted = adaptFrame(prep, frame);
-  const units = [prep.width, ...net.hidden, 10];
+  const units = [prep.width, ...net.hidden, net.autoencoder ? prep.width : 10];
   const weights = parameterCount({ units, channels: 1 });
   for (const threads of [1, cores]) {
     for (const mb of [1, 32]) {
@@ -73,11 +77,11 @@ for (const net of NETS.filter((n) => !only || n.name === only)) {
       const packed = packRows(prep, adapted, { precision: 32 });
       const opt = optimizers.get("adadelta");
       const state = allocState(be, { units, channels: 1 }, opt.slots);
-      initialize(be, { units, channels: 1 }, state, { distribution: "UniformAdaptive", scale: 1, seed: [1, 0], classification: true, activation: activations.get(net.activation) });
+      initialize(be, { units, channels: 1 }, state, { distribution: "UniformAdaptive", scale: 1, seed: [1, 0], classification: !net.autoencoder, activation: activations.get(net.activation) });
       const bind = (name: string, params: Record<string, unknown>) => ({ regularizer: regularizers.get(name), params });
       const fnet: FusedNetwork = {
-        units, activation: activations.get(net.activation), output: "softmax", softmaxLoss: "CrossEntropy",
-        distribution: distributions.get("multinomial"), distributionParams: {}, optimizer: opt, optimizerParams: { rho: 0.99, epsilon: 1e-8 },
+        units, activation: activations.get(net.activation), output: net.autoencoder ? "reconstruct" : "softmax", softmaxLoss: "CrossEntropy",
+        distribution: distributions.get(net.autoencoder ? "gaussian" : "multinomial"), distributionParams: {}, optimizer: opt, optimizerParams: { rho: 0.99, epsilon: 1e-8 },
         dropout: [net.inputDropout, ...net.hidden.map(() => (net.dropout ? 0.5 : 0))],
         terms: net.l1 > 0 ? [bind("l1", { l1: net.l1 })] : [], constraints: Number.isFinite(net.maxW2) ? [bind("max_w2", { max_w2: net.maxW2 })] : [],
         skipZero: true, miniBatch: mb, threads, seed: [1, 0], state,
@@ -100,12 +104,12 @@ for (const net of NETS.filter((n) => !only || n.name === only)) {
       const ms = (task.result as { latency?: { p50?: number; mean?: number }; mean?: number }).latency?.p50 ??
         (task.result as { mean?: number }).mean!;
       const sps = n / (ms / 1000);
-      rows.push([net.name.padEnd(8), String(weights).padStart(9), String(threads).padStart(3), String(mb).padStart(3), Math.round(sps).toString().padStart(9), ((sps * 6 * weights) / 1e9).toFixed(2).padStart(8)].join("  "));
+      rows.push([net.name.padEnd(11), String(weights).padStart(9), String(threads).padStart(3), String(mb).padStart(3), Math.round(sps).toString().padStart(9), ((sps * 6 * weights) / 1e9).toFixed(2).padStart(8)].join("  "));
       console.log(rows[rows.length - 1]);
       trainer.close();
       t = 0;
     }
   }
 }
-console.log(`\nnet       weights  thr  mb  samples/s  nominal GFLOP/s   (bun ${(globalThis as { Bun?: { version: string } }).Bun?.version ?? "?"}, ${cores} cores, peak RSS ${(await peakRssMb()).toFixed(0)} MB)`);
+console.log(`\nnet          weights  thr  mb  samples/s  nominal GFLOP/s   (bun ${(globalThis as { Bun?: { version: string } }).Bun?.version ?? "?"}, ${cores} cores, peak RSS ${(await peakRssMb()).toFixed(0)} MB)`);
 for (const r of rows) console.log(r);

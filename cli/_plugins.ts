@@ -15,7 +15,7 @@ import { UsageError } from "./_flags.ts";
 import type { Io } from "./_io.ts";
 
 /** The commands main.ts loads plugins for before running them. */
-export const PLUGIN_COMMANDS: ReadonlySet<string> = new Set(["train", "predict", "repl", "serve", "export"]);
+export const PLUGIN_COMMANDS: ReadonlySet<string> = new Set(["train", "predict", "anomaly", "deepfeatures", "repl", "serve", "export"]);
 
 /** The `--plugin` flag's declaration, for `--help` (the value itself is taken by {@linkcode takePlugins}). */
 export const PLUGIN_FLAG: ParamSpecs = {

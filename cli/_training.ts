@@ -171,7 +171,7 @@ export function metricsLine(model: DeepLearningModel): string {
   for (const [label, m] of [["training", o.trainingMetrics], ["validation", o.validationMetrics], ["cross-validation", o.crossValidationMetrics ?? null]] as const) {
     if (!m) continue;
     const any = m as unknown as Record<string, number>;
-    parts.push(m.model_category === "Regression"
+    parts.push(m.model_category === "AutoEncoder" ? `${label} reconstruction MSE ${metric(m.mse)} rmse ${metric(m.rmse)}` : m.model_category === "Regression"
       ? `${label} rmse ${metric(m.rmse)} deviance ${metric(any.mean_residual_deviance)} r2 ${metric(m.r2)}`
       : `${label} logloss ${metric(any.logloss)} classification error ${metric(any.classification_error)}`);
   }

@@ -9,7 +9,7 @@ import type { ParamSpecs } from "../core/params.ts";
 import { deepLearningParams } from "../core/train/parameters.ts";
 import { paramSpecs } from "../core/train/resolve.ts";
 import { checkGrid, gridSearch } from "../lifecycle/grid/grid.ts";
-import { formatLeaderboard, rankingMetrics, sortValue } from "../lifecycle/grid/leaderboard.ts";
+import { defaultSortBy, formatLeaderboard, rankingMetrics, sortValue } from "../lifecycle/grid/leaderboard.ts";
 import * as plugins from "../plugins/mod.ts";
 import type { Command } from "./_command.ts";
 import { commandHelp, ordered } from "./_command.ts";
@@ -63,7 +63,7 @@ export const grid: Command = {
     }
     const parsed = parseFlags(argv, gridFlags());
     requireFlag(parsed, "training_frame", "the training data, a CSV or .csv.gz file");
-    requireFlag(parsed, "response_column", "the column to predict", "--y (response_column)");
+    if (parsed.values.autoencoder !== true) requireFlag(parsed, "response_column", "the column to predict (or --autoencoder true)", "--y (response_column)");
     requireFlag(parsed, "hyper_params", `the values to search, e.g. '{"hidden":[[32],[64]]}'`);
     requireFlag(parsed, "out_dir", "the folder the models are written to");
     if (parsed.errors.length) throw new UsageError(parsed.errors, "grid");
@@ -94,8 +94,8 @@ export const grid: Command = {
           else if (e.type === "model_failed") io.err(`  skipped: ${e.failure.error}\n`);
           else if (e.type === "model_done") {
             const r = rankingMetrics(e.model.model.data);
-            const m = r.metrics ? sortValue(r.metrics, (sort_by as string | undefined) ?? (r.metrics.model_category === "Regression" ? "residual_deviance" : "logloss")) : undefined;
-            io.err(`  done in ${seconds(e.seconds)}${m === undefined ? "" : `, ${r.on} ${(sort_by as string | undefined) ?? (r.metrics!.model_category === "Regression" ? "residual_deviance" : "logloss")} ${metric(m)}`}; written to ${e.model.path}\n`);
+            const m = r.metrics ? sortValue(r.metrics, (sort_by as string | undefined) ?? defaultSortBy(r.metrics.model_category === "Regression" ? "regression" : r.metrics.model_category === "AutoEncoder" ? "autoencoder" : "classification")) : undefined;
+            io.err(`  done in ${seconds(e.seconds)}${m === undefined ? "" : `, ${r.on} ${(sort_by as string | undefined) ?? defaultSortBy(r.metrics!.model_category === "Regression" ? "regression" : r.metrics!.model_category === "AutoEncoder" ? "autoencoder" : "classification")} ${metric(m)}`}; written to ${e.model.path}\n`);
           }
         },
       });

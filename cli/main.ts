@@ -27,6 +27,8 @@ import { demo } from "./demo.ts";
 import { describe } from "./describe.ts";
 import { grid } from "./grid.ts";
 import { predict } from "./predict.ts";
+import { anomaly } from "./anomaly.ts";
+import { deepfeatures } from "./deepfeatures.ts";
 import { repl } from "./repl.ts";
 import { exportCommand } from "./export.ts";
 import { serve } from "./serve.ts";
@@ -35,7 +37,7 @@ import { varimp } from "./varimp.ts";
 import { weights } from "./weights.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, grid, predict, describe, demo, varimp, weights, serve, repl, exportCommand];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo, anomaly, deepfeatures, varimp, weights, serve, repl, exportCommand];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {

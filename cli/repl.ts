@@ -36,7 +36,7 @@ export const API_HELP: readonly (readonly [string, string])[] = [
   ["toArquero(frame) / fromArquero(table)", "Bridges to arquero for exploring and transforming"],
   ["mnistCsv() / mnistFrames()", "The real MNIST as the booklet's CSV files or as frames"],
   ["new DeepLearning({ … })", "The estimator; .train({ y, training_frame, validation_frame }) trains a model (Ctrl-C stops it)"],
-  ["DeepLearningModel", "A model: predict(frame), modelPerformance({ valid }), performance(frame), save(path); DeepLearningModel.load(path)"],
+  ["DeepLearningModel", "A model: predict(frame), modelPerformance({ valid }), performance(frame), save(path); DeepLearningModel.load(path); anomaly(frame, { perFeature }) (autoencoders), deepfeatures(frame, layer)"],
   ["ModelPerformance", "Metrics with H2O's accessors: mse(), logloss(), auc(), confusionMatrix(), …"],
   ["activations, distributions, optimizers, regularizers, transports", "Plugin registries: .names(), .get(name), .add(plugin)"],
   ["createPlugins()", "Fresh registries holding only the built-ins"],

@@ -85,7 +85,8 @@ export const train: Command = {
       })
       : null;
     if (checkpoint && parsed.values.response_column == null) parsed.values.response_column = checkpoint.data.params.response_column;
-    requireFlag(parsed, "response_column", "the column to predict", "--y (response_column)");
+    // An autoencoder has no response: every usable column is an input and a target.
+    if (parsed.values.autoencoder !== true && !checkpoint?.isAutoencoder) requireFlag(parsed, "response_column", "the column to predict (or --autoencoder true)", "--y (response_column)");
     const { cli, params } = splitTrainFlags(parsed.values);
     if (checkpoint) params.checkpoint = checkpoint;
     // H2O's quiet_mode: no progress, no tables; only the essentials (status, final metrics, time, file).

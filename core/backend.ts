@@ -61,7 +61,7 @@ export type Elementwise =
   | { readonly kind: "mul" }
   /** outs[0] = ins[0] · factor */
   | { readonly kind: "scale"; readonly factor: number }
-  /** outs[0] = distribution.gradient(ins[1], linkInv(ins[0])) (regression output error) */
+  /** outs[0] = distribution.gradient(ins[1], linkInv(ins[0])) (regression and reconstruction output error) */
   | { readonly kind: "outputGrad"; readonly distribution: Distribution; readonly params: DistributionParams }
   /**
    * Parameter update. ins = [P, dP, ...slots], outs = [P, ...slots] (aliasing allowed).
@@ -150,8 +150,12 @@ export interface FusedNetwork {
   /** Units per layer, input first: [n0, n1, …, nL, nOut]. */
   readonly units: readonly number[];
   readonly activation: Activation;
-  /** "softmax" for classification, "linear" for regression. */
-  readonly output: "softmax" | "linear";
+  /**
+   * The output head (core/train/head.ts): "softmax" for classification, "linear" for regression,
+   * "reconstruct" for an autoencoder (n₀ output units with the hidden activation, trained towards
+   * the row's own inputs before input dropout; the loss gradient times the activation's derivative).
+   */
+  readonly output: "softmax" | "linear" | "reconstruct";
   readonly softmaxLoss: SoftmaxLoss;
   readonly distribution: Distribution;
   readonly distributionParams: DistributionParams;
@@ -174,6 +178,12 @@ export interface FusedNetwork {
   readonly state: NetState;
   /** The rows carry offsets (`PackedRows.offset`): a fused trainer that cannot add them must decline. */
   readonly offset?: boolean;
+  /**
+   * Autoencoder sparsity (spec §5.6): each hidden unit's running average activation ρ̂ is pulled
+   * towards `target` by adding beta·(ρ̂ − target) to its bias gradient. Absent or null: off; a
+   * fused trainer that does not implement it must decline.
+   */
+  readonly sparsity?: { readonly beta: number; readonly target: number } | null;
 }
 
 /** A network's parameters as backend buffers. */
@@ -194,7 +204,7 @@ export interface PackedRows {
   readonly dense: FloatArray | null;
   /** Sparse inputs: row r's non-zeros are index/value[indptr[r] … indptr[r+1]). */
   readonly csr: { readonly indptr: Int32Array; readonly index: Int32Array; readonly value: FloatArray } | null;
-  /** Classification: class index per row; regression: the (standardized) target per row. */
+  /** Classification: class index per row; regression: the (standardized) target per row; autoencoder: unused (the inputs are the targets). */
   readonly target: FloatArray;
   /** Observation weights (each row's output error is multiplied by its weight), or null. */
   readonly weight: FloatArray | null;

@@ -26,8 +26,8 @@ export type DeepLearningEvent = TrainEvent | CrossValidationEvent;
 
 /** What `train()` takes: frames and roles, as H2O's `train(x, y, training_frame, validation_frame)`. */
 export interface TrainArgs {
-  /** Response column. */
-  readonly y: string;
+  /** Response column (none for an autoencoder: it reconstructs its inputs). */
+  readonly y?: string;
   /** Predictor columns (default: every other column). */
   readonly x?: readonly string[];
   readonly training_frame: Frame;
@@ -74,16 +74,19 @@ export class DeepLearning {
    */
   static checkParameters(given: DeepLearningParams, plugins: PluginSet = builtins): string[] {
     // Parameters that name columns or files are checked against the data by train().
-    const { offset_column: _o, weights_column: _w, fold_column: _f, ignored_columns: _i, initial_weights: _iw, initial_biases: _ib, checkpoint: _c, ...params } = given;
+    const { offset_column: _o, weights_column: _w, fold_column: _f, ignored_columns: _i, initial_weights: _iw, initial_biases: _ib, checkpoint: _c, pretrained_autoencoder: _pa, ...params } = given;
     // A problem found whatever the response's type does not depend on the frame.
     const y = typeof params.response_column === "string" && params.response_column !== "" ? params.response_column : "y";
+    // An autoencoder has no response: give it one only when the user did (then it is an error).
+    const autoencoder = params.autoencoder === true || params.autoencoder === "true";
+    const response = autoencoder && (params.response_column === undefined || params.response_column === null) ? {} : { response_column: y };
     const frames = [
       new Frame([{ name: y, type: "numeric", data: Float64Array.of(0, 1, 0) }, { name: `${y}_x`, type: "numeric", data: Float64Array.of(1, 2, 3) }]),
       new Frame([{ name: y, type: "categorical", codes: Int32Array.of(0, 1, 0), domain: ["a", "b"] }, { name: `${y}_x`, type: "numeric", data: Float64Array.of(1, 2, 3) }]),
     ];
     const found = frames.map((f) => {
       try {
-        resolvePlan({ ...params, response_column: y }, f, plugins, { hasValidation: true, cores: 1 });
+        resolvePlan({ ...params, ...response }, f, plugins, { hasValidation: true, cores: 1 });
         return [] as string[];
       } catch (e) {
         const problems = (e as { problems?: string[] }).problems;
@@ -131,6 +134,7 @@ export class DeepLearning {
   /** The trainer's input for `args`: parameters (with a checkpoint's), frames, backend and hooks. */
   async #input(args: TrainArgs): Promise<{ input: TrainInput; params: Record<string, unknown>; checkpoint: ModelData | null; backend: Backend }> {
     const checkpoint = await resolveCheckpoint(this.params.checkpoint, this.plugins);
+    const pretrained = await resolveModel(this.params.pretrained_autoencoder, this.plugins, "pretrained_autoencoder");
     const inherited = checkpoint ? inheritable(checkpoint.params, this.plugins) : {};
     const params: Record<string, unknown> = { ...inherited, ...this.params, response_column: args.y };
     if (args.x) {
@@ -139,6 +143,7 @@ export class DeepLearning {
       params.ignored_columns = [...new Set([...extra, ...args.training_frame.names.filter((n) => !keep.has(n))])];
     }
     if (checkpoint) params.checkpoint = typeof this.params.checkpoint === "string" ? this.params.checkpoint : checkpoint.modelId;
+    if (pretrained) params.pretrained_autoencoder = typeof this.params.pretrained_autoencoder === "string" ? this.params.pretrained_autoencoder : pretrained.modelId;
     delete params.training_frame;
     delete params.validation_frame;
     for (const field of ["initial_weights", "initial_biases"]) {
@@ -150,7 +155,7 @@ export class DeepLearning {
     if (typeof exportDir === "string" && exportDir !== "") hooks.push(checkpointExportHook(await prepareCheckpointDir(exportDir)));
     const input: TrainInput = {
       train: args.training_frame, valid: args.validation_frame ?? null, params, plugins: this.plugins, backend,
-      onEvent: args.onEvent, signal: args.signal, checkpoint, hooks,
+      onEvent: args.onEvent, signal: args.signal, checkpoint, hooks, pretrained,
     };
     if (!wantsCrossValidation(params)) {
       // fold_assignment or keep_cross_validation_* without nfolds: refused, not ignored.
@@ -162,18 +167,23 @@ export class DeepLearning {
 }
 
 /** The model a `checkpoint` parameter names: a model file path, a model, or model data. */
-async function resolveCheckpoint(value: unknown, plugins: PluginSet): Promise<ModelData | null> {
+function resolveCheckpoint(value: unknown, plugins: PluginSet): Promise<ModelData | null> {
+  return resolveModel(value, plugins, "checkpoint");
+}
+
+/** The model a parameter (`checkpoint`, `pretrained_autoencoder`) names: a model file path, a model, or model data. */
+async function resolveModel(value: unknown, plugins: PluginSet, field: string): Promise<ModelData | null> {
   if (value === undefined || value === null || value === "") return null;
   if (value instanceof DeepLearningModel) return value.data;
   if (typeof value === "string") {
     try {
       return (await DeepLearningModel.load(value, plugins)).data;
     } catch (e) {
-      throw new RangeError(`"checkpoint": ${(e as Error).message}`);
+      throw new RangeError(`"${field}": ${(e as Error).message}`);
     }
   }
   if (typeof value === "object" && "state" in value && "output" in value) return value as ModelData;
-  throw new RangeError(`"checkpoint" must be a model file path or a model: got ${typeof value}`);
+  throw new RangeError(`"${field}" must be a model file path or a model: got ${typeof value}`);
 }
 
 /**
@@ -183,7 +193,7 @@ async function resolveCheckpoint(value: unknown, plugins: PluginSet): Promise<Mo
 function inheritable(params: Readonly<Record<string, unknown>>, plugins: PluginSet): Record<string, unknown> {
   const {
     model_id: _m, training_frame: _t, validation_frame: _v, epochs: _e, checkpoint: _c, backend: _b, nthreads: _n, export_checkpoints_dir: _x,
-    initial_weights: _iw, initial_biases: _ib, ...rest
+    initial_weights: _iw, initial_biases: _ib, pretrained_autoencoder: _pa, ...rest
   } = params;
   const specs = paramSpecs(plugins);
   return Object.fromEntries(Object.entries(rest).filter(([k, v]) => !(k in specs) || JSON.stringify(v) !== JSON.stringify(specs[k].default)));

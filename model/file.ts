@@ -140,7 +140,7 @@ const finite = (v: unknown): v is number => typeof v === "number" && Number.isFi
  */
 function checkModel(model: Record<string, unknown>, units: readonly number[], bad: (why: string) => never): void {
   for (const f of ["modelId", "activation", "distribution", "optimizer"]) if (typeof model[f] !== "string") bad(`"${f}" is not a string`);
-  if (model.problem !== "classification" && model.problem !== "regression") bad(`"problem" is ${JSON.stringify(model.problem)}`);
+  if (model.problem !== "classification" && model.problem !== "regression" && model.problem !== "autoencoder") bad(`"problem" is ${JSON.stringify(model.problem)}`);
   if (model.softmaxLoss !== "CrossEntropy" && model.softmaxLoss !== "Quadratic") bad(`"softmaxLoss" is ${JSON.stringify(model.softmaxLoss)}`);
   const channels = (model.shape as { channels?: unknown }).channels;
   if (channels !== undefined && !(Number.isSafeInteger(channels) && (channels as number) >= 1)) bad(`"shape.channels" is invalid`);
@@ -185,17 +185,21 @@ function checkModel(model: Record<string, unknown>, units: readonly number[], ba
   if (width !== units[0]) bad(`the inputs take ${width} units but the input layer has ${units[0]}`);
   const r = prep.response as Record<string, unknown>;
   const nOut = units[units.length - 1];
-  if (!isObject(r) || typeof r.name !== "string") bad(`no response`);
-  if (r.kind === "categorical") {
+  if (model.problem === "autoencoder") {
+    // An autoencoder alone has no response: it reconstructs its n₀ inputs (spec §14.1).
+    if (r !== null) bad(`an autoencoder with a response`);
+    if (nOut !== units[0]) bad(`an autoencoder's output layer has ${nOut} units for ${units[0]} inputs`);
+  } else if (!isObject(r) || typeof r.name !== "string") bad(`no response`);
+  if (r?.kind === "categorical") {
     const domain = r.domain;
     if (model.problem !== "classification") bad(`a categorical response in a regression model`);
     if (!Array.isArray(domain) || domain.length < 2 || !domain.every((d) => typeof d === "string")) bad(`the response's class list is invalid`);
     if ((domain as string[]).length !== nOut) bad(`the response has ${(domain as string[]).length} classes but the output layer has ${nOut} units`);
-  } else if (r.kind === "numeric") {
+  } else if (r?.kind === "numeric") {
     if (model.problem !== "regression") bad(`a numeric response in a classification model`);
     if (nOut !== 1) bad(`a numeric response needs 1 output unit, the output layer has ${nOut}`);
     if (![r.mean, r.sigma, r.sub, r.mul].every(finite)) bad(`the response's scale factors are not finite numbers`);
-  } else bad(`the response has kind ${JSON.stringify(r.kind)}`);
+  } else if (model.problem !== "autoencoder") bad(`the response has kind ${JSON.stringify(r?.kind)}`);
   for (const key of ["trainingMetrics", "validationMetrics"]) {
     const m = (model.output as Record<string, unknown>)[key] as Record<string, unknown> | null | undefined;
     if (m === null || m === undefined) continue;

@@ -27,7 +27,10 @@ export function formatLayers(data: ModelData): string {
   const p = data.params;
   const rows = data.output.layers;
   const nParams = rows.length;
-  const title = `Status of Neuron Layers: predicting ${p.response_column}, ${data.problem === "classification" ? `${data.shape.units[data.shape.units.length - 1]}-class classification` : "regression"}, ${data.distribution} distribution, ${data.problem === "classification" ? data.softmaxLoss : "Automatic"} loss, ${parameters(data)} weights/biases, ${data.output.samples} training samples, mini-batch size ${p.mini_batch_size} (${nParams} layers)`;
+  const kind = data.problem === "autoencoder"
+    ? `auto-encoder`
+    : `predicting ${p.response_column}, ${data.problem === "classification" ? `${data.shape.units[data.shape.units.length - 1]}-class classification` : "regression"}`;
+  const title = `Status of Neuron Layers: ${kind}, ${data.distribution} distribution, ${data.problem === "classification" ? data.softmaxLoss : (p.loss as string | undefined) ?? "Automatic"} loss, ${parameters(data)} weights/biases, ${data.output.samples} training samples, mini-batch size ${p.mini_batch_size} (${nParams} layers)`;
   const header = ["layer", "units", "type", "dropout", "l1", "l2", "mean_rate", "rate_rms", "momentum", "mean_weight", "weight_rms", "mean_bias", "bias_rms"];
   const body = rows.map((r: LayerRow) => [
     String(r.layer), String(r.units), r.type, Number.isNaN(r.dropout) ? "" : `${num(r.dropout)}%`, num(r.l1), num(r.l2),

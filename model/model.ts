@@ -5,10 +5,11 @@
  */
 import type { Backend } from "../core/backend.ts";
 import { allocState, bindNetwork, freeState, PREDICT_ONLY, weightRows, writeState } from "../core/train/network.ts";
-import { packInputs, reportedOutputs } from "../core/train/inputs.ts";
-import { adaptFrame, inputNames } from "../core/train/preprocess.ts";
+import { networkInputNames, oneHotWidth, packInputs, reportedOutputs } from "../core/train/inputs.ts";
+import { adaptFrame, inputNames, type NumericInput, type PreprocessorSpec } from "../core/train/preprocess.ts";
+import { reconstructionError } from "../core/metrics/mod.ts";
 import type { PluginSet } from "../core/train/resolve.ts";
-import { computeMetrics, metricOptions, type ModelMetrics, predictedClass, regressionPrediction } from "../core/train/score.ts";
+import { computeMetrics, metricOptions, type ModelMetrics, packedRow, predictedClass, reconstructionMetrics, regressionPrediction } from "../core/train/score.ts";
 import { GenericNetwork } from "../core/train/step.ts";
 import type { HistoryRow, ModelData, ModelOutput } from "../core/train/train.ts";
 import type { VariableImportance } from "../core/train/varimp.ts";
@@ -83,6 +84,14 @@ export class DeepLearningModel {
   /** Scores a frame that has the response column (H2O's `model_performance(test_data=…)`). */
   async performance(frame: Frame, options: ScoringOptions = {}): Promise<ModelPerformance> {
     const prep = this.data.preprocessor;
+    if (this.isAutoencoder) {
+      const a = adapted(adaptFrame(prep, frame), options);
+      const net = await this.#network();
+      const packed = packInputs(prep, a, { precision: net.backend.precision });
+      const out = new Float64Array(packed.rows * packed.width);
+      net.generic.predict(packed, out);
+      return new ModelPerformance(reconstructionMetrics(packed, out), "test");
+    }
     const a = adapted(adaptFrame(prep, this.#asTrained(frame), { requireResponse: true }), options);
     const out = await this.#outputs(a);
     const ctx = { response: prep.response!, distribution: this.plugins.distributions.get(this.data.distribution), distributionParams: this.data.distributionParams, metricOptions: metricOptions(this.data.params) };
@@ -92,13 +101,15 @@ export class DeepLearningModel {
   /**
    * Predictions, one row per input row: classification gives `predict` (the label) then one
    * probability column per class named after it (`p0`, `p1` for integer labels, as H2O);
-   * regression gives `predict`. Columns that do not match the training frame are reported
+   * regression gives `predict`; an autoencoder gives its reconstruction, one `reconstr_<input>`
+   * column per expanded input, numerics in original units (spec §14.5). Columns that do not match the training frame are reported
    * through `options.onWarning` (or refused with `options.strict`).
    */
   async predict(frame: Frame, options: ScoringOptions = {}): Promise<Frame> {
     const prep = this.data.preprocessor;
     const a = adapted(adaptFrame(prep, this.#asTrained(frame)), options);
     const out = await this.#outputs(a);
+    if (this.isAutoencoder) return reconstructionFrame(prep, out, a.rows);
     const r = prep.response!;
     const n = a.rows;
     if (r.kind === "numeric") {
@@ -118,6 +129,73 @@ export class DeepLearningModel {
     const cols: Column[] = [{ name: "predict", type: "categorical", codes, domain: r.domain }];
     r.domain.forEach((level, c) => cols.push({ name: uniqueName(predictionColumnName(level), cols), type: "numeric", data: NumericVector.from(probs[c]) }));
     return new Frame(cols);
+  }
+
+  /** True for an autoencoder (trained with autoencoder = true: no response, it reconstructs its inputs). */
+  get isAutoencoder(): boolean {
+    return this.data.problem === "autoencoder";
+  }
+
+  /**
+   * Reconstruction errors of an autoencoder (spec §14.4), one row per frame row, in its
+   * normalised, expanded input space: `Reconstruction.MSE` (the mean over the inputs), or with
+   * `perFeature` one `reconstr_<input>.SE` column per expanded input. A response column in the
+   * frame is ignored; other columns are matched as `predict` matches them.
+   * @example
+   * ```ts
+   * const err = await ae.anomaly(test);            // h2o: model.anomaly(test)
+   * const se = await ae.anomaly(test, { perFeature: true });
+   * ```
+   */
+  async anomaly(frame: Frame, options: ScoringOptions & { perFeature?: boolean } = {}): Promise<Frame> {
+    if (!this.isAutoencoder) {
+      throw new RangeError(`Cannot score anomalies: model ${this.modelId} is not an autoencoder (it predicts "${this.data.params.response_column}"); train one with autoencoder = true`);
+    }
+    const prep = this.data.preprocessor;
+    const a = adapted(adaptFrame(prep, frame), options);
+    const net = await this.#network();
+    const packed = packInputs(prep, a, { precision: net.backend.precision });
+    const n0 = packed.width, n = packed.rows;
+    const out = new Float64Array(n * n0);
+    net.generic.predict(packed, out);
+    const x = new Float64Array(n0);
+    if (!options.perFeature) {
+      const mse = Float64Array.from({ length: n }, (_, r) => reconstructionError(packedRow(packed, r, x), out.subarray(r * n0, (r + 1) * n0)));
+      return new Frame([{ name: "Reconstruction.MSE", type: "numeric", data: mse }]);
+    }
+    const cols = networkInputNames(prep).map(() => new Float64Array(n));
+    for (let r = 0; r < n; r++) {
+      packedRow(packed, r, x);
+      for (let i = 0; i < n0; i++) cols[i][r] = (out[r * n0 + i] - x[i]) ** 2;
+    }
+    return new Frame(networkInputNames(prep).map((name, i) => ({ name: `reconstr_${name}.SE`, type: "numeric", data: cols[i] })));
+  }
+
+  /**
+   * Deep features (spec §14.6): the scoring-mode activations of hidden layer `layer` (0 = the
+   * first, as H2O's Python client counts), one `DF.L<layer+1>.C<unit>` column per unit. Works for
+   * every model; a response column in the frame is ignored.
+   * @example
+   * ```ts
+   * const features = await model.deepfeatures(train, 0); // h2o: model.deepfeatures(train, 0)
+   * ```
+   */
+  async deepfeatures(frame: Frame, layer: number): Promise<Frame> {
+    const hidden = this.data.shape.units.length - 2;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= hidden) {
+      throw new RangeError(hidden === 0
+        ? `Cannot compute deep features: model ${this.modelId} has no hidden layer`
+        : `No hidden layer ${layer}: model ${this.modelId} has hidden layers 0 … ${hidden - 1} (0 is the first, as in H2O's Python client)`);
+    }
+    const prep = this.data.preprocessor;
+    const a = adaptFrame(prep, this.#asTrained(frame));
+    const net = await this.#network();
+    const units = this.data.shape.units[layer + 1], n = a.rows;
+    const out = new Float64Array(n * units);
+    net.generic.activations(packInputs(prep, a, { precision: net.backend.precision }), layer + 1, out);
+    return new Frame(Array.from({ length: units }, (_, j) => ({
+      name: `DF.L${layer + 1}.C${j + 1}`, type: "numeric" as const, data: Float64Array.from({ length: n }, (_, r) => out[r * units + j]),
+    })));
   }
 
   /** Binomial label threshold: max-F1 of the validation metrics, else of the training metrics, else 0.5. */
@@ -272,7 +350,7 @@ export class DeepLearningModel {
   async #outputs(a: ReturnType<typeof adaptFrame>): Promise<Float64Array> {
     const net = await this.#network();
     const prep = this.data.preprocessor;
-    const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
+    const nOut = this.data.shape.units[this.data.shape.units.length - 1];
     const out = new Float64Array(a.rows * nOut);
     net.generic.predict(packInputs(prep, a, { precision: net.backend.precision }), out);
     return reportedOutputs(prep, out);
@@ -306,6 +384,25 @@ function adapted(a: ReturnType<typeof adaptFrame>, options: ScoringOptions): Ret
   }
   for (const w of warnings) options.onWarning?.(w);
   return a;
+}
+
+/**
+ * An autoencoder's reconstruction as H2O writes it (spec §14.5): `reconstr_<input>` per expanded
+ * input; numeric inputs back in original units (x̂ = â / mul + sub), one-hot slots as raw outputs.
+ */
+function reconstructionFrame(prep: PreprocessorSpec, out: Float64Array, n: number): Frame {
+  const names = networkInputNames(prep), n0 = names.length;
+  const shift = prep.hashing ? prep.hashing.buckets - oneHotWidth(prep) : 0; // hashed one-hot slots come first
+  const numeric = new Map<number, NumericInput>();
+  for (const inp of prep.inputs) if (inp.kind === "numeric") numeric.set(inp.offset + shift, inp);
+  return new Frame(names.map((name, i) => {
+    const x = numeric.get(i);
+    const data = Float64Array.from({ length: n }, (_, r) => {
+      const v = out[r * n0 + i];
+      return x && !x.encoded ? (x.mul !== 0 ? v / x.mul + x.sub : x.sub) : v;
+    });
+    return { name: `reconstr_${name}`, type: "numeric" as const, data };
+  }));
 }
 
 function uniqueName(name: string, cols: Column[]): string {

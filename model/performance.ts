@@ -42,7 +42,11 @@ export class ModelPerformance {
   /** Root mean squared error. */
   rmse(): number { return this.metrics.rmse; }
   /** R². */
-  r2(): number { return this.metrics.r2; }
+  r2(): number {
+    const m = this.metrics;
+    if (m.model_category === "AutoEncoder") throw new TypeError(`R² is not defined for autoencoder metrics: read mse()`);
+    return m.r2;
+  }
   /** Rows scored. */
   nobs(): number { return this.metrics.nobs; }
   /** Logarithmic loss (classification). */
@@ -75,7 +79,7 @@ export class ModelPerformance {
   /** The confusion matrix (classification), printable as H2O's table. */
   confusionMatrix(): PrintableConfusionMatrix {
     const m = this.metrics;
-    if (m.model_category === "Regression" || !m.confusion_matrix) {
+    if (m.model_category === "Regression" || m.model_category === "AutoEncoder" || !m.confusion_matrix) {
       throw new TypeError(`a confusion matrix is defined for classification metrics only`);
     }
     const cm = m.confusion_matrix;

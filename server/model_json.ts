@@ -43,7 +43,9 @@ function confusionTable(cm: ConfusionMatrix): Record<string, unknown> {
   return { __meta: meta("ConfusionMatrixV3", "ConfusionMatrix"), table: table("Confusion Matrix", "Row labels: Actual class; Column labels: Predicted class", cols, rows, null) };
 }
 
-const SCHEMAS: Record<string, string> = { Multinomial: "ModelMetricsMultinomial", Binomial: "ModelMetricsBinomial", Regression: "ModelMetricsRegression" };
+const SCHEMAS: Record<string, string> = {
+  Multinomial: "ModelMetricsMultinomial", Binomial: "ModelMetricsBinomial", Regression: "ModelMetricsRegression", AutoEncoder: "ModelMetricsAutoEncoder",
+};
 
 /** A `ModelMetrics*V3` object for metrics of `modelId` on frame `frameId`. */
 export function metricsJson(m: ModelMetrics | null, modelId: string, frameId: string | null, domain: readonly string[] | null = null): Record<string, unknown> | null {
@@ -52,9 +54,11 @@ export function metricsJson(m: ModelMetrics | null, modelId: string, frameId: st
   const out: Record<string, unknown> = {
     __meta: meta(`${type}V3`, type), model: keyRef("Model", modelId), model_checksum: 0, frame: keyRef("Frame", frameId), frame_checksum: 0,
     description: null, model_category: m.model_category, scoring_time: Date.now(), predictions: null, MSE: m.mse, RMSE: m.rmse, nobs: m.nobs,
-    custom_metric_name: null, custom_metric_value: 0, r2: m.r2,
+    custom_metric_name: null, custom_metric_value: 0, r2: "r2" in m ? m.r2 : NaN,
   };
-  if (m.model_category === "Regression") {
+  if (m.model_category === "AutoEncoder") {
+    // H2O's ModelMetricsAutoEncoderV3 carries the reconstruction MSE and RMSE above, nothing more.
+  } else if (m.model_category === "Regression") {
     Object.assign(out, { mean_residual_deviance: m.mean_residual_deviance, mae: m.mae, rmsle: m.rmsle, loglikelihood: 0, AIC: NaN });
   } else if (m.model_category === "Multinomial") {
     Object.assign(out, {

@@ -342,6 +342,8 @@ function fusedKinds(net: FusedNetwork): { act: number; dist: number; opt: number
   const dist = net.output === "softmax" ? 0 : DISTRIBUTIONS[net.distribution.fastBody ?? ""];
   if (act === undefined || opt === undefined || dist === undefined) return null;
   if (net.output === "softmax" && net.distribution.fastBody !== "softmax") return null;
+  // An autoencoder's output uses the hidden activation: Tanh or Rectifier here; sparsity runs on the generic path.
+  if (net.output === "reconstruct" && (act === 2 || net.sparsity)) return null;
   if ((net.activation.channels ?? 1) !== (act === 2 ? 2 : 1)) return null;
   if (act === 2 && !net.skipZero) return null; // Maxout without fast_mode: the generic path masks losing channels
   if (!net.terms.every((t) => t.regularizer.fastBody === "l1" || t.regularizer.fastBody === "l2")) return null;
@@ -433,7 +435,7 @@ class SimdTrainer implements FusedTrainer {
     i32[c + C.LAYERS] = L1;
     i32[c + C.ACT] = kinds.act;
     i32[c + C.CHANNELS] = net.activation.channels ?? 1;
-    i32[c + C.OUTPUT] = net.output === "softmax" ? (net.softmaxLoss === "CrossEntropy" ? 0 : 1) : 2;
+    i32[c + C.OUTPUT] = net.output === "softmax" ? (net.softmaxLoss === "CrossEntropy" ? 0 : 1) : net.output === "reconstruct" ? 3 : 2;
     i32[c + C.DIST] = kinds.dist;
     i32[c + C.OPT] = kinds.opt;
     f32[c + C.RHO] = op.rho ?? 0;

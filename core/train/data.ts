@@ -50,7 +50,8 @@ export function prepareData(
   { precision, seed, preprocessor }: { precision: 32 | 64; seed: readonly [number, number]; preprocessor?: PreprocessorSpec | null },
 ): TrainingData {
   const p = plan.params;
-  const y = p.response_column as string;
+  const autoencoder = plan.problem === "autoencoder";
+  const y = p.response_column as string; // null for an autoencoder
   let train = trainFrame, valid = validFrame;
   if (plan.responseAsFactor) {
     train = train.asfactor(y);
@@ -59,17 +60,17 @@ export function prepareData(
   const messages: Message[] = [];
   // A checkpoint restart keeps the model's preprocessing (its statistics too) and adapts the new frames to it.
   const fit = preprocessor ? { spec: preprocessor, messages: [] as Message[] } : fitPreprocessor(train, {
-    response: y, classification: plan.problem === "classification", ignored: (p.ignored_columns as string[] | null) ?? [],
+    response: autoencoder ? null : y, classification: plan.problem === "classification", ignored: (p.ignored_columns as string[] | null) ?? [],
     weightsColumn: p.weights_column as string | null, ignoreConstCols: p.ignore_const_cols as boolean,
     useAllFactorLevels: p.use_all_factor_levels as boolean, standardize: p.standardize as boolean, sparse: p.sparse as boolean,
-    autoencoder: false, standardizeResponse: p.standardize === true && plan.distribution.link === "identity",
+    autoencoder, standardizeResponse: !autoencoder && p.standardize === true && plan.distribution.link === "identity",
     offsetColumn: p.offset_column as string | null, categoricalEncoding: p.categorical_encoding as CategoricalEncoding,
     maxCategoricalFeatures: p.max_categorical_features as number, seed: plan.seed,
   });
   messages.push(...fit.messages);
   let prep = fit.spec;
   if (!prep) throw new ParameterError("Cannot train", fit.messages);
-  if (valid && !valid.has(y)) throw new RangeError(`Cannot train: the validation frame has no response column "${y}"`);
+  if (valid && !autoencoder && !valid.has(y)) throw new RangeError(`Cannot train: the validation frame has no response column "${y}"`);
   if (valid && prep.offsetColumn && !valid.has(prep.offsetColumn)) throw new RangeError(`Cannot train: the validation frame has no offset column "${prep.offsetColumn}" (offset_column)`);
 
   const adapted = adaptFrame(prep, train);
@@ -92,7 +93,7 @@ export function prepareData(
   for (let k = 0; k < candidates; k++) {
     const r = balanced ? balanced[k] : k;
     if (!adapted.weights || adapted.weights[r] > 0) epochRows++;
-    if (Number.isNaN(adapted.response![r])) continue;
+    if (!autoencoder && Number.isNaN(adapted.response![r])) continue;
     if (adapted.weights && !(adapted.weights[r] > 0)) continue;
     if (skipNA && hasMissing(prep, adapted, r)) continue;
     usable.push(r);
@@ -111,7 +112,7 @@ export function prepareData(
     const va = adaptFrame(prep, valid);
     messages.push(...va.messages.map((m) => ({ ...m, message: `validation_frame: ${m.message}` })));
     const rows: number[] = [];
-    for (let r = 0; r < va.rows; r++) if (!Number.isNaN(va.response![r]) && !(va.weights && !(va.weights[r] > 0))) rows.push(r);
+    for (let r = 0; r < va.rows; r++) if ((autoencoder || !Number.isNaN(va.response![r])) && !(va.weights && !(va.weights[r] > 0))) rows.push(r);
     const k = p.score_validation_samples as number;
     const stratified = p.balance_classes === true && p.score_validation_sampling === "Stratified" && prep.response?.kind === "categorical" && k > 0 && k < rows.length;
     validScore = scoreSet(prep, va, stratified ? stratifiedSample(va.response!, rows, k, prep.response!.kind === "categorical" ? prep.response!.domain.length : 0, seed) : sampleRows(rows, k, hashWords(seed[0], seed[1], 0x5c0f)), precision);
@@ -147,7 +148,8 @@ function stratifiedSample(labels: FloatArray, rows: number[], k: number, classes
 
 function scoreSet(prep: PreprocessorSpec, a: AdaptedFrame, rows: number[], precision: 32 | 64): ScoreSet {
   const packed = packInputs(prep, a, { rows, precision });
-  const actual = Float64Array.from(rows, (r) => a.response![r]);
+  // An autoencoder's actuals are its packed inputs: no response to read.
+  const actual = a.response ? Float64Array.from(rows, (r) => a.response![r]) : new Float64Array(rows.length);
   const weights = a.weights ? Float64Array.from(rows, (r) => a.weights![r]) : null;
   return { packed, actual, weights };
 }

@@ -4,7 +4,8 @@
  * @module
  */
 import { convergenceStop, NON_NEGATIVE_METRICS } from "./early_stopping.ts";
-import { metricValue, type ModelMetrics, moreIsBetter } from "./score.ts";
+import { metricValue, type ModelMetrics, moreIsBetter, packedRow } from "./score.ts";
+import type { PackedRows } from "../backend.ts";
 import { initialStateHook } from "./initial_state.ts";
 import type { TrainingHook, TrainingSession } from "./session.ts";
 
@@ -22,13 +23,25 @@ export function derivedParamsHook(): TrainingHook {
   return {
     // A restart keeps the checkpoint's fitted values (resumeHook), as an uninterrupted run would have them;
     // otherwise the offsets are the start's prediction.
-    start: (s) => s.parts.resumedFrom ? undefined : refit(s, s.data.packed.target, s.data.packed.offset ? Float64Array.from(s.data.packed.offset) : null),
+    start: (s) => {
+      if (s.parts.resumedFrom) return;
+      // An autoencoder's targets are its inputs (every slot of the scoring sample); its start predicts 0.
+      if (s.plan.problem === "autoencoder") return s.plan.distribution.fitParams ? refit(s, reconstructionTargets(s.data.trainScore.packed), null) : undefined;
+      refit(s, s.data.packed.target, s.data.packed.offset ? Float64Array.from(s.data.packed.offset) : null);
+    },
     scored(s) {
       if (!s.plan.distribution.fitParams) return;
       const set = s.data.trainScore;
-      refit(s, set.packed.target, s.outputs(set));
+      refit(s, s.plan.problem === "autoencoder" ? reconstructionTargets(set.packed) : set.packed.target, s.outputs(set));
     },
   };
+}
+
+/** Every input slot of packed rows, row by row: an autoencoder's targets. */
+function reconstructionTargets(rows: PackedRows): Float64Array {
+  const n0 = rows.width, out = new Float64Array(rows.rows * n0), x = new Float64Array(n0);
+  for (let r = 0; r < rows.rows; r++) out.set(packedRow(rows, r, x), r * n0);
+  return out;
 }
 
 /** H2O's stopping rules after each non-final score: classification_stop, regression_stop, then early stopping. */
@@ -110,6 +123,7 @@ function historyMetric(row: Readonly<Record<string, number | string>>, metric: s
   const c = column[metric];
   if (!c) return undefined;
   const v = row[`validation_${c}`] ?? row[`training_${c}`];
+  if (metric === "MSE" && typeof (row.validation_mse ?? row.training_mse) === "number") return (row.validation_mse ?? row.training_mse) as number;
   if (typeof v !== "number") return undefined;
   return metric === "MSE" ? v * v : v;
 }

@@ -12,7 +12,8 @@ import type { Backend, BoundRegularizer, Buf, FusedNetwork, NetState, SoftmaxLos
 import type { DistributionParams } from "../distribution.ts";
 import type { OptimizerParams } from "../optimizer.ts";
 import { hashWords, Rng } from "../rng.ts";
-import type { PluginSet, Problem } from "./resolve.ts";
+import type { PluginSet } from "./resolve.ts";
+import { outputHead, type Problem } from "./head.ts";
 
 /** Units per layer (input first) and the hidden activation's channel count. */
 export interface Shape {
@@ -25,7 +26,7 @@ export interface Shape {
 /** A network by plugin names: what a model file keeps and every consumer rebuilds it from. */
 export interface NetworkDescription {
   readonly shape: Shape;
-  /** Classification ends in a softmax over the classes, regression in one linear unit. */
+  /** The output head (head.ts): a softmax over the classes, one linear unit, or the reconstructed inputs. */
   readonly problem: Problem;
   readonly activation: string;
   /** H2O's …WithDropout activation: the hidden layers' dropout ratios are in `dropout`. */
@@ -48,6 +49,8 @@ export interface RunSettings {
   readonly miniBatch: number;
   readonly threads: number;
   readonly seed: readonly [number, number];
+  /** Autoencoder sparsity (sparsity_beta, average_activation), or null. */
+  readonly sparsity?: { readonly beta: number; readonly target: number } | null;
 }
 
 /** Run settings for prediction: no regularizers, one thread, no dropout streams. */
@@ -59,7 +62,7 @@ export const PREDICT_ONLY: Omit<RunSettings, "state"> = { terms: [], constraints
  */
 export function bindNetwork(d: NetworkDescription, plugins: PluginSet, run: RunSettings): FusedNetwork {
   return {
-    units: d.shape.units, activation: plugins.activations.get(d.activation), output: d.problem === "classification" ? "softmax" : "linear",
+    units: d.shape.units, activation: plugins.activations.get(d.activation), output: outputHead(d.problem),
     softmaxLoss: d.softmaxLoss, distribution: plugins.distributions.get(d.distribution), distributionParams: d.distributionParams,
     optimizer: plugins.optimizers.get(d.optimizer), optimizerParams: d.optimizerParams, dropout: d.dropout, ...run,
   };

@@ -111,6 +111,7 @@ export const deepLearningParams: ParamSpecs = {
   keep_cross_validation_predictions: { level: "expert", type: "bool", default: false, section: cv, help: "Keep holdout predictions" },
   keep_cross_validation_fold_assignment: { level: "expert", type: "bool", default: false, section: cv, help: "Keep the fold assignment column" },
   checkpoint: { level: "secondary", type: "string", default: null, section: cv, help: "Model file to continue training from" },
+  pretrained_autoencoder: { level: "secondary", type: "string", default: null, section: cv, help: "Autoencoder model file whose weights start this network (all but the output layer; same inputs and hidden layers)" },
 
   // ── Tide ──
   backend: { level: "secondary", type: "string", default: "auto", section: tide, help: "Compute backend: auto (fastest available), simd or reference" },

@@ -16,6 +16,7 @@ import type { Frame } from "../../frame/frame.ts";
 import { checkDataParams } from "./data_params.ts";
 import { checkInitialLengths, type InitialState, takeInitialState } from "./initial_state.ts";
 import { deepLearningParams } from "./parameters.ts";
+import type { Problem } from "./head.ts";
 
 /** The plugin registries a plan draws from (plugins/mod.ts holds the built-in ones). */
 export interface PluginSet {
@@ -25,8 +26,7 @@ export interface PluginSet {
   readonly regularizers: Registry<Regularizer>;
 }
 
-/** The kind of model. */
-export type Problem = "classification" | "regression";
+export type { Problem } from "./head.ts";
 
 /** A fully resolved training configuration. */
 export interface TrainingPlan {
@@ -97,7 +97,6 @@ export function paramSpecs(plugins: PluginSet): ParamSpecs {
 
 /** Features H2O has that this version does not train yet: a clear error instead of a silent ignore. */
 const NOT_YET: readonly [string, (p: ParamValues) => boolean][] = [
-  ["autoencoder", (p) => p.autoencoder === true],
   ["elastic_averaging", (p) => p.elastic_averaging === true],
 ];
 
@@ -141,17 +140,19 @@ export function resolvePlan(
   }
 
   // Problem type and distribution (spec §1.1, §4.4, §4.5).
+  const autoencoder = p.autoencoder === true;
   const yName = p.response_column as string | null;
-  if (!yName) err("response_column", `"response_column" is required: name the column to predict (y)`);
-  let yCol = yName && train.has(yName) ? train.col(yName) : null;
-  if (yName && !yCol) err("response_column", `No column "${yName}" in the training frame: columns are ${train.names.slice(0, 10).join(", ")}${train.ncol > 10 ? ", …" : ""}`);
+  if (autoencoder && yName) err("response_column", `an autoencoder has no response: remove "response_column" (y) = "${yName}"; every usable column is an input and a target (list columns to leave out in ignored_columns)`);
+  else if (!yName && !autoencoder) err("response_column", `"response_column" is required: name the column to predict (y), or set autoencoder = true to train without one`);
+  let yCol = yName && !autoencoder && train.has(yName) ? train.col(yName) : null;
+  if (yName && !autoencoder && !yCol) err("response_column", `No column "${yName}" in the training frame: columns are ${train.names.slice(0, 10).join(", ")}${train.ncol > 10 ? ", …" : ""}`);
   let distName = p.distribution as string;
   const lossName = p.loss as string;
   // Classification needs a categorical response or a classification distribution; CrossEntropy
   // alone on a numeric response is an error below, not a hidden asfactor.
   const chosen = distName === "AUTO" ? null : plugins.distributions.get(distName);
-  const isClassification = chosen ? chosen.family === "classification" : yCol?.type === "categorical";
-  const problem: Problem = isClassification ? "classification" : "regression";
+  const isClassification = !autoencoder && (chosen ? chosen.family === "classification" : yCol?.type === "categorical");
+  const problem: Problem = autoencoder ? "autoencoder" : isClassification ? "classification" : "regression";
   // --distribution bernoulli|multinomial treats a numeric response as categorical, as asfactor() would.
   const responseAsFactor = isClassification && yCol?.type === "numeric";
   if (responseAsFactor) {
@@ -160,7 +161,8 @@ export function resolvePlan(
     else yCol = train.asfactor(yName!).col(yName!);
   }
   const classes = problem === "classification" && yCol?.type === "categorical" ? yCol.domain.length : 0;
-  const family = plugins.distributions.list().filter((d) => d.family === problem);
+  // An autoencoder's loss resolves as regression's (spec §4.8): on each reconstructed input.
+  const family = plugins.distributions.list().filter((d) => d.family === (autoencoder ? "regression" : problem));
   let distribution = chosen ?? family.find((d) => d.auto?.({ classes, loss: lossName }));
   if (!distribution) {
     if (problem === "regression" && lossName !== "CrossEntropy") err("loss", `distribution AUTO has no ${problem} distribution for loss "${lossName}": set "distribution"`);
@@ -176,6 +178,10 @@ export function resolvePlan(
       err("distribution", `${distName} needs exactly ${distribution.classes} classes; "${yName}" has ${yCol.domain.length}${other ? `: use ${other.name}` : ""}`);
     }
     if (yCol?.type === "string") err("response_column", `Response "${yName}" holds free text: convert it with asfactor`);
+  } else if (autoencoder) {
+    checkAutoencoder(p, input, { distribution, lossName, activation, hiddenDropout, chosen: !!chosen }, err);
+    // True backpropagation through a Rectifier output (not H2O's quirk Q21): a unit below 0 on every row never learns.
+    if (activation.name === "Rectifier") warn("activation", `an autoencoder's output units use the hidden activation: Rectifier outputs cannot be negative, and one that is 0 on every row gets no gradient and stays 0; Tanh usually reconstructs better`);
   } else {
     if (lossName === "CrossEntropy") err("loss", `CrossEntropy needs a categorical response: convert "${yName}" with asfactor or choose another loss`);
     const ok = distribution.losses;
@@ -280,9 +286,10 @@ export function resolvePlan(
 
   // Stopping metric (spec §8.1).
   let stoppingMetric = p.stopping_metric as string;
-  if (stoppingMetric === "AUTO") stoppingMetric = problem === "classification" ? "logloss" : "deviance";
+  if (stoppingMetric === "AUTO") stoppingMetric = problem === "classification" ? "logloss" : autoencoder ? "MSE" : "deviance";
+  if (autoencoder && !["MSE", "RMSE"].includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} has no value for an autoencoder: use AUTO (the reconstruction MSE), MSE or RMSE`);
   const classificationOnly = ["logloss", "AUC", "AUCPR", "lift_top_group", "misclassification", "mean_per_class_error"];
-  if (problem === "regression" && classificationOnly.includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} needs a classification model: use deviance, MSE, RMSE, MAE or RMSLE`);
+  if (problem !== "classification" && classificationOnly.includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} needs a classification model: use deviance, MSE, RMSE, MAE or RMSLE`);
   if (problem === "classification" && ["deviance", "RMSLE", "MAE"].includes(stoppingMetric)) err("stopping_metric", `stopping_metric ${stoppingMetric} is for regression: use logloss, misclassification, AUC, …`);
   if (stoppingMetric === "lift_top_group" && classes !== 2) err("stopping_metric", `stopping_metric lift_top_group needs two classes`);
   // A multinomial AUC exists only when auc_type names one (spec 9.3).
@@ -293,13 +300,46 @@ export function resolvePlan(
   if (stoppingMetric.startsWith("custom")) err("stopping_metric", `custom stopping metrics are not supported yet: choose another metric`);
 
   if (p.score_duty_cycle as number > 1 || (p.score_duty_cycle as number) < 0) err("score_duty_cycle", `"score_duty_cycle" must be in [0, 1]`);
-  if ((p.sparsity_beta as number) > 0) err("sparsity_beta", `"sparsity_beta" applies to autoencoders only`);
+  if ((p.sparsity_beta as number) > 0 && !autoencoder) err("sparsity_beta", `"sparsity_beta" applies to autoencoders only: set autoencoder = true or remove it`);
 
   if (messages.some((m) => m.level === "error")) throw new ParameterError("Cannot train", messages);
   return {
     params: p, problem, activation, hiddenDropout, distribution, distributionParams, softmaxLoss, optimizer,
     optimizerParams, terms, constraints, dropouts, skipZero: shortcut, responseAsFactor, stoppingMetric, seed, messages, initialState,
   };
+}
+
+/** Parameters that only mean something with a response: refused for an autoencoder rather than ignored. */
+const RESPONSE_ONLY = ["offset_column", "classification_stop", "regression_stop", "quantile_alpha", "tweedie_power", "huber_alpha"] as const;
+
+/**
+ * An autoencoder's own rules (spec §14.1, §5.6): a loss on each reconstructed input (Quadratic by
+ * default; Absolute, Huber or Quantile), no Maxout, no response-only parameter, and the sparsity
+ * target inside the activation's range.
+ */
+function checkAutoencoder(
+  p: ParamValues,
+  input: Readonly<Record<string, unknown>>,
+  c: { distribution: Distribution; lossName: string; activation: Activation; hiddenDropout: boolean; chosen: boolean },
+  err: (field: string, message: string) => void,
+): void {
+  if (c.lossName === "CrossEntropy") err("loss", `an autoencoder reconstructs its inputs: loss CrossEntropy needs classes; use Automatic (Quadratic), Quadratic, Absolute or Huber`);
+  if (c.chosen && c.distribution.family !== "regression") err("distribution", `an autoencoder reconstructs numbers: distribution ${c.distribution.name} is for classes; use AUTO and choose the loss (Quadratic, Absolute, Huber)`);
+  else if (c.distribution.link !== "identity") err("distribution", `an autoencoder's loss is on the reconstructed inputs themselves: distribution ${c.distribution.name} has a ${c.distribution.link} link; use AUTO and choose the loss (Quadratic, Absolute, Huber)`);
+  if ((c.activation.channels ?? 1) > 1) err("activation", `an autoencoder's output layer uses the hidden activation, and ${c.activation.name}${c.hiddenDropout ? "WithDropout" : ""} has ${c.activation.channels} channels: use Tanh or Rectifier`);
+  const keep = new Set(["huber_alpha", "quantile_alpha"].filter((k) => k in (c.distribution.params ?? {})));
+  for (const name of RESPONSE_ONLY) {
+    if (input[name] === undefined || keep.has(name)) continue;
+    err(name, `"${name}" needs a response and an autoencoder has none: remove it`);
+  }
+  if (p.categorical_encoding === "SortByResponse") err("categorical_encoding", `categorical_encoding SortByResponse orders levels by the response, and an autoencoder has none: use AUTO (one-hot)`);
+  const beta = p.sparsity_beta as number, rho = p.average_activation as number;
+  if (beta > 0) {
+    if (c.activation.name === "Tanh" && !(rho > -1 && rho < 1)) err("average_activation", `"average_activation" must be in (−1, 1) for Tanh: got ${rho}`);
+    else if (c.activation.name === "Rectifier" && !(rho > 0)) err("average_activation", `"average_activation" must be above 0 for Rectifier: got ${rho}`);
+  } else if (input.average_activation !== undefined && rho !== 0) {
+    err("average_activation", `"average_activation" is the target of the sparsity penalty: set "sparsity_beta" > 0 to use it, or remove it`);
+  }
 }
 
 /** H2O's limit on the classes of a categorical response (its tree models' MAX_SUPPORTED_LEVELS). */

@@ -7,11 +7,13 @@ import type { Distribution, DistributionParams } from "../distribution.ts";
 import { linkInv } from "../distribution.ts";
 import type { FloatArray } from "../backend.ts";
 import { argMax, binomialMetrics, multinomialMetrics, regressionMetrics } from "../metrics/mod.ts";
+import { autoencoderMetrics, type AutoencoderMetrics } from "../metrics/mod.ts";
+import type { PackedRows } from "../backend.ts";
 import type { AucType, BinomialMetrics, MultinomialMetrics, RegressionMetrics } from "../metrics/mod.ts";
 import type { ResponseInfo } from "./preprocess.ts";
 
 /** Metrics of one frame for any model kind. */
-export type ModelMetrics = BinomialMetrics | MultinomialMetrics | RegressionMetrics;
+export type ModelMetrics = BinomialMetrics | MultinomialMetrics | RegressionMetrics | AutoencoderMetrics;
 
 /** What scoring needs to know about the model. */
 export interface ScoringContext {
@@ -80,6 +82,34 @@ export function computeMetrics(
     acc.add(s, actual[i], outputs.subarray(i * C, (i + 1) * C), weights ? weights[i] : 1);
   }
   return acc.value(s);
+}
+
+/**
+ * Autoencoder metrics (spec §9.4): the reconstruction MSE of each packed input row against its
+ * reconstruction (`outputs`, rows × n₀), averaged over the rows.
+ */
+export function reconstructionMetrics(inputs: PackedRows, outputs: Float64Array): AutoencoderMetrics {
+  const acc = autoencoderMetrics();
+  const s = acc.init();
+  const n0 = inputs.width, x = new Float64Array(n0);
+  for (let r = 0; r < inputs.rows; r++) {
+    packedRow(inputs, r, x);
+    acc.add(s, x, outputs.subarray(r * n0, (r + 1) * n0));
+  }
+  return acc.value(s);
+}
+
+/** Row `r` of packed rows as a dense vector in `x` (n₀ values). */
+export function packedRow(rows: PackedRows, r: number, x: Float64Array): Float64Array {
+  const n0 = rows.width;
+  if (rows.dense) {
+    for (let i = 0; i < n0; i++) x[i] = rows.dense[r * n0 + i];
+  } else {
+    x.fill(0);
+    const { indptr, index, value } = rows.csr!;
+    for (let j = indptr[r]; j < indptr[r + 1]; j++) x[index[j]] = value[j];
+  }
+  return x;
 }
 
 /**

@@ -12,7 +12,8 @@ import type { PreprocessorSpec } from "./preprocess.ts";
 import type { TrainingPlan } from "./resolve.ts";
 import type { ModelData, ModelOutput } from "./train.ts";
 import { reportedOutputs } from "./inputs.ts";
-import { computeMetrics, metricOptions, type ModelMetrics } from "./score.ts";
+import { computeMetrics, metricOptions, type ModelMetrics, reconstructionMetrics } from "./score.ts";
+import { outputWidth } from "./head.ts";
 import type { GenericNetwork } from "./step.ts";
 import { instability, layerTable, type LayerRow } from "./summary.ts";
 import { gedeon, type VariableImportance } from "./varimp.ts";
@@ -129,7 +130,7 @@ export class TrainingSession {
 
   /** Network outputs for a scoring set (class probabilities, or the link-space value). */
   outputs(set: ScoreSet): Float64Array {
-    const nOut = this.prep.response!.kind === "categorical" ? this.prep.response!.domain.length : 1;
+    const nOut = outputWidth(this.prep, set.packed.width);
     const out = new Float64Array(set.packed.rows * nOut);
     this.parts.generic.predict(set.packed, out);
     return reportedOutputs(this.prep, out); // balance_classes: probabilities back to the original priors
@@ -186,6 +187,7 @@ export class TrainingSession {
 
   #metrics(s: ScoreSet): ModelMetrics {
     const { plan, net } = this.parts;
+    if (plan.problem === "autoencoder") return reconstructionMetrics(s.packed, this.outputs(s));
     return computeMetrics(this.outputs(s), s.actual, s.weights, {
       response: this.prep.response!, distribution: plan.distribution, distributionParams: net.distributionParams, metricOptions: metricOptions(plan.params),
     });
@@ -226,7 +228,9 @@ function historyRow(ms: number, trainMs: number, samples: number, N: number, ite
     if (!m) continue;
     const any = m as unknown as Record<string, number>;
     row[`${prefix}_rmse`] = m.rmse;
-    if (m.model_category === "Regression") {
+    if (m.model_category === "AutoEncoder") {
+      row[`${prefix}_mse`] = m.mse; // the reconstruction MSE (spec §14.3)
+    } else if (m.model_category === "Regression") {
       row[`${prefix}_deviance`] = any.mean_residual_deviance;
       row[`${prefix}_mae`] = any.mae;
       row[`${prefix}_r2`] = m.r2;

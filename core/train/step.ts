@@ -43,12 +43,20 @@ export class GenericNetwork {
   readonly #layers: number; // L + 1 weight matrices
   readonly #work = new Map<number, Work>();
   readonly #rng = new Rng();
+  /** Sparsity: each hidden layer's running average activations ρ̂ (spec §5.6), from 0. */
+  readonly #avgActivation: Float64Array[];
 
   constructor(backend: Backend, net: FusedNetwork) {
     this.#backend = backend;
     this.#net = net;
     this.#units = net.units;
     this.#layers = net.units.length - 1;
+    this.#avgActivation = net.sparsity ? net.units.slice(1, -1).map((n) => new Float64Array(n)) : [];
+  }
+
+  /** The running average activation of each hidden unit, per hidden layer (sparsity only; else empty). */
+  get averageActivations(): readonly Float64Array[] {
+    return this.#avgActivation;
   }
 
   #rows(m: number): number {
@@ -105,6 +113,7 @@ export class GenericNetwork {
       }
       if (withTargets) {
         if (this.#net.output === "softmax") T[k * nOut + rows.target[r]] = 1;
+        else if (this.#net.output === "reconstruct") T.set(X.subarray(k * n0, (k + 1) * n0), k * nOut); // the inputs before input dropout
         else T[k * nOut] = rows.target[r];
         if (rw) rw.fill(rows.weight![r], k * nOut, (k + 1) * nOut);
       }
@@ -151,6 +160,7 @@ export class GenericNetwork {
       }
       if (m === L1 - 1) {
         if (net.output === "softmax") be.softmax(w.Z[m], w.A[m + 1], batch, n);
+        else if (net.output === "reconstruct") be.map({ kind: "activate", activation: net.activation }, [w.Z[m]], [w.A[m + 1]], batch * n);
         else be.map({ kind: "scale", factor: 1 }, [w.Z[m]], [w.A[m + 1]], batch * n);
         break;
       }
@@ -191,9 +201,15 @@ export class GenericNetwork {
       // Output error (spec §4.1): straight into the output layer's G, no activation derivative.
       const top = L1 - 1;
       if (net.output === "softmax") be.softmaxGrad(w.A[L1], w.T, w.G[top], count, nOut, net.softmaxLoss);
-      else be.map({ kind: "outputGrad", distribution: net.distribution, params: net.distributionParams }, [w.Z[top], w.T], [w.G[top]], count * nOut);
+      else if (net.output === "reconstruct") {
+        // The loss gradient on each reconstructed input times the output activation's derivative
+        // (documented backpropagation; H2O's code leaves the derivative out, quirk Q21).
+        be.map({ kind: "outputGrad", distribution: net.distribution, params: net.distributionParams }, [w.A[L1], w.T], [w.G[top]], count * nOut);
+        be.map({ kind: "activateGrad", activation: net.activation }, [w.Z[top], w.A[L1], w.G[top]], [w.G[top]], count * nOut);
+      } else be.map({ kind: "outputGrad", distribution: net.distribution, params: net.distributionParams }, [w.Z[top], w.T], [w.G[top]], count * nOut);
       if (w.rowWeight) be.map({ kind: "mul" }, [w.G[top], w.rowWeight], [w.G[top]], count * nOut);
 
+      if (net.sparsity) this.#trackActivations(w, count);
       const samples = ctx.samples + done;
       for (let m = top; m >= 0; m--) {
         const rows = this.#rows(m), n = u[m + 1];
@@ -210,6 +226,12 @@ export class GenericNetwork {
         be.affineBackward(w.G[m], w.A[m], net.state.W[m], { dX: m > 0 ? w.E[m - 1] : null, dW: w.dW[m], db: w.db[m] }, {
           batch: count, in: u[m], out: rows, scale: 1 / count,
         });
+        if (net.sparsity && m < top) {
+          // Sparsity (spec §5.6): beta·(ρ̂ − target) joins each hidden bias's gradient.
+          const db = be.read(w.db[m]), avg = this.#avgActivation[m], { beta, target } = net.sparsity;
+          for (let j = 0; j < rows; j++) db[j] += beta * (avg[j] - target);
+          be.write(w.db[m], db);
+        }
         const params = net.optimizer.schedule ? net.optimizer.schedule(net.optimizerParams, { layer: m + 1, samples }) : net.optimizerParams;
         const update = { kind: "update", optimizer: net.optimizer, params, terms: net.terms, skipZero: net.skipZero, rowMask: w.won[m] } as const;
         be.map(update, [net.state.W[m], w.dW[m], ...net.state.slotsW[m]], [net.state.W[m], ...net.state.slotsW[m]], rows * u[m]);
@@ -221,13 +243,29 @@ export class GenericNetwork {
     return done;
   }
 
+  /** ρ̂ ← 0.999·ρ̂ + 0.001·a for every hidden unit, row by row of the batch (spec §5.6). */
+  #trackActivations(w: Work, count: number): void {
+    for (let l = 1; l < this.#layers; l++) {
+      const a = this.#backend.read(w.A[l]), avg = this.#avgActivation[l - 1], n = this.#units[l];
+      for (let k = 0; k < count; k++) for (let j = 0; j < n; j++) avg[j] = 0.999 * avg[j] + 0.001 * a[k * n + j];
+    }
+  }
+
   /**
    * Scoring forward pass over all `rows`: writes the output layer (class probabilities, or the
    * output unit's value in link space) into `out` (rows × nOut). No dropout; layers with dropout
    * are scaled by 1 − ratio.
    */
   predict(rows: PackedRows, out: Float64Array, batch = 256): void {
-    const nOut = this.#units[this.#layers];
+    this.activations(rows, this.#layers, out, batch);
+  }
+
+  /**
+   * Scoring-mode activations of level `level` (1 … L: hidden layer `level`; L + 1: the output) for
+   * every row into `out` (rows × units of that level): deep features (spec §14.6) and predictions.
+   */
+  activations(rows: PackedRows, level: number, out: Float64Array, batch = 256): void {
+    const nOut = this.#units[level];
     const idx = new Int32Array(batch);
     for (let start = 0; start < rows.rows; start += batch) {
       const count = Math.min(batch, rows.rows - start);
@@ -236,7 +274,7 @@ export class GenericNetwork {
       this.#gather(rows, idx, count, w, false);
       this.#backend.write(w.X, w.host.X);
       this.#forward(w, count, false, !!rows.offset);
-      out.set(this.#backend.read(w.A[this.#layers]).subarray(0, count * nOut), start * nOut);
+      out.set(this.#backend.read(w.A[level]).subarray(0, count * nOut), start * nOut);
     }
   }
 

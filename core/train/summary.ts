@@ -28,7 +28,7 @@ export interface SummaryContext {
   readonly units: readonly number[];
   readonly activation: string;
   readonly hiddenDropout: boolean;
-  readonly output: "softmax" | "linear";
+  readonly output: "softmax" | "linear" | "reconstruct";
   readonly dropout: readonly number[];
   readonly l1: number;
   readonly l2: number;
@@ -73,7 +73,7 @@ export function layerTable(state: Readonly<Record<string, Float64Array>>, ctx: S
     const isOut = m === L1 - 1;
     rows.push({
       layer: m + 2, units: ctx.units[m + 1],
-      type: isOut ? (ctx.output === "softmax" ? "Softmax" : "Linear") : ctx.activation + (ctx.hiddenDropout ? "Dropout" : ""),
+      type: isOut ? (ctx.output === "softmax" ? "Softmax" : ctx.output === "reconstruct" ? ctx.activation : "Linear") : ctx.activation + (ctx.hiddenDropout ? "Dropout" : ""),
       dropout: isOut ? NaN : 100 * ctx.dropout[m + 1], l1: ctx.l1, l2: ctx.l2,
       mean_rate: ctx.optimizer.rate ? rs / W.length : NaN,
       rate_rms: ctx.optimizer.rate ? Math.sqrt(Math.max(0, rs2 / W.length - (rs / W.length) ** 2)) : NaN,

@@ -14,13 +14,15 @@ import { estimateTrainingMemory, formatBytes, type MemoryEstimate } from "./memo
 import { availableMemory } from "../../io/system.ts";
 import { builtinHooks } from "./hooks.ts";
 import { iterationSamples, runLoop } from "./loop.ts";
-import { allocState, bindNetwork, freeState, initialize, type NetworkDescription, parameterCount, type Shape } from "./network.ts";
+import { allocState, bindNetwork, freeState, initialize, type NetworkDescription, parameterCount, readState, type Shape, writeState } from "./network.ts";
+import { pretrainedMessages, pretrainedState } from "./pretrained.ts";
 import type { PreprocessorSpec } from "./preprocess.ts";
 import { type PluginSet, resolvePlan, type TrainingPlan } from "./resolve.ts";
 import { checkpointMessages, resumeHook } from "./checkpoint.ts";
 import type { ModelMetrics } from "./score.ts";
 import { type HistoryRow, type TrainEvent, type TrainingHook, TrainingSession } from "./session.ts";
 import { GenericNetwork } from "./step.ts";
+import { outputWidth } from "./head.ts";
 import type { LayerRow } from "./summary.ts";
 import type { VariableImportance } from "./varimp.ts";
 import type { CrossValidationOutput } from "../../lifecycle/cross_validation/output.ts";
@@ -88,6 +90,8 @@ export interface TrainInput {
    * preprocessing carry on; `epochs` is the new total.
    */
   readonly checkpoint?: ModelData | null;
+  /** pretrained_autoencoder: the autoencoder whose weights (all but the output layer) start this network. */
+  readonly pretrained?: ModelData | null;
   /** Bytes training may use (default: the memory available now); a larger estimate is refused. */
   readonly availableMemory?: number;
 }
@@ -161,7 +165,7 @@ export function prepareTraining(input: TrainInput): PreparedTraining {
 
   // The network's shape, refused before anything is allocated when it would not fit.
   const hidden = p.hidden as number[];
-  const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
+  const nOut = outputWidth(prep, data.packed.width);
   const shape: Shape = { units: [data.packed.width, ...hidden, nOut], channels: plan.activation.channels ?? 1 };
   const estimate = memoryEstimate(plan, shape, data, backend);
   const free = input.availableMemory ?? availableMemory();
@@ -174,6 +178,13 @@ export function prepareTraining(input: TrainInput): PreparedTraining {
   const description = describeNetwork(plan, shape);
   if (ckpt && JSON.stringify(ckpt.shape) !== JSON.stringify(shape)) {
     throw new RangeError(`Cannot continue from the checkpoint: its network is ${ckpt.shape.units.join("-")}, this data and hidden make ${shape.units.join("-")}`);
+  }
+  const pretrained = input.pretrained ?? null;
+  if (pretrained) {
+    const problems = pretrainedMessages(pretrained, shape, prep);
+    if (ckpt) problems.push({ level: "error", field: "pretrained_autoencoder", message: `"pretrained_autoencoder" cannot be combined with "checkpoint": the checkpoint's weights are the start` });
+    if (plan.initialState) problems.push({ level: "error", field: "pretrained_autoencoder", message: `"pretrained_autoencoder" cannot be combined with "initial_weights"/"initial_biases": choose one start` });
+    if (problems.length) throw new ParameterError("Cannot train", problems);
   }
   const N = data.epochRows;
   return {
@@ -197,10 +208,13 @@ export function bindTrainer(input: TrainInput, { plan, data, shape, description,
     distribution: p.initial_weight_distribution as "UniformAdaptive", scale: p.initial_weight_scale as number,
     seed, classification: plan.problem === "classification", activation: plan.activation,
   });
+  const pretrained = input.pretrained ?? null;
+  if (pretrained) writeState(backend, state, { ...readState(backend, state), ...pretrainedState(pretrained) });
   const net = {
     ...bindNetwork(description, plugins, {
       state, terms: plan.terms, constraints: plan.constraints, skipZero: plan.skipZero, miniBatch: p.mini_batch_size as number,
       threads: p.nthreads as number, seed,
+      sparsity: plan.problem === "autoencoder" && (p.sparsity_beta as number) > 0 ? { beta: p.sparsity_beta as number, target: p.average_activation as number } : null,
     }),
     distributionParams: description.distributionParams as Record<string, number>,
     offset: data.packed.offset != null, // a fused trainer without offsets declines (offset_column)

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Backend } from "../../core/backend.ts";
-import { binomialMetrics, mergeAll, multinomialMetrics, regressionMetrics } from "../../core/metrics/mod.ts";
+import { autoencoderMetrics, binomialMetrics, mergeAll, multinomialMetrics, regressionMetrics } from "../../core/metrics/mod.ts";
 import { parseParams } from "../../core/params.ts";
 import { adaptFrame, type PreprocessorSpec } from "../../core/train/preprocess.ts";
 import { paramSpecs, type PluginSet } from "../../core/train/resolve.ts";
@@ -139,6 +139,7 @@ async function holdoutMetrics(
 ): Promise<{ foldMetrics: ModelMetrics[]; merged: ModelMetrics; predictions: Column[] }> {
   const n = train.nrow;
   const prep = foldModels[0].preprocessor;
+  if (foldModels[0].problem === "autoencoder") return await holdoutReconstruction(train, foldModels, folds, plugins, backend, weightsColumn);
   const r = prep.response!;
   const frame = r.kind === "categorical" && train.col(r.name).type === "numeric" ? train.asfactor(r.name) : train;
   const actual = adaptFrame(prep, frame, { requireResponse: true }).response!;
@@ -179,6 +180,38 @@ async function holdoutMetrics(
   }
   const columns: Column[] = predictions.map((c) => (c.type === "numeric" ? { name: c.name, type: "numeric", data: NumericVector.from(c.data) } : c));
   return { foldMetrics: states.map((s) => acc.value(s)), merged: acc.value(mergeAll(acc, states)), predictions: columns };
+}
+
+/**
+ * Autoencoders (which H2O cannot cross-validate): each fold model scores the whole frame; the
+ * reconstruction MSE of its holdout rows (positive weight) makes the fold's metrics, and every
+ * holdout row's error (`Reconstruction.MSE`) is the holdout prediction.
+ */
+async function holdoutReconstruction(
+  train: Frame, foldModels: readonly ModelData[], folds: FoldAssignment, plugins: PluginSet, backend: Backend, weightsColumn: string | null,
+): Promise<{ foldMetrics: ModelMetrics[]; merged: ModelMetrics; predictions: Column[] }> {
+  const acc = autoencoderMetrics();
+  const w = weightsColumn ? numbers(train.col(weightsColumn)) : null;
+  const errors = new Float64Array(train.nrow);
+  const states = [];
+  for (let k = 0; k < foldModels.length; k++) {
+    const model = new DeepLearningModel(foldModels[k], plugins, { backend });
+    const e = numbers((await model.anomaly(train)).col("Reconstruction.MSE"));
+    model.close();
+    const s = acc.init();
+    for (let i = 0; i < train.nrow; i++) {
+      if (folds.fold[i] !== k) continue;
+      errors[i] = e[i];
+      if (Number.isNaN(e[i]) || (w && !(w[i] > 0))) continue;
+      s.n++;
+      s.sum += e[i];
+    }
+    states.push(s);
+  }
+  return {
+    foldMetrics: states.map((s) => acc.value(s)), merged: acc.value(states.reduce((a, b) => acc.merge(a, b))),
+    predictions: [{ name: "Reconstruction.MSE", type: "numeric", data: NumericVector.from(errors) }],
+  };
 }
 
 // One accumulator shape for the three metric families (their row arguments differ).

@@ -69,7 +69,6 @@ export function checkCrossValidation(p: Readonly<Record<string, unknown>>, given
   }
   if (wantsCrossValidation(p)) {
     if (p.checkpoint !== null && p.checkpoint !== undefined) err("checkpoint", `cross-validation ("nfolds"/"fold_column") cannot continue from a "checkpoint": remove one`);
-    if (p.autoencoder === true) err("autoencoder", `cross-validation is not available for autoencoders: remove "nfolds"/"fold_column"`);
     if (assignment === "Stratified") {
       const y = p.response_column as string | null;
       const classification = ["bernoulli", "multinomial"].includes(p.distribution as string) || (y !== null && train.has(y) && train.col(y).type === "categorical");

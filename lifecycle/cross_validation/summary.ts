@@ -19,6 +19,7 @@ export interface CvSummary {
 /** The summary's metric values for one set of metrics, by H2O's row names. */
 export function summaryValues(m: ModelMetrics): Record<string, number> {
   const any = m as unknown as Record<string, number>;
+  if (m.model_category === "AutoEncoder") return { mse: m.mse, rmse: m.rmse };
   if (m.model_category === "Regression") {
     return {
       mae: m.mae, mean_residual_deviance: m.mean_residual_deviance, mse: m.mse, r2: m.r2,

@@ -32,9 +32,9 @@ export function rankingMetrics(d: ModelData): { metrics: ModelMetrics | null; on
   return { metrics: o.trainingMetrics, on: "train" };
 }
 
-/** The default sort metric: logloss for classification, residual deviance for regression. */
+/** The default sort metric: logloss for classification, residual deviance for regression, the reconstruction MSE for autoencoders. */
 export function defaultSortBy(problem: string): string {
-  return problem === "classification" ? "logloss" : "residual_deviance";
+  return problem === "classification" ? "logloss" : problem === "autoencoder" ? "mse" : "residual_deviance";
 }
 
 /**

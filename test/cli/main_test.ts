@@ -45,7 +45,7 @@ test("main() prints every usage error and the help hint, exit 2", async () => {
     "error: Unknown flag --hiden; did you mean --hidden?",
     `error: Unexpected argument "maybe": this command takes only --flags`,
     `error: "epochs" must be float, ≥ 0: got -1`,
-    "error: --y (response_column) is required: the column to predict",
+    "error: --y (response_column) is required: the column to predict (or --autoencoder true)",
     `Run "tide train --help" for the flags.`,
   ]);
   assertEquals(r.stdout, "");

@@ -174,7 +174,7 @@ test("train: non-finite parameters are refused (max_w2 may be Inf), with the oth
     `error: "epochs" must be a finite number (float, ≥ 0): got "1e400"`,
     `error: "l1" must be a finite number (float, ≥ 0): got "-inf"`,
     `error: "hidden_dropout_ratios" needs a …WithDropout activation: use "TanhWithDropout"`,
-    `error: "sparsity_beta" applies to autoencoders only`,
+    `error: "sparsity_beta" applies to autoencoders only: set autoencoder = true or remove it`,
     `Run "tide train --help" for the flags.`,
   ]);
   assert(!r.stderr.includes("import"), "the file was never read");

@@ -507,6 +507,9 @@ interface NetCase {
   readonly loss: SoftmaxLoss;
   /** Extra gradient terms (the no-fast-body cases). */
   readonly terms?: readonly BoundRegularizer[];
+  /** An autoencoder (output head "reconstruct": n₀ outputs trained towards the inputs), optionally with sparsity. */
+  readonly autoencoder?: boolean;
+  readonly sparsity?: { readonly beta: number; readonly target: number };
 }
 
 const HIDDEN = [5, 4];
@@ -515,13 +518,14 @@ const ROWS = 14;
 
 function caseLabel(c: NetCase): string {
   const loss = c.distribution.family === "classification" ? `, ${c.loss}` : "";
-  return `${c.activation.name}, ${c.distribution.name}${loss}, ${c.optimizer.name}, ${c.regularization}, mini-batch ${c.miniBatch}, skipZero ${c.skipZero ? "on" : "off"}, ${c.input}, ${c.weighted ? "row weights" : "unweighted"}`;
+  const ae = c.autoencoder ? `autoencoder${c.sparsity ? ` with sparsity ${c.sparsity.beta}/${c.sparsity.target}` : ""}, ` : "";
+  return `${ae}${c.activation.name}, ${c.distribution.name}${loss}, ${c.optimizer.name}, ${c.regularization}, mini-batch ${c.miniBatch}, skipZero ${c.skipZero ? "on" : "off"}, ${c.input}, ${c.weighted ? "row weights" : "unweighted"}`;
 }
 
 /** The network description minus its state. */
 function describe(c: NetCase, seed: number): Omit<FusedNetwork, "state"> {
   const classes = c.distribution.family === "classification" ? (c.distribution.name === "bernoulli" ? 2 : 3) : 1;
-  const units = [INPUTS, ...HIDDEN, classes];
+  const units = [INPUTS, ...HIDDEN, c.autoencoder ? INPUTS : classes];
   const terms: BoundRegularizer[] = c.regularization === "l1+l2" ? gradientTerms() : [];
   const constraints = c.regularization === "max_w2" ? [bound("max_w2", { max_w2: 1 })] : [];
   const drops = c.regularization === "input dropout"
@@ -529,10 +533,10 @@ function describe(c: NetCase, seed: number): Omit<FusedNetwork, "state"> {
     : c.regularization === "hidden dropout" ? [bound("hidden_dropout", { hidden_dropout_ratios: [0.3, 0.2] })] : [];
   const dropout = units.slice(0, -1).map((_, l) => drops.reduce((r, d) => Math.max(r, d.regularizer.dropRatio!(l, HIDDEN.length, d.params)), 0));
   return {
-    units, activation: c.activation, output: classes > 1 ? "softmax" : "linear", softmaxLoss: c.loss,
+    units, activation: c.activation, output: c.autoencoder ? "reconstruct" : classes > 1 ? "softmax" : "linear", softmaxLoss: c.loss,
     distribution: c.distribution, distributionParams: distributionParams(c.distribution), optimizer: c.optimizer,
     optimizerParams: optimizerParams(c.optimizer), dropout, terms: [...terms, ...(c.terms ?? [])], constraints,
-    skipZero: c.skipZero, miniBatch: c.miniBatch, threads: 1, seed: [seed, 0x5eed],
+    skipZero: c.skipZero, miniBatch: c.miniBatch, threads: 1, seed: [seed, 0x5eed], sparsity: c.sparsity ?? null,
   };
 }
 
@@ -843,6 +847,20 @@ function plain(c: Partial<NetCase> = {}): NetCase {
   };
 }
 
+/** Autoencoder cases: each fast activation and loss, both input layouts, mini-batches, weights and input dropout. */
+function autoencoderCases(): NetCase[] {
+  const ae = (c: Partial<NetCase>) => plain({ autoencoder: true, ...c });
+  const tanh = activations.get("Tanh"), relu = activations.get("Rectifier");
+  return [
+    ae({}),
+    ae({ activation: relu, distribution: distributions.get("laplace"), optimizer: optimizers.get("adadelta"), input: "csr" }),
+    ae({ distribution: distributions.get("huber"), miniBatch: 4, weighted: true }),
+    ae({ activation: relu, optimizer: optimizers.get("nesterov"), regularization: "input dropout", miniBatch: 4, input: "csr" }),
+    ae({ activation: tanh, optimizer: optimizers.get("adadelta"), regularization: "hidden dropout", skipZero: false }),
+    ae({ activation: tanh, distribution: distributions.get("quantile"), regularization: "l1+l2", input: "csr", weighted: true }),
+  ];
+}
+
 function noFastBodyCases(): { what: string; c: NetCase }[] {
   const base = plain({ regularization: "hidden dropout" });
   const sgd = optimizers.get("sgd"), l2 = regularizers.get("l2");
@@ -903,6 +921,33 @@ function allCases(be: Backend, REF: Backend): Case[] {
       name: `fused trainer with threads 2 schedules each update at its interleaved global sample count (sgd, rate_annealing, mini-batch ${mb})`,
       fn: () => threadScheduleCase(be, REF, mb, 600 + mb),
       skip: hasFused ? undefined : noFused,
+    });
+  }
+  // Autoencoders (spec §14): the "reconstruct" head on both paths; sparsity on the generic path only.
+  autoencoderCases().forEach((c, k) => {
+    cases.push({ name: `GenericNetwork step matches reference [${caseLabel(c)}]`, fn: () => genericCase(be, REF, c, 800 + k) });
+    cases.push({ name: `fused trainer matches reference [${caseLabel(c)}]`, fn: () => fusedCase(be, REF, c, 820 + k), skip: hasFused ? undefined : noFused });
+  });
+  for (const act of ["Tanh", "Rectifier"]) {
+    const c = plain({ autoencoder: true, activation: activations.get(act), optimizer: optimizers.get("adadelta"), sparsity: { beta: 0.5, target: act === "Tanh" ? -0.2 : 0.1 } });
+    cases.push({
+      name: `GenericNetwork step matches reference, and fused() declines sparsity [${caseLabel(c)}]`,
+      fn: () => {
+        if (hasFused) {
+          const d = describe(c, 840);
+          const state = allocState(be, { units: d.units, channels: 1 }, d.optimizer.slots);
+          try {
+            const t = be.fused!({ ...d, state });
+            if (t) {
+              t.close();
+              fail("fused() returned a trainer for an autoencoder with sparsity, which only the generic path implements");
+            }
+          } finally {
+            freeState(be, state);
+          }
+        }
+        genericCase(be, REF, c, 840);
+      },
     });
   }
   noFastBodyCases().forEach(({ what, c }, k) => {

@@ -30,6 +30,9 @@ export interface NetOptions {
   seed?: number;
   /** Initialization seed (default `seed`). */
   initSeed?: number;
+  /** An autoencoder: the "reconstruct" output head (units must end in the input width). */
+  autoencoder?: boolean;
+  sparsity?: { beta: number; target: number } | null;
 }
 
 /** A network under test with direct access to its parameters. */
@@ -66,7 +69,7 @@ export function makeNet(o: NetOptions): TestNet {
   const net: FusedNetwork = {
     units: o.units,
     activation,
-    output: classification ? "softmax" : "linear",
+    output: o.autoencoder ? "reconstruct" : classification ? "softmax" : "linear",
     softmaxLoss: o.softmaxLoss ?? "CrossEntropy",
     distribution,
     distributionParams: o.distributionParams ?? {},
@@ -80,6 +83,7 @@ export function makeNet(o: NetOptions): TestNet {
     threads: 1,
     seed: [o.seed ?? 1, 0],
     state,
+    sparsity: o.sparsity ?? null,
   };
   const generic = new GenericNetwork(backend, net);
   const nOut = o.units[o.units.length - 1];

@@ -168,12 +168,41 @@ test("resolvePlan() errors: a missing or absent response column, and stopping me
 });
 
 test("resolvePlan() rejects features this version does not train, naming each", async () => {
-  for (const [field, value] of [["autoencoder", true], ["elastic_averaging", true]] as const) {
+  for (const [field, value] of [["elastic_averaging", true]] as const) {
     const m = await errorOf({ response_column: "y2", [field]: value });
     assert(m.includes(`"${field}"`) && m.includes("not supported"), `${field}: ${m}`);
   }
   const m = await errorOf({ response_column: "y2", sparsity_beta: 0.1 });
-  assert(m.includes("sparsity_beta"), m);
+  assert(m.includes("sparsity_beta") && m.includes("autoencoder = true"), m);
+});
+
+test("resolvePlan() for an autoencoder: no response, the regression loss on each input, and its own refusals", async () => {
+  const p = plan({ autoencoder: true, response_column: null });
+  assertEquals([p.problem, p.distribution.name, p.stoppingMetric], ["autoencoder", "gaussian", "MSE"]);
+  assertEquals(plan({ autoencoder: true, loss: "Absolute" }).distribution.name, "laplace");
+  assertEquals(plan({ autoencoder: true, loss: "Huber" }).distribution.name, "huber");
+  const cases: [Record<string, unknown>, string[]][] = [
+    [{ autoencoder: true, response_column: "y2" }, ["response_column", "no response"]],
+    [{ autoencoder: true, loss: "CrossEntropy" }, ["CrossEntropy", "Quadratic"]],
+    [{ autoencoder: true, distribution: "multinomial" }, ["multinomial", "classes"]],
+    [{ autoencoder: true, distribution: "poisson" }, ["poisson", "log link"]],
+    [{ autoencoder: true, activation: "Maxout" }, ["Maxout", "Tanh or Rectifier"]],
+    [{ autoencoder: true, stopping_metric: "logloss" }, ["logloss"]],
+    [{ autoencoder: true, stopping_metric: "deviance" }, ["deviance", "MSE"]],
+    [{ autoencoder: true, regression_stop: 0.1 }, ["regression_stop", "has none"]],
+    [{ autoencoder: true, classification_stop: 0.1 }, ["classification_stop"]],
+    [{ autoencoder: true, balance_classes: true }, ["balance_classes"]],
+    [{ autoencoder: true, offset_column: "x1" }, ["offset_column"]],
+    [{ autoencoder: true, activation: "Tanh", sparsity_beta: 0.1, average_activation: 1.5 }, ["average_activation", "(−1, 1)"]],
+    [{ autoencoder: true, activation: "Rectifier", sparsity_beta: 0.1, average_activation: -0.1 }, ["average_activation", "above 0"]],
+    [{ autoencoder: true, average_activation: 0.2 }, ["average_activation", "sparsity_beta"]],
+  ];
+  for (const [input, want] of cases) {
+    const m = await errorOf({ response_column: null, ...input });
+    for (const w of want) assert(m.includes(w), `${JSON.stringify(input)}: missing ${w} in: ${m}`);
+  }
+  const ok = plan({ autoencoder: true, activation: "Tanh", sparsity_beta: 0.1, average_activation: -0.2 });
+  assertEquals(ok.params.sparsity_beta, 0.1);
 });
 
 test("resolvePlan() reports every error at once, parse errors included", async () => {

@@ -44,11 +44,41 @@ function regressionGradient(dist: i32, alpha: f32, y: f32, eta: f32): f32 {
   return 2 * (expClamped((2 - alpha) * lm) - y * expClamped((1 - alpha) * lm));
 }
 
-/** Writes the output layer's error for one row into g (nOut values) from the outputs z (probabilities or eta). */
-function outputError(ctx: usize, z: usize, g: usize, nOut: i32, row: i32): void {
+/**
+ * An autoencoder's output error for one row (spec §14.2): the output a = f(z) with the hidden
+ * activation, the loss gradient against the row's own inputs before input dropout (read from the
+ * data, not the dropped level 0), times f′ (documented backpropagation, not H2O's quirk Q21).
+ * `x` is n0 floats of scratch.
+ */
+function reconstructionError(ctx: usize, z: usize, g: usize, nOut: i32, row: i32, x: usize): void {
+  const dense = ldp(ctx, C_DENSE);
+  let t = x;
+  if (dense != 0) t = dense + (<usize>(row * nOut) << 2);
+  else {
+    zerof(x, nOut);
+    const indptr = ldp(ctx, C_INDPTR), index = ldp(ctx, C_INDEX), value = ldp(ctx, C_VALUE);
+    const end = i32at(indptr, row + 1);
+    for (let j = i32at(indptr, row); j < end; j++) setf(x, i32at(index, j), f32at(value, j));
+  }
+  const act = ldi(ctx, C_ACT), dist = ldi(ctx, C_DIST), alpha = ldf(ctx, C_DIST_A);
+  for (let c = 0; c < nOut; c++) {
+    const zc = f32at(z, c);
+    const a: f32 = act == 1 ? max<f32>(zc, 0) : Mathf.tanh(zc);
+    const d: f32 = act == 1 ? (zc > 0 ? <f32>1 : <f32>0) : 1 - a * a;
+    setf(g, c, d == 0 ? <f32>0 : regressionGradient(dist, alpha, f32at(t, c), a) * d);
+  }
+}
+
+/**
+ * Writes the output layer's error for one row into g (nOut values) from the outputs z
+ * (probabilities, eta, or an autoencoder's pre-activations; `x`: n0 floats of scratch).
+ */
+function outputError(ctx: usize, z: usize, g: usize, nOut: i32, row: i32, x: usize): void {
   const out = ldi(ctx, C_OUTPUT);
   const y = f32at(ldp(ctx, C_TARGET), row);
-  if (out == 2) {
+  if (out == 3) {
+    reconstructionError(ctx, z, g, nOut, row, x);
+  } else if (out == 2) {
     // offset_column: the row's offset joins the linear output before the loss (spec §1.12).
     const op = ldp(ctx, C_OFFSET);
     if (op != 0) setf(z, 0, f32at(z, 0) + f32at(op, row));
@@ -177,7 +207,7 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
     }
     if (m == L1 - 1) {
       if (rowMajor) for (let r = 0; r < rows; r++) setf(z, r, f32at(ldp(lay, L_B), r) + dot(W + (<usize>(r * nIn) << 2), x, nIn));
-      if (ldi(ctx, C_OUTPUT) != 2) softmax(z, units);
+      if (ldi(ctx, C_OUTPUT) < 2) softmax(z, units);
       break;
     }
     // Hidden layer: dropout mask from the row's stream, activation, live list.
@@ -215,7 +245,7 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
   // Output error straight into the top G (no activation derivative at the output).
   const top = level(tctx, L1);
   const nOut = ldi(layer(ctx, L1 - 1), L_UNITS);
-  outputError(ctx, ldp(top, T_Z), ldp(top, T_G), nOut, row);
+  outputError(ctx, ldp(top, T_Z), ldp(top, T_G), nOut, row, ldp(top, T_DENSE));
 
   // Backward: layer by layer from the top, errors through the weights before their update.
   const skip = ldi(ctx, C_SKIP) != 0;
@@ -331,7 +361,7 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
     else if (sparseEnough(A, B * nIn, rows)) sparseForward(A, B, nIn, ldp(lay, L_W), rows, Z);
     else gemm_nn(B, rows, nIn, A, nIn, ldp(lay, L_W), rows, Z, rows, 1, scratch);
     if (m == L1 - 1) {
-      if (ldi(ctx, C_OUTPUT) != 2) for (let b = 0; b < B; b++) softmax(Z + (<usize>(b * rows) << 2), units);
+      if (ldi(ctx, C_OUTPUT) < 2) for (let b = 0; b < B; b++) softmax(Z + (<usize>(b * rows) << 2), units);
       break;
     }
     const Aout = ldp(above, T_A), M = ldp(above, T_M);
@@ -351,7 +381,7 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
   const nOut = ldi(layer(ctx, L1 - 1), L_UNITS);
   for (let b = 0; b < B; b++) {
     const o = <usize>(b * nOut) << 2;
-    outputError(ctx, ldp(top, T_Z) + o, ldp(top, T_G) + o, nOut, i32at(order, b));
+    outputError(ctx, ldp(top, T_Z) + o, ldp(top, T_G) + o, nOut, i32at(order, b), ldp(top, T_DENSE));
   }
   // Backward.
   const scale: f32 = 1 / <f32>B;

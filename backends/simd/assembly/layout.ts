@@ -5,7 +5,7 @@
 export const C_LAYERS: i32 = 0; // weight matrices (hidden layers + 1)
 export const C_ACT: i32 = 1; // 0 Tanh, 1 Rectifier, 2 Maxout
 export const C_CHANNELS: i32 = 2;
-export const C_OUTPUT: i32 = 3; // 0 softmax + cross-entropy, 1 softmax + quadratic, 2 linear
+export const C_OUTPUT: i32 = 3; // 0 softmax + cross-entropy, 1 softmax + quadratic, 2 linear, 3 reconstruct (autoencoder)
 export const C_DIST: i32 = 4; // 0 gaussian, 1 laplace, 2 quantile, 3 huber, 4 poisson, 5 gamma, 6 tweedie
 export const C_DIST_A: i32 = 5; // f32: quantile_alpha, huber_delta or tweedie_power
 export const C_OPT: i32 = 6; // 0 adadelta, 1 sgd, 2 momentum, 3 nesterov
@@ -29,7 +29,7 @@ export const C_DENSE: i32 = 23; // rows × n0 f32, or 0 for CSR
 export const C_INDPTR: i32 = 24;
 export const C_INDEX: i32 = 25;
 export const C_VALUE: i32 = 26;
-export const C_TARGET: i32 = 27; // f32 per row: class index or (standardized) response
+export const C_TARGET: i32 = 27; // f32 per row: class index or (standardized) response (unused by an autoencoder)
 export const C_WEIGHT: i32 = 28; // f32 per row, or 0
 export const C_IN_DROP: i32 = 29; // keep an input iff (u32 >>> 8) ≥ this; 0 = no input dropout
 export const C_OFFSET: i32 = 30; // f32 per row added to the linear output (offset_column), or 0
