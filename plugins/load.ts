@@ -20,7 +20,7 @@ import type { Backend } from "../core/backend.ts";
 import type { Distribution } from "../core/distribution.ts";
 import type { Optimizer } from "../core/optimizer.ts";
 import type { ParamSpecs } from "../core/params.ts";
-import { deepLearningParams } from "../core/train/parameters.ts";
+
 import type { Regularizer } from "../core/regularizer.ts";
 import type { Registry } from "../core/registry.ts";
 import type { Transport } from "../core/transport.ts";
@@ -153,7 +153,6 @@ export async function loadPlugins(paths: readonly string[], targets: PluginTarge
         throw new RangeError(`Cannot load plugin "${given}": the ${kind} name "${plugin.name}" is taken by ${other ? `"${other.file}"` : "a built-in"}; rename it`);
       }
       if (kind === "distribution") refuseIgnoredGradient(given, plugin as unknown as Distribution);
-      refuseParamClash(given, kind, plugin as { name: string; params?: ParamSpecs }, targets);
       registry.add(plugin);
       const record: PluginRecord = { kind, name: plugin.name, file: given, sha256 };
       sources.set(plugin, record);
@@ -178,21 +177,6 @@ function refuseIgnoredGradient(file: string, d: Distribution): void {
   for (const [y, mu] of [[1, 0.3], [0, 0.3], [1, 0.8], [0, 0.8]]) {
     if (Math.abs(d.gradient(y, mu, p) - (mu - y)) > 1e-9) {
       throw new RangeError(`Cannot load plugin "${file}": classification distribution "${d.name}" has a gradient other than softmax cross-entropy (mu − y), which Tide's softmax output would ignore; declare it as a regression-family distribution on a 0/1 response (docs/examples/focal_loss.ts shows how)`);
-    }
-  }
-}
-
-/**
- * Plugin hyper-parameters share one namespace with H2O's, where H2O's declaration wins: a
- * plugin's `epsilon` would read ADADELTA's. Refuse the clash instead, naming the fix.
- */
-function refuseParamClash(file: string, kind: PluginKind, plugin: { name: string; params?: ParamSpecs }, t: PluginTargets): void {
-  const others = [...t.optimizers.list(), ...t.regularizers.list(), ...t.distributions.list()];
-  for (const name of Object.keys(plugin.params ?? {})) {
-    const owner = name in deepLearningParams ? "an H2O parameter" : others.find((o) => o !== plugin && name in (o.params ?? {}));
-    if (owner) {
-      const who = typeof owner === "string" ? owner : `a parameter of "${owner.name}"`;
-      throw new RangeError(`Cannot load plugin "${file}": ${kind} "${plugin.name}" declares the parameter "${name}", which is already ${who}; prefix it with the plugin's name (e.g. "${plugin.name.toLowerCase()}_${name}")`);
     }
   }
 }

@@ -55,6 +55,33 @@ export interface TrainingPlan {
   readonly messages: readonly Message[];
 }
 
+/** Plugins whose hyper-parameters become training parameters, in registration order. */
+function pluginsWithParams(plugins: PluginSet): { readonly name: string; readonly params?: ParamSpecs }[] {
+  return [...plugins.optimizers.list(), ...plugins.regularizers.list(), ...plugins.distributions.list()];
+}
+
+/**
+ * The key each plugin's parameter is set under: its own name (H2O's spelling for the built-ins),
+ * unless Tide or an earlier plugin already declares that name differently; then
+ * "<plugin>.<name>", so Adam's "adam.epsilon" does not collide with ADADELTA's "epsilon".
+ * Plugins that share one declaration (sgd and momentum's "rate") share its key.
+ */
+export function pluginParamKeys(plugins: PluginSet): Map<object, Readonly<Record<string, string>>> {
+  const taken = new Map<string, ParamSpec | null>([...Object.keys(deepLearningParams), "optimizer"].map((n) => [n, null]));
+  const out = new Map<object, Record<string, string>>();
+  for (const plugin of pluginsWithParams(plugins)) {
+    const keys: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(plugin.params ?? {})) {
+      const seen = taken.get(name);
+      const shared = seen !== undefined && seen !== null && (seen === spec || JSON.stringify(seen) === JSON.stringify(spec));
+      keys[name] = seen === undefined || shared ? name : `${plugin.name}.${name}`;
+      if (seen === undefined) taken.set(name, spec);
+    }
+    out.set(plugin, keys);
+  }
+  return out;
+}
+
 /**
  * Every parameter, declared once: the engine's own (parameters.ts) with the `activation` and
  * `distribution` values taken from the registries, and each plugin's parameters as the plugin
@@ -72,20 +99,17 @@ export function paramSpecs(plugins: PluginSet): ParamSpecs {
       help: "Update rule; AUTO follows adaptive_rate, momentum and nesterov_accelerated_gradient",
     },
   };
-  const own: Record<string, [ParamSpec, string]> = {};
-  for (const plugin of [...plugins.optimizers.list(), ...plugins.regularizers.list(), ...plugins.distributions.list()]) {
+  const own: Record<string, ParamSpec> = {};
+  const keys = pluginParamKeys(plugins);
+  for (const plugin of pluginsWithParams(plugins)) {
     for (const [name, spec] of Object.entries(plugin.params ?? {})) {
-      if (name in engine) throw new TypeError(`Plugin "${plugin.name}" declares the parameter "${name}", which Tide declares itself: rename it`);
-      const seen = own[name];
-      if (seen && seen[0] !== spec && JSON.stringify(seen[0]) !== JSON.stringify(spec)) {
-        throw new TypeError(`Plugins "${seen[1]}" and "${plugin.name}" declare the parameter "${name}" differently: rename one of them`);
-      }
-      own[name] ??= [spec, plugin.name];
+      const key = keys.get(plugin)![name];
+      own[key] ??= key === name ? spec : { ...spec, help: `${spec.help} (${plugin.name}'s; "${name}" names another parameter)` };
     }
   }
   const all: [string, ParamSpec][] = [
     ...Object.entries(engine),
-    ...Object.entries(own).map(([name, [spec]]): [string, ParamSpec] => [name, { section: SECTIONS.plugins, level: "expert", ...spec }]),
+    ...Object.entries(own).map(([name, spec]): [string, ParamSpec] => [name, { section: SECTIONS.plugins, level: "expert", ...spec }]),
   ];
   const order: string[] = Object.values(SECTIONS);
   const rank = (spec: ParamSpec) => {
@@ -203,8 +227,10 @@ export function resolvePlan(
     if (p.checkpoint !== null) err("initial_weights", `"initial_weights" and "initial_biases" cannot be combined with "checkpoint": the checkpoint's weights are the start`);
   }
 
+  const keys = pluginParamKeys(plugins);
+  const keyOf = (plugin: object, name: string) => keys.get(plugin)?.[name] ?? name;
   const distributionParams: Record<string, number> = {};
-  for (const name of Object.keys(distribution.params ?? {})) distributionParams[name] = p[name] as number;
+  for (const name of Object.keys(distribution.params ?? {})) distributionParams[name] = p[keyOf(distribution, name)] as number;
   Object.assign(distributionParams, distribution.derivedParams); // refitted from the residuals before training
 
   // Optimizer (spec §5.3, §5.4).
@@ -217,12 +243,14 @@ export function resolvePlan(
   const optName = optimizer.name;
   const optimizerParams: OptimizerParams = {};
   for (const name of Object.keys(optimizer.params)) {
-    const v = p[name] ?? optimizer.params[name].default;
+    const v = p[keyOf(optimizer, name)] ?? optimizer.params[name].default;
     optimizerParams[name] = v as number;
   }
   // Another optimizer's parameters, set by the user, do nothing under this one: say so.
-  const others = new Set(plugins.optimizers.list().flatMap((o) => Object.keys(o.params)));
-  const unused = Object.keys(specs).filter((k) => others.has(k) && !(k in optimizer!.params) && input[k] !== undefined);
+  const keysOf = (plugin: object) => Object.values(keys.get(plugin) ?? {});
+  const others = new Set(plugins.optimizers.list().flatMap(keysOf));
+  const mine = new Set(keysOf(optimizer));
+  const unused = Object.keys(specs).filter((k) => others.has(k) && !mine.has(k) && input[k] !== undefined);
   if (unused.length) {
     const they = unused.length > 1;
     const why = auto ? `adaptive_rate is ${p.adaptive_rate} (optimizer ${optName})` : `optimizer is ${optName}`;
@@ -230,10 +258,11 @@ export function resolvePlan(
   }
 
   // Another distribution's parameters do nothing under this one: say so.
-  const distParams = new Set(plugins.distributions.list().flatMap((d) => Object.keys(d.params ?? {})));
+  const distParams = new Set(plugins.distributions.list().flatMap(keysOf));
+  const ours = new Set(keysOf(distribution));
   for (const k of Object.keys(specs)) {
-    if (distParams.has(k) && !(k in (distribution.params ?? {})) && input[k] !== undefined) {
-      const owners = plugins.distributions.list().filter((d) => d.params && k in d.params).map((d) => d.name);
+    if (distParams.has(k) && !ours.has(k) && input[k] !== undefined) {
+      const owners = plugins.distributions.list().filter((d) => keysOf(d).includes(k)).map((d) => d.name);
       warn(k, `"${k}" is ignored: it applies to distribution ${owners.join(" or ")}, and this model is ${distName}`);
     }
   }
@@ -244,7 +273,7 @@ export function resolvePlan(
   // Regularizers: gradient terms, constraints, dropout.
   const bind = (name: string): BoundRegularizer => {
     const r = plugins.regularizers.get(name);
-    const params = Object.fromEntries(Object.keys(r.params).map((k) => [k, p[k]]));
+    const params = Object.fromEntries(Object.keys(r.params).map((k) => [k, p[keyOf(r, k)]]));
     return { regularizer: r, params };
   };
   const all = plugins.regularizers.list().map((r) => bind(r.name)).filter((b) => b.regularizer.active(b.params));

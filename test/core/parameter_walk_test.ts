@@ -74,7 +74,7 @@ const CASES: Record<string, Case> = {
   score_training_samples: { value: 10 },
   score_validation_samples: { value: 10 },
   score_each_iteration: { value: true, context: { reproducible: false, nthreads: 1, epochs: 20, train_samples_per_iteration: 10 } },
-  score_interval: { value: 0, context: { reproducible: false, nthreads: 1, epochs: 20, train_samples_per_iteration: 10 } },
+  score_interval: { value: 0, context: { reproducible: false, nthreads: 1, epochs: 20, train_samples_per_iteration: 10, score_duty_cycle: 1 } },
   score_duty_cycle: { value: 1, context: { reproducible: false, nthreads: 1, epochs: 20, train_samples_per_iteration: 10, score_interval: 0 } },
   stopping_rounds: { value: 1, context: { epochs: 20, stopping_tolerance: 1 } },
   stopping_metric: { value: "misclassification", context: { epochs: 20, stopping_rounds: 1, stopping_tolerance: 0 } },

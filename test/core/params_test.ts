@@ -181,12 +181,22 @@ test("every parameter has H2O's level; plugin parameters are declared by their p
   }
 });
 
-test("paramSpecs() refuses a plugin parameter that clashes with the engine's or another plugin's", async () => {
-  const clash = (params: ParamSpecs, name = "clash") => {
-    const p = createPlugins();
-    p.optimizers.add(defineOptimizer({ name, summary: "t", slots: 0, params, step: (w) => w, vectors: [{ params: {}, w0: 0, gradients: [0], weights: [0] }] }));
-    return () => paramSpecs(p);
-  };
-  await assertThrows(clash({ epochs: { type: "float", default: 1, help: "x" } }), TypeError, `"epochs"`);
-  await assertThrows(clash({ epsilon: { type: "float", default: 1e-3, help: "Adam's" } }), TypeError, `"epsilon"`);
+test("a plugin parameter whose name is taken gets the plugin's namespace, and reaches the plugin", async () => {
+  const p = createPlugins();
+  let seen: Record<string, number> = {};
+  p.optimizers.add(defineOptimizer({
+    name: "adam", summary: "t", slots: 0,
+    params: { epsilon: { type: "float", default: 1e-3, help: "Adam's" }, epochs: { type: "float", default: 1, help: "x" }, beta1: { type: "float", default: 0.9, help: "b" } },
+    step: (w, _g, _s, q) => ((seen = q), w), vectors: [{ params: {}, w0: 0, gradients: [0], weights: [0] }],
+  }));
+  const specs = paramSpecs(p);
+  assert("adam.epsilon" in specs && "adam.epochs" in specs && "beta1" in specs && !("adam.beta1" in specs), Object.keys(specs).filter((k) => k.startsWith("adam") || k === "beta1").join(", "));
+  assertEquals(specs.epsilon.default, 1e-8, "ADADELTA keeps H2O's epsilon");
+  const { resolvePlan } = await import("../../core/train/resolve.ts");
+  const { Frame } = await import("../../frame/frame.ts");
+  const f = new Frame([{ name: "x", type: "numeric", data: [1, 2, 3] }, { name: "y", type: "numeric", data: [1, 3, 2] }]);
+  const plan = resolvePlan({ response_column: "y", optimizer: "adam", "adam.epsilon": 0.5, epsilon: 1e-6 }, f, p);
+  assertEquals([plan.optimizerParams.epsilon, plan.optimizerParams.epochs, plan.optimizerParams.beta1], [0.5, 1, 0.9]);
+  assert(plan.messages.some((m) => m.level === "warn" && m.message.includes(`"epsilon"`)), "ADADELTA's epsilon is said to be ignored under adam");
+  void seen;
 });

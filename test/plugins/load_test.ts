@@ -7,6 +7,7 @@ import type { Backend } from "../../core/backend.ts";
 import { replayOptimizer } from "../../core/optimizer.ts";
 import { Registry } from "../../core/registry.ts";
 import { checkPluginRecords, loadPlugins, pluginSource } from "../../plugins/load.ts";
+import { paramSpecs } from "../../core/train/resolve.ts";
 import { createPlugins } from "../../mod.ts";
 import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
 import { ROOT } from "../e2e/_exec.ts";
@@ -46,14 +47,16 @@ test("the worked examples load into fresh registries and their vectors hold", as
   assert(pluginSource(swish)?.file.endsWith("swish.ts"));
 });
 
-test("loading refuses taken names, clashing parameters, files without plugins and ignored gradients", async () => {
+test("loading refuses taken names, files without plugins and ignored gradients; a taken parameter name gets a namespace", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tide-plugins-"));
   const write = async (name: string, text: string) => (await writeFile(join(dir, name), text), join(dir, name));
   const t = createPlugins();
   await rejects(loadPlugins([join(dir, "nope.ts")], t), /Cannot load plugin ".*nope\.ts": no such file/);
   await rejects(loadPlugins([await write("empty.ts", "export const x = 1;\n")], t), /exports no plugin/);
   await rejects(loadPlugins([await write("tanh.ts", 'import { defineActivation } from "tide";\nexport const t = defineActivation({ name: "Tanh", summary: "", f: Math.tanh, df: (_z, a) => 1 - a * a, vectors: [[0, 0, 1]] });\n')], t), /the activation name "Tanh" is taken by a built-in; rename it/);
-  await rejects(loadPlugins([await write("eps.ts", 'import { defineOptimizer } from "tide";\nexport const o = defineOptimizer({ name: "myopt", summary: "", slots: 0, params: { epsilon: { type: "float", default: 1e-6, help: "" } }, step: (w, g) => w - g, vectors: [{ params: {}, w0: 0, gradients: [1], weights: [-1] }] });\n')], t), /declares the parameter "epsilon", which is already a parameter of "adadelta"; prefix it .*"myopt_epsilon"/);
+  // A parameter name that is taken loads under the plugin's namespace.
+  await loadPlugins([await write("eps.ts", 'import { defineOptimizer } from "tide";\nexport const o = defineOptimizer({ name: "myopt", summary: "", slots: 0, params: { epsilon: { type: "float", default: 1e-6, help: "" } }, step: (w, g) => w - g, vectors: [{ params: {}, w0: 0, gradients: [1], weights: [-1] }] });\n')], t);
+  assert("myopt.epsilon" in paramSpecs(t), "myopt's epsilon is myopt.epsilon");
   await rejects(loadPlugins([await write("fl.ts", 'import { defineDistribution } from "tide";\nexport const d = defineDistribution({ name: "sq", summary: "", link: "softmax", family: "classification", deviance: (y, mu) => (y - mu) ** 2, gradient: (y, mu) => 2 * (mu - y), vectors: [{ y: 1, mu: 1, deviance: 0, gradient: 0 }] });\n')], t), /gradient other than softmax cross-entropy/);
 });
 
