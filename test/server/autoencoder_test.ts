@@ -59,6 +59,18 @@ test("an autoencoder trains without a response; its model JSON and metrics are H
     // model_performance(test_data=fr): the reconstruction MSE on that frame.
     const perf = (await s.call("POST", `/3/ModelMetrics/models/ae/frames/${key}`, { auc_type: "none" })).body.model_metrics[0];
     assertEquals([perf.__meta.schema_type, perf.MSE], ["ModelMetricsAutoEncoder", (await lib.performance(parseCsvText(threeClassCsv()))).mse()]);
+    // save_model / load_model keep it an autoencoder.
+    const dir = `${s.dir}/ae.tide`;
+    assertEquals((await s.call("GET", "/99/Models.bin/ae", { dir, force: "True" })).status, 200);
+    assertEquals((await s.call("DELETE", "/3/DKV/ae")).status, 200);
+    const loaded = (await s.call("POST", "/99/Models.bin/", { dir })).body.models[0];
+    assertEquals([loaded.output.model_category, loaded.output.training_metrics.MSE], ["AutoEncoder", tm.MSE]);
+    // A grid of autoencoders, ranked by the reconstruction MSE.
+    const g = await s.call("POST", "/99/Grid/deeplearning", { ...aeForm({ training_frame: key, epochs: "1" }), grid_id: "aeg", hyper_parameters: '{"hidden": [[2],[4]]}' });
+    assertEquals((await s.wait(g.body.job.key.name)).status, "DONE");
+    const grid = (await s.call("GET", "/99/Grids/aeg", { sort_by: "mse" })).body;
+    const mses = await Promise.all(grid.model_ids.map(async (k: { name: string }) => (await s.call("GET", `/3/Models/${k.name}`)).body.models[0].output.training_metrics.MSE));
+    assertEquals([mses.length, mses[0] <= mses[1]], [2, true]);
     // A response column on an autoencoder is the engine's per-field refusal.
     const withY = await s.call("POST", "/3/ModelBuilders/deeplearning", { ...aeForm({ training_frame: key }), response_column: "label" });
     assertEquals([withY.status, withY.body.messages.filter((m: { message_type: string }) => m.message_type === "ERRR").map((m: { field_name: string }) => m.field_name)], [412, ["response_column"]]);
