@@ -135,7 +135,8 @@ export function modelJson(m: StoredModel, specs: ParamSpecs): Record<string, unk
   const prep = d.preprocessor;
   const resp = prep.response;
   const tm = out.trainingMetrics, vm = out.validationMetrics;
-  const category = tm?.model_category ?? (d.problem === "regression" ? "Regression" : resp?.kind === "categorical" && resp.domain.length === 2 ? "Binomial" : "Multinomial");
+  const autoencoder = d.problem === "autoencoder";
+  const category = tm?.model_category ?? (autoencoder ? "AutoEncoder" : d.problem === "regression" ? "Regression" : resp?.kind === "categorical" && resp.domain.length === 2 ? "Binomial" : "Multinomial");
   const domain = resp?.kind === "categorical" ? resp.domain : null;
   const cv = out.crossValidation ?? null;
   const actual = { ...d.params, training_frame: m.trainingFrame, validation_frame: m.validationFrame, model_id: id };
@@ -150,7 +151,10 @@ export function modelJson(m: StoredModel, specs: ParamSpecs): Record<string, unk
   });
   const params = d.params;
   const what = resp?.kind === "categorical" ? `${resp.domain.length}-class classification` : "regression";
-  const summaryDesc = `predicting ${resp?.name}, ${what}, ${d.distribution} distribution, ${d.softmaxLoss === "CrossEntropy" && d.problem === "classification" ? "CrossEntropy" : "Quadratic"} loss, ` +
+  // An autoencoder's loss is its `loss` parameter (Automatic means Quadratic); H2O's description has no "predicting" part then.
+  const loss = autoencoder ? (params.loss && params.loss !== "Automatic" ? params.loss : "Quadratic")
+    : d.softmaxLoss === "CrossEntropy" && d.problem === "classification" ? "CrossEntropy" : "Quadratic";
+  const summaryDesc = `${autoencoder ? "auto-encoder" : `predicting ${resp?.name}, ${what}`}, ${d.distribution} distribution, ${loss} loss, ` +
     `${d.shape.units.slice(1).reduce((s, u, k) => s + u * (d.shape.units[k] + 1), 0)} weights/biases, ${out.samples} training samples, mini-batch size ${params.mini_batch_size ?? 1}`;
 
   const history = out.history;
@@ -166,7 +170,8 @@ export function modelJson(m: StoredModel, specs: ParamSpecs): Record<string, unk
     return v ?? null;
   }));
 
-  const varimp = out.varimp
+  // The wire contract (spec §3.13) has no variable importances for autoencoders; the library's stay in the model.
+  const varimp = out.varimp && !autoencoder
     ? table("Variable Importances", "", [{ name: "relative_importance", type: "double" }, { name: "scaled_importance", type: "double" }, { name: "percentage", type: "double" }],
       out.varimp.map((v) => [v.relative_importance, v.scaled_importance, v.percentage]), out.varimp.map((v) => v.variable), "variable")
     : null;

@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import type { Message } from "../core/params.ts";
 import { parseParams } from "../core/params.ts";
 import { checkpointMessages } from "../core/train/checkpoint.ts";
+import { pretrainedMessages } from "../core/train/pretrained.ts";
 import { resolvePlan } from "../core/train/resolve.ts";
 import { DeepLearning, type DeepLearningEvent } from "../model/deep_learning.ts";
 import type { Frame as FrameT } from "../frame/frame.ts";
@@ -30,7 +31,7 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
 
   app.get("/3/ModelBuilders/deeplearning", () => json({
     __meta: meta("ModelBuildersV3", "ModelBuilders"),
-    model_builders: { deeplearning: { algo: "deeplearning", algo_full_name: "Deep Learning", can_build: ["Regression", "Binomial", "Multinomial"], supervised: true, visibility: "Stable", parameters: parametersJson(ctx.specs, {}, {}) } },
+    model_builders: { deeplearning: { algo: "deeplearning", algo_full_name: "Deep Learning", can_build: ["Regression", "Binomial", "Multinomial", "AutoEncoder"], supervised: true, visibility: "Stable", parameters: parametersJson(ctx.specs, {}, {}) } },
   }));
 
   app.post("/3/ModelBuilders/deeplearning", async (c) => {
@@ -38,7 +39,7 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
     const { job, messages } = startTraining(ctx, form);
     return json({
       __meta: meta("DeepLearningV3", "DeepLearning"), algo: "deeplearning", algo_full_name: "Deep Learning",
-      can_build: ["Regression", "Binomial", "Multinomial"], supervised: true, visibility: "Stable",
+      can_build: ["Regression", "Binomial", "Multinomial", "AutoEncoder"], supervised: true, visibility: "Stable",
       messages: messages.map(validationMessage), error_count: 0, parameters: null, job: job.toJSON(),
     });
   });
@@ -54,36 +55,40 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
     __meta: meta("ModelsV3", "Models"), model_id: null, models: [...store.models.values()].map((m) => modelJson(m, ctx.specs)), compatible_frames: null,
   }));
 
+  // predict (empty form) or deepfeatures (deep_features_hidden_layer): a job, then GET /3/Frames/{dest}.
   app.post("/4/Predictions/models/:model/frames/:frame", async (c) => {
     const form = await readForm(c.req.raw);
     const mid = c.req.param("model"), fid = c.req.param("frame");
     const m = store.model(mid, "model"), frame = store.frame(fid, "frame");
-    if (form.deep_features_hidden_layer !== undefined || form.deep_features_hidden_layer_name !== undefined) {
-      throw new H2OError(412, `Illegal argument for field: deep_features_hidden_layer: deep features are not supported by this version of Tide yet`);
-    }
     if (form.custom_metric_func) throw new H2OError(412, "Illegal argument for field: custom_metric_func: custom metrics are not supported by this version of Tide");
-    const dest = `predictions_${hex4()}_${mid}_on_${fid}`;
+    const request = scoringRequest(m.model, form);
+    const dest = `${request.kind === "deepfeatures" ? "deep_features" : "predictions_"}${hex4()}_${mid}_on_${fid}`;
     const job = ctx.jobs.start("Prediction", { kind: "Frame", name: dest }, (jc) => store.withLocks([mid, fid], async () => {
-      const pred = h2oPredictionNames(await m.model.predict(frame));
+      const out = await score(m.model, frame, request);
       jc.progress(0.9);
-      await store.putFrame(dest, pred);
+      await store.putFrame(dest, out);
     }));
     return json(job.toJSON());
   });
 
+  // anomaly(fr, per_feature=) (reconstruction_error…), also predict and deepfeatures: synchronous.
   app.post("/3/Predictions/models/:model/frames/:frame", async (c) => {
     const form = await readForm(c.req.raw);
     const mid = c.req.param("model"), fid = c.req.param("frame");
     const m = store.model(mid, "model"), frame = store.frame(fid, "frame");
-    if (bool(form.reconstruction_error) || bool(form.reconstruction_error_per_feature)) {
-      throw new H2OError(412, `Illegal argument for field: reconstruction_error: model '${mid}' is not an autoencoder (autoencoders are not supported by this version of Tide yet)`);
-    }
-    const dest = keyName(form.predictions_frame) ?? `predictions_${hex4()}_${mid}_on_${fid}`;
-    const pred = h2oPredictionNames(await m.model.predict(frame));
-    await store.putFrame(dest, pred);
+    const request = scoringRequest(m.model, form);
+    const prefix = { predict: "predictions_", deepfeatures: "deep_features", anomaly: "reconstruction_error" }[request.kind];
+    const dest = keyName(form.predictions_frame) ?? `${prefix}${hex4()}_${mid}_on_${fid}`;
+    const { out, metrics } = await store.withLocks([mid, fid], async () => {
+      const out = await score(m.model, frame, request);
+      // An autoencoder's metrics on this frame (H2O records them with the error frame); otherwise the model's training metrics.
+      const metrics = request.kind === "anomaly" ? (await m.model.performance(frame)).metrics : m.model.data.output.trainingMetrics;
+      return { out, metrics };
+    });
+    await store.putFrame(dest, out);
     return json({
       __meta: meta("ModelMetricsListSchemaV3", "ModelMetricsList"), model: keyRef("Model", mid), frame: keyRef("Frame", fid),
-      predictions_frame: keyRef("Frame", dest), model_metrics: [{ ...metricsJson(m.model.data.output.trainingMetrics, mid, fid), predictions: { frame_id: keyRef("Frame", dest) } }],
+      predictions_frame: keyRef("Frame", dest), model_metrics: [{ ...metricsJson(metrics, mid, fid, responseDomain(m.model)), predictions: { frame_id: keyRef("Frame", dest) } }],
     });
   });
 
@@ -138,6 +143,43 @@ export function modelRoutes(app: Hono, ctx: ServerContext): void {
 
 }
 
+/** What a Predictions request asks for: predictions, deep features of one hidden layer, or reconstruction errors. */
+type ScoringRequest = { kind: "predict" } | { kind: "deepfeatures"; layer: number } | { kind: "anomaly"; perFeature: boolean };
+
+/**
+ * Reads a Predictions form, refusing (412, field named) what cannot be scored before any job
+ * starts: a layer that is not a hidden layer's index, a named layer, reconstruction errors of a
+ * model that is not an autoencoder, or reconstruction errors and deep features together.
+ */
+function scoringRequest(model: DeepLearningModel, form: Form): ScoringRequest {
+  const bad = (field: string, why: string) => new H2OError(412, `Illegal argument for field: ${field}: ${why}`);
+  if (form.deep_features_hidden_layer_name !== undefined && keyName(form.deep_features_hidden_layer_name) !== undefined) {
+    throw bad("deep_features_hidden_layer_name", "Tide's hidden layers have no names; ask for a layer by its 0-based index, deepfeatures(frame, 0)");
+  }
+  const layerText = form.deep_features_hidden_layer?.trim();
+  const layer = layerText === undefined || layerText === "" || layerText === "-1" ? null : Number(layerText);
+  const anomaly = bool(form.reconstruction_error) || bool(form.reconstruction_error_per_feature);
+  if (anomaly && layer !== null) throw bad("deep_features_hidden_layer", "ask for either reconstruction errors or deep features, not both");
+  if (anomaly) {
+    if (!model.isAutoencoder) throw bad("reconstruction_error", `model '${model.modelId}' is not an autoencoder (it predicts "${model.data.params.response_column}"); train one with H2OAutoEncoderEstimator or autoencoder=True`);
+    return { kind: "anomaly", perFeature: bool(form.reconstruction_error_per_feature) };
+  }
+  if (layer === null) return { kind: "predict" };
+  const hidden = model.data.shape.units.length - 2;
+  if (!Number.isInteger(layer) || layer < 0 || layer >= hidden) {
+    throw bad("deep_features_hidden_layer", hidden === 0 ? `model '${model.modelId}' has no hidden layer`
+      : `"${layerText}" is not a hidden layer of model '${model.modelId}': use 0 … ${hidden - 1} (0 is the first hidden layer)`);
+  }
+  return { kind: "deepfeatures", layer };
+}
+
+/** Scores a frame as the request asks; the frame has H2O's column names. */
+async function score(model: DeepLearningModel, frame: FrameT, request: ScoringRequest): Promise<FrameT> {
+  if (request.kind === "anomaly") return await model.anomaly(frame, { perFeature: request.perFeature });
+  if (request.kind === "deepfeatures") return await model.deepfeatures(frame, request.layer);
+  return h2oPredictionNames(await model.predict(frame));
+}
+
 function responseDomain(model: DeepLearningModel): readonly string[] | null {
   const r = model.data.preprocessor.response;
   return r?.kind === "categorical" ? r.domain : null;
@@ -178,7 +220,7 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
   const ckpt = params.checkpoint ? store.model(params.checkpoint, "checkpoint").model.data : null;
   try {
     const plan = resolvePlan(ckpt ? { ...ckpt.params, ...params } : params, train!, plugins, { hasValidation: !!valid, cores: ctx.options.nthreads || globalThis.navigator?.hardwareConcurrency || 1 });
-    const found = [...plan.messages, ...(ckpt ? checkpointMessages(ckpt, plan, params, !!valid) : [])];
+    const found = [...plan.messages, ...(ckpt ? checkpointMessages(ckpt, plan, params, !!valid) : []), ...pretrainedPlanMessages(ctx, params, plan)];
     if (found.some((m) => m.level === "error")) throw new BuilderError(modelId, found, null);
     messages.push(...found.filter((m) => !messages.some((x) => x.field === m.field && x.message === m.message)));
   } catch (e) {
@@ -188,7 +230,7 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
     throw new BuilderError(modelId, structured ?? splitEngineMessage(e.message, Object.keys(ctx.specs)), null);
   }
 
-  const job = ctx.jobs.start("DeepLearning", { kind: "Model", name: modelId }, (jc) => store.withLocks([trainKey, validKey, modelId], async () => {
+  const job = ctx.jobs.start("DeepLearning", { kind: "Model", name: modelId }, (jc) => store.withLocks([trainKey, validKey, modelId, params.pretrained_autoencoder], async () => {
     // With nfolds the fold models train first, then the main model: progress spans all of them.
     let part = 0, parts = 1, label = "";
     const onEvent = (e: DeepLearningEvent) => {
@@ -214,6 +256,18 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
   return { job, messages };
 }
 
+/**
+ * The engine's `pretrained_autoencoder` checks that need no data (an autoencoder, the same hidden
+ * layers and channels), before a job starts. The inputs are compared by the engine once it has
+ * expanded them: here the autoencoder's own inputs stand in, so only the network is checked.
+ */
+function pretrainedPlanMessages(ctx: ServerContext, params: Readonly<Record<string, string>>, plan: ReturnType<typeof resolvePlan>): Message[] {
+  if (!params.pretrained_autoencoder) return [];
+  const ae = ctx.store.model(params.pretrained_autoencoder, "pretrained_autoencoder").model.data;
+  const hidden = plan.params.hidden as number[];
+  return pretrainedMessages(ae, { units: [0, ...hidden, 0], channels: plan.activation.channels ?? 1 }, ae.preprocessor);
+}
+
 /** A builder request's frames and parameters, checked; `skip` names fields that are not model parameters. */
 export function readBuilder(ctx: ServerContext, form: Form, skip: readonly string[]): {
   trainKey: string | undefined; validKey: string | undefined; train: FrameT | undefined; valid: FrameT | undefined;
@@ -223,7 +277,7 @@ export function readBuilder(ctx: ServerContext, form: Form, skip: readonly strin
   const trainKey = keyName(form.training_frame), validKey = keyName(form.validation_frame);
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(form)) if (!(FRAME_FIELDS as readonly string[]).includes(k) && !skip.includes(k)) params[k] = v;
-  for (const k of ["response_column", "weights_column", "offset_column", "fold_column", "checkpoint", "model_id"]) {
+  for (const k of ["response_column", "weights_column", "offset_column", "fold_column", "checkpoint", "pretrained_autoencoder", "model_id"]) {
     if (params[k] !== undefined) params[k] = keyName(params[k]) ?? "";
     if (params[k] === "") delete params[k];
   }
@@ -243,6 +297,9 @@ export function readBuilder(ctx: ServerContext, form: Form, skip: readonly strin
   if (!y && !bool(params.autoencoder)) err("response_column", "Required field response_column not specified: name the column to predict");
   else if (y && train && !train.has(y)) err("response_column", `Response column '${y}' not found in frame '${trainKey}'`);
   if (params.checkpoint && !store.models.has(params.checkpoint)) err("checkpoint", `Checkpoint model '${params.checkpoint}' not found`);
+  if (params.pretrained_autoencoder && !store.models.has(params.pretrained_autoencoder)) {
+    err("pretrained_autoencoder", `Pretrained autoencoder '${params.pretrained_autoencoder}' not found: train it first (H2OAutoEncoderEstimator) or load it with h2o.load_model`);
+  }
   return { trainKey, validKey, train, valid, params, messages, y };
 }
 
@@ -260,10 +317,11 @@ async function trainHere(t: Parameters<typeof trainInWorker>[0]): Promise<Traine
   }
 }
 
-/** The parameters as the engine takes them: a checkpoint model id becomes that model's data. */
+/** The parameters as the engine takes them: a checkpoint or pretrained autoencoder model id becomes that model's data. */
 export function engineParams(ctx: ServerContext, params: Readonly<Record<string, string>>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...params };
   if (params.checkpoint) out.checkpoint = ctx.store.model(params.checkpoint, "checkpoint").model.data;
+  if (params.pretrained_autoencoder) out.pretrained_autoencoder = ctx.store.model(params.pretrained_autoencoder, "pretrained_autoencoder").model.data;
   return out;
 }
 

@@ -100,6 +100,54 @@ rnd.train(x=["x1", "x2", "k"], y="label", training_frame=tr)
 assert len(rnd.models) == 2
 assert len(h2o.get_grid("booklet_grid").models) == 4
 
+# Autoencoders: training without a response, printing and metrics, anomaly (mean and per feature),
+# deep features, the reconstruction as predict, and a supervised start from its weights by model id.
+from h2o.estimators.deeplearning import H2OAutoEncoderEstimator
+ae = H2OAutoEncoderEstimator(hidden=[4, 2, 4], activation="Tanh", epochs=2, seed=1, reproducible=True, model_id="booklet_ae")
+ae.train(x=["x1", "x2", "k"], training_frame=tr)
+assert type(ae).__name__ == "H2OAutoEncoderEstimator" and ae._model_json["output"]["model_category"] == "AutoEncoder"
+assert ae._model_json["response_column_name"] is None
+print(ae)
+out["ae_train_mse"] = ae.mse()
+ae_test = ae.model_performance(test_data=te)
+assert type(ae_test).__name__ == "H2OAutoEncoderModelMetrics" or ae_test._metric_json["model_category"] == "AutoEncoder"
+out["ae_test_mse"] = ae_test.mse()
+def column(frame, j=0):
+    rows = frame.as_data_frame(use_pandas=False)
+    return rows[0][j], [float(r[j]) for r in rows[1:]]
+err = ae.anomaly(te)
+assert err.names == ["Reconstruction.MSE"] and err.nrow == te.nrow, err.names
+out["ae_anomaly"] = column(err)[1]
+se = ae.anomaly(te, per_feature=True)
+out["ae_per_feature_names"] = se.names
+out["ae_per_feature_0"] = column(se, 0)[1]
+df = ae.deepfeatures(te, 1)
+out["ae_deepfeatures_names"] = df.names
+out["ae_deepfeatures_1"] = column(df, 1)[1]
+rec = ae.predict(te)
+out["ae_predict_names"] = rec.names
+out["ae_predict_0"] = column(rec, 0)[1]
+try:
+    ae.deepfeatures(te, 3)
+    raise AssertionError("deepfeatures of hidden layer 3 of 3 worked")
+except H2OResponseError as e:
+    assert "deep_features_hidden_layer" in str(e), str(e)
+try:
+    h2o.api("POST /3/Predictions/models/booklet_ckpt/frames/%s" % te.frame_id, data={"reconstruction_error": True})
+    raise AssertionError("a supervised model gave reconstruction errors")
+except H2OResponseError as e:
+    assert "not an autoencoder" in str(e), str(e)
+sup = H2ODeepLearningEstimator(hidden=[4, 2, 4], activation="Tanh", epochs=2, seed=1, reproducible=True,
+                               pretrained_autoencoder="booklet_ae", model_id="booklet_pretrained")
+sup.train(x=["x1", "x2", "k"], y="label", training_frame=tr)
+assert sup.params["pretrained_autoencoder"]["actual"]["name"] == "booklet_ae", sup.params["pretrained_autoencoder"]
+out["pretrained_logloss"] = sup.logloss()
+try:
+    H2ODeepLearningEstimator(hidden=[4], epochs=1, pretrained_autoencoder="no_such_ae").train(y="label", training_frame=tr)
+    raise AssertionError("an unknown pretrained_autoencoder trained")
+except H2OResponseError as e:
+    assert "pretrained_autoencoder" in str(e), str(e)
+
 # Errors come back per field as the client's own exception.
 try:
     H2ODeepLearningEstimator(hidden=[8, 0], epochs=1).train(y="label", training_frame=tr)

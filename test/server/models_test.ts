@@ -92,7 +92,7 @@ test("training over REST equals the library's model for the same seed; model JSO
     assertEquals((await s.wait(pj.key.name)).status, "DONE");
     const pred = (await s.call("GET", `/3/Frames/${pj.dest.name}`)).body.frames[0];
     assertEquals(pred.columns.map((c: { label: string; type: string }) => `${c.label}:${c.type}`), ["predict:enum", "a:real", "b:real", "c:real"]);
-    assertEquals((await s.call("POST", `/4/Predictions/models/m1/frames/${key}`, { deep_features_hidden_layer: 0 })).status, 412);
+    assertEquals((await s.call("POST", `/4/Predictions/models/m1/frames/${key}`, { deep_features_hidden_layer: 2 })).status, 412);
     assertEquals((await s.call("POST", `/3/Predictions/models/m1/frames/${key}`, { reconstruction_error: "True" })).status, 412);
 
     const save = await s.call("GET", "/99/Models.bin/m1", { dir: join(s.dir, "m1.tide"), force: "False" });

@@ -53,6 +53,12 @@ async function startServer(dataDir: string, extra: string[] = []): Promise<{ url
   return { url, child, stderr: () => err };
 }
 
+/** Values that crossed the wire as CSV text: equal to the library's to 1e-12 (relative). */
+function assertClose(got: readonly number[], want: readonly number[]): void {
+  assertEquals(got.length, want.length, "row count");
+  got.forEach((g, i) => assert(Math.abs(g - want[i]) <= 1e-12 * Math.max(1, Math.abs(want[i])), `row ${i}: ${g} over REST, ${want[i]} from the library`));
+}
+
 test("H2O's Python client runs the booklet's steps against tide serve, with the library's numbers", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tide-py-"));
   // deno-lint-ignore no-explicit-any
@@ -83,7 +89,29 @@ test("H2O's Python client runs the booklet's steps against tide serve, with the 
     const cv = await new DeepLearning({ hidden: [8], epochs: 2, nfolds: 3, seed: 1, reproducible: true, model_id: "booklet_cv" })
       .train({ y: "label", x: ["x1", "x2", "k"], training_frame: tr });
     assertEquals(got.xval_logloss, (cv.data.output.crossValidationMetrics as { logloss: number }).logloss);
+    // The autoencoder steps through the library: same split, seed and columns.
+    const x = ["x1", "x2", "k"];
+    const ae = await new DeepLearning({ autoencoder: true, hidden: [4, 2, 4], activation: "Tanh", epochs: 2, seed: 1, reproducible: true, model_id: "booklet_ae" })
+      .train({ x, training_frame: tr });
+    assertEquals(got.ae_train_mse, ae.modelPerformance().mse());
+    assertEquals(got.ae_test_mse, (await ae.performance(te)).mse());
+    const col = (f: Awaited<ReturnType<typeof ae.predict>>, j: number) => Array.from({ length: f.nrow }, (_, i) => Number(f.value(i, f.names[j])));
+    assertClose(got.ae_anomaly, col(await ae.anomaly(te), 0));
+    const se = await ae.anomaly(te, { perFeature: true });
+    assertEquals(got.ae_per_feature_names, se.names);
+    assertClose(got.ae_per_feature_0, col(se, 0));
+    const df = await ae.deepfeatures(te, 1);
+    assertEquals([got.ae_deepfeatures_names, df.names], [["DF.L2.C1", "DF.L2.C2"], ["DF.L2.C1", "DF.L2.C2"]]);
+    assertClose(got.ae_deepfeatures_1, col(df, 1));
+    const rec = await ae.predict(te);
+    assertEquals(got.ae_predict_names, rec.names);
+    assertClose(got.ae_predict_0, col(rec, 0));
+    const sup = await new DeepLearning({ hidden: [4, 2, 4], activation: "Tanh", epochs: 2, seed: 1, reproducible: true, pretrained_autoencoder: ae, model_id: "booklet_pretrained" })
+      .train({ y: "label", x, training_frame: tr });
+    assertEquals(got.pretrained_logloss, sup.modelPerformance().logloss());
     const exit = await new Promise<number | null>((ok, fail) => {
+      // It may have exited already, while the library trained above.
+      if (server!.child.exitCode !== null) return ok(server!.child.exitCode);
       server!.child.on("exit", ok);
       setTimeout(() => fail(new Error(`tide serve did not exit after h2o.cluster().shutdown(): ${server!.stderr()}`)), 10_000);
     });
