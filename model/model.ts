@@ -274,7 +274,7 @@ export class DeepLearningModel {
     const prep = this.data.preprocessor;
     const nOut = prep.response!.kind === "categorical" ? prep.response!.domain.length : 1;
     const out = new Float64Array(a.rows * nOut);
-    net.generic.predict(packInputs(prep, a, { precision: net.backend.precision }), out);
+    await net.generic.predict(packInputs(prep, a, { precision: net.backend.precision }), out);
     return reportedOutputs(prep, out);
   }
 

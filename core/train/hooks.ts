@@ -23,10 +23,10 @@ export function derivedParamsHook(): TrainingHook {
     // A restart keeps the checkpoint's fitted values (resumeHook), as an uninterrupted run would have them;
     // otherwise the offsets are the start's prediction.
     start: (s) => s.parts.resumedFrom ? undefined : refit(s, s.data.packed.target, s.data.packed.offset ? Float64Array.from(s.data.packed.offset) : null),
-    scored(s) {
+    async scored(s) {
       if (!s.plan.distribution.fitParams) return;
       const set = s.data.trainScore;
-      refit(s, set.packed.target, s.outputs(set));
+      refit(s, set.packed.target, await s.outputs(set));
     },
   };
 }

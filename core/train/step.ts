@@ -135,7 +135,7 @@ export class GenericNetwork {
    * Forward pass for `batch` rows already in w.X; `training` applies masks, else dropout scaling.
    * With `offset`, each row's w.host.off value is added to the output pre-activation (spec §1.12).
    */
-  #forward(w: Work, batch: number, training: boolean, offset = false): void {
+  async #forward(w: Work, batch: number, training: boolean, offset = false): Promise<void> {
     const be = this.#backend, net = this.#net, u = this.#units, L1 = this.#layers;
     const channels = net.activation.channels ?? 1;
     if (training && w.M[0]) be.map({ kind: "mul" }, [w.A[0], w.M[0]], [w.A[0]], batch * u[0]);
@@ -145,7 +145,7 @@ export class GenericNetwork {
       be.affine(w.A[m], net.state.W[m], net.state.b[m], w.Z[m], { batch, in: u[m], out: rows });
       if (m === L1 - 1 && offset) {
         // A per-row offset has no op of its own: add it on the host (one value per output row).
-        const z = be.read(w.Z[m]);
+        const z = await be.read(w.Z[m]);
         for (let k = 0; k < batch; k++) for (let j = 0; j < n; j++) z[k * n + j] += w.host.off[k];
         be.write(w.Z[m], z);
       }
@@ -167,10 +167,10 @@ export class GenericNetwork {
   }
 
   /**
-   * Trains on rows `order` (indices into `rows`), `miniBatch` at a time. Returns samples trained.
+   * Trains on rows `order` (indices into `rows`), `miniBatch` at a time. Resolves to the samples trained.
    * `samples` is the model's count before this call; `pass` numbers the shuffle pass.
    */
-  train(rows: PackedRows, order: Int32Array, ctx: { samples: number; pass: number }): number {
+  async train(rows: PackedRows, order: Int32Array, ctx: { samples: number; pass: number }): Promise<number> {
     const be = this.#backend, net = this.#net, u = this.#units, L1 = this.#layers, nOut = u[L1];
     const B = net.miniBatch;
     const weighted = rows.weight !== null;
@@ -186,7 +186,7 @@ export class GenericNetwork {
       be.write(w.T, w.host.T);
       w.M.forEach((m, l) => m && be.write(m, w.host.M[l]!));
       if (w.rowWeight) be.write(w.rowWeight, w.host.rw!);
-      this.#forward(w, count, true, !!rows.offset);
+      await this.#forward(w, count, true, !!rows.offset);
 
       // Output error (spec §4.1): straight into the output layer's G, no activation derivative.
       const top = L1 - 1;
@@ -226,7 +226,7 @@ export class GenericNetwork {
    * output unit's value in link space) into `out` (rows × nOut). No dropout; layers with dropout
    * are scaled by 1 − ratio.
    */
-  predict(rows: PackedRows, out: Float64Array, batch = 256): void {
+  async predict(rows: PackedRows, out: Float64Array, batch = 256): Promise<void> {
     const nOut = this.#units[this.#layers];
     const idx = new Int32Array(batch);
     for (let start = 0; start < rows.rows; start += batch) {
@@ -235,8 +235,8 @@ export class GenericNetwork {
       const w = this.#alloc(batch, false, false);
       this.#gather(rows, idx, count, w, false);
       this.#backend.write(w.X, w.host.X);
-      this.#forward(w, count, false, !!rows.offset);
-      out.set(this.#backend.read(w.A[this.#layers]).subarray(0, count * nOut), start * nOut);
+      await this.#forward(w, count, false, !!rows.offset);
+      out.set((await this.#backend.read(w.A[this.#layers])).subarray(0, count * nOut), start * nOut);
     }
   }
 

@@ -163,7 +163,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
 
   try {
     await runLoop(session, { totalSamples, iterationSamples: T });
-    return session.snapshot();
+    return await session.snapshot();
   } finally {
     fused?.close();
     generic.close();
