@@ -58,8 +58,7 @@ export interface Distribution extends Named {
   readonly fastBody?: string;
   /**
    * The GPU body: `gradient` as a WGSL f32 expression over `y`, `mu` (response space, after the
-   * link) and `p0 … p3`, the values of `params` in that order. Softmax (classification)
-   * distributions need none: their output error is the softmax's.
+   * link) and `p0 … p3`, the values of `params` in that order.
    */
   readonly wgsl?: { readonly params?: readonly string[]; readonly gradient: string };
   /** The parameters its fast body reads, in the order a backend passes them. */
