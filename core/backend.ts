@@ -148,6 +148,12 @@ export interface Backend extends Named {
    */
   constrainRows(W: Buf, touched: Buf | null, rows: number, cols: number, c: BoundRegularizer): void;
 
+  /**
+   * Why this backend will not train this network, naming the parameter or plugin and the fix
+   * (webgpu: mini_batch_size 1, a plugin without a GPU body), or undefined. The engine refuses
+   * before training; a backend without this member trains everything.
+   */
+  refuse?(net: FusedNetwork): string | undefined;
   /** A fused trainer for this network, or undefined when some plugin has no fast body here. */
   fused?(net: FusedNetwork): FusedTrainer | undefined;
 }

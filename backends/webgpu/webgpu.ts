@@ -323,6 +323,13 @@ export function webgpuBackend(): WebGpuBackend {
       run1(K.constrainKernel(c, !!touched), touched ? [W, touched] : [W], rows, p, 3);
     },
 
+    refuse(net) {
+      const missing = missingGpuBodies(net);
+      if (missing.length) return `the plugin ${missing.join(", ")} has no GPU body (wgsl): declare one next to its TypeScript math (docs/plugins.md), or use backend "simd"`;
+      if (net.miniBatch < 2) return `"mini_batch_size" is ${net.miniBatch}: per-sample SGD leaves a GPU idle; use backend "simd" for mini_batch_size 1, or mini_batch_size 32 … 512 on webgpu`;
+      return undefined;
+    },
+
     fused(net: FusedNetwork): FusedTrainer | undefined {
       if (missingGpuBodies(net).length || net.offset) return undefined;
       if (net.units.length - 1 > 4 + 1) return undefined; // the batch set-up draws masks for up to 4 layers

@@ -147,6 +147,11 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
     distributionParams: description.distributionParams as Record<string, number>,
     offset: data.packed.offset != null, // a fused trainer without offsets declines (offset_column)
   };
+  const refusal = backend.refuse?.(net);
+  if (refusal) {
+    freeState(backend, state);
+    throw new RangeError(`Cannot train on backend "${backend.name}": ${refusal}`);
+  }
   const generic = new GenericNetwork(backend, net);
   const fused: FusedTrainer | undefined = backend.fused?.(net);
   fused?.load(data.packed);
