@@ -212,7 +212,8 @@ export function constrainKernel(c: BoundRegularizer, touched: boolean): string {
 
 /**
  * The fused trainer's batch set-up, one thread per batch row k < pu(0): gathers row
- * order[pu(1) + k] of the dense rows (width pu(2)) into X, writes its one-hot (pu(4) = 1) or
+ * order[pu(1) + k] of the dense rows (width pu(2); with pu(6) = 1, row k of a batch the host
+ * uploaded) into X, writes its one-hot (pu(4) = 1) or
  * numeric target into T (width pu(3)) and, when pu(5) = 1, its weight across RW's row; then draws
  * the row's dropout masks from its own stream exactly as GenericNetwork does (core/rng.ts:
  * hashWords(seed0, seed1, pass, row) seeds xoshiro128**; one uniform per non-zero input, then one
@@ -247,7 +248,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (k >= pu(0u)) { return; }
   let row = order[pu(1u) + k];
   let width = pu(2u); let nOut = pu(3u);
-  for (var i = 0u; i < width; i++) { X[k * width + i] = rows[row * width + i]; }
+  let src = select(row, k, pu(6u) == 1u); // rows too large for the device: this batch's rows only
+  for (var i = 0u; i < width; i++) { X[k * width + i] = rows[src * width + i]; }
   for (var c = 0u; c < nOut; c++) { T[k * nOut + c] = 0.0; }
   let y = tw[2u * row];
   if (pu(4u) == 1u) { T[k * nOut + u32(y)] = 1.0; } else { T[k * nOut] = y; }

@@ -43,6 +43,8 @@ export class WebGpuTrainer implements FusedTrainer {
   #order: GPUBuffer | null = null;
   #orderCap = 0;
   #packed: PackedRows | null = null;
+  #hostRows = false;
+  #batchHost: Float32Array | null = null;
   #work: Work | null = null;
 
   constructor(be: WebGpuBackend, net: FusedNetwork) {
@@ -59,25 +61,35 @@ export class WebGpuTrainer implements FusedTrainer {
   load(rows: PackedRows): void {
     const gpu = this.#be.gpu, n0 = this.#net.units[0];
     const limit = gpu.device().limits.maxStorageBufferBindingSize;
-    if (rows.rows * n0 * 4 > limit) {
-      throw new RangeError(`The training rows (${rows.rows} × ${n0} Float32, ${Math.round(rows.rows * n0 * 4 / 2 ** 20)} MiB) exceed this adapter's largest storage buffer (${Math.round(limit / 2 ** 20)} MiB); use backend "simd" or fewer rows`);
-    }
-    const dense = new Float32Array(rows.rows * n0);
-    if (rows.dense) dense.set(rows.dense);
-    else {
-      const { indptr, index, value } = rows.csr!;
-      for (let r = 0; r < rows.rows; r++) for (let j = indptr[r]; j < indptr[r + 1]; j++) dense[r * n0 + index[j]] = value[j];
-    }
+    // Rows that fit one storage buffer live on the device; larger sets are uploaded a batch at a time.
+    this.#hostRows = rows.rows * n0 * 4 > limit;
+    const dense = new Float32Array((this.#hostRows ? this.#net.miniBatch : rows.rows) * n0);
+    if (!this.#hostRows) this.#gather(rows, dense, (r) => r, rows.rows);
     const tw = new Float32Array(rows.rows * 2);
     for (let r = 0; r < rows.rows; r++) {
       tw[2 * r] = rows.target[r];
       tw[2 * r + 1] = rows.weight ? rows.weight[r] : 1;
     }
     this.#rows = gpu.raw(dense.byteLength);
-    gpu.writeRaw(this.#rows, dense);
+    if (this.#hostRows) this.#batchHost = dense;
+    else gpu.writeRaw(this.#rows, dense);
     this.#tw = gpu.raw(tw.byteLength);
     gpu.writeRaw(this.#tw, tw);
     this.#packed = rows;
+  }
+
+  /** Writes rows idx(0 … count) of `rows` densely into `out`. */
+  #gather(rows: PackedRows, out: Float32Array, idx: (k: number) => number, count: number): void {
+    const n0 = this.#net.units[0];
+    out.fill(0, 0, count * n0);
+    for (let k = 0; k < count; k++) {
+      const r = idx(k);
+      if (rows.dense) out.set(rows.dense.subarray(r * n0, (r + 1) * n0), k * n0);
+      else {
+        const { indptr, index, value } = rows.csr!;
+        for (let j = indptr[r]; j < indptr[r + 1]; j++) out[k * n0 + index[j]] = value[j];
+      }
+    }
   }
 
   #alloc(): Work {
@@ -142,8 +154,12 @@ export class WebGpuTrainer implements FusedTrainer {
     let done = 0;
     for (let start = 0; start < order.length; start += B) {
       const count = Math.min(B, order.length - start);
+      if (this.#hostRows) {
+        this.#gather(this.#packed, this.#batchHost!, (k) => order[start + k], count);
+        gpu.writeRaw(this.#rows!, this.#batchHost!.subarray(0, count * u[0]));
+      }
       gpu.dispatch(BATCH_SETUP, [this.#order!, this.#rows!, g(w.X), g(w.T), this.#tw!, rw, masks, w.cfg],
-        [count, start, u[0], nOut, net.output === "softmax" ? 1 : 0, w.RW ? 1 : 0], 99, [Math.ceil(count / 64), 1]);
+        [count, start, u[0], nOut, net.output === "softmax" ? 1 : 0, w.RW ? 1 : 0, this.#hostRows ? 1 : 0], 99, [Math.ceil(count / 64), 1]);
       w.M.forEach((m, l) => m && gpu.copy(w.Mall!, w.maskOffsets[l] * 4, g(m), 0, count * u[l] * 4));
       this.#step(w, count, ctx.samples + done);
       done += count;
