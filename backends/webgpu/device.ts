@@ -13,6 +13,17 @@ async function findGpu(): Promise<{ gpu: GPU; source: string } | string> {
   // deno-lint-ignore no-explicit-any
   const nav = (globalThis as any).navigator;
   if (nav?.gpu) return { gpu: nav.gpu as GPU, source: "navigator.gpu" };
+  // The tide binary embeds Dawn's addon (scripts/build.ts) and leaves a loader here.
+  const embedded = (globalThis as { __tideDawn?: () => { create(o: string[]): GPU; globals: object } }).__tideDawn;
+  if (embedded) {
+    try {
+      const dawn = embedded();
+      Object.assign(globalThis, dawn.globals);
+      return { gpu: dawn.create([]), source: "Dawn, embedded in the binary" };
+    } catch (e) {
+      return `the Dawn addon embedded in this binary could not be loaded (${(e as Error).message.split("\n")[0]})`;
+    }
+  }
   try {
     // A computed specifier keeps bundlers and `deno check` from requiring the optional package.
     const name = "webgpu";
