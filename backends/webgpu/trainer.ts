@@ -47,7 +47,10 @@ export class WebGpuTrainer implements FusedTrainer {
   #batchHost: Float32Array | null = null;
   #work: Work | null = null;
 
-  constructor(be: WebGpuBackend, net: FusedNetwork) {
+  readonly #rowsLimit: number | undefined;
+
+  constructor(be: WebGpuBackend, net: FusedNetwork, deviceRowsBytes?: number) {
+    this.#rowsLimit = deviceRowsBytes;
     this.#be = be;
     this.#net = net;
     this.#L1 = net.units.length - 1;
@@ -60,7 +63,7 @@ export class WebGpuTrainer implements FusedTrainer {
 
   load(rows: PackedRows): void {
     const gpu = this.#be.gpu, n0 = this.#net.units[0];
-    const limit = gpu.device().limits.maxStorageBufferBindingSize;
+    const limit = Math.min(this.#rowsLimit ?? Infinity, gpu.device().limits.maxStorageBufferBindingSize);
     // Rows that fit one storage buffer live on the device; larger sets are uploaded a batch at a time.
     this.#hostRows = rows.rows * n0 * 4 > limit;
     const dense = new Float32Array((this.#hostRows ? this.#net.miniBatch : rows.rows) * n0);

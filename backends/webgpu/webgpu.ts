@@ -56,8 +56,14 @@ export interface GpuPlumbing {
   idle(): Promise<void>;
 }
 
+/** Options for tests and benchmarks. */
+export interface WebGpuOptions {
+  /** Largest training set (bytes) kept on the device; larger sets are uploaded a batch at a time. Default: the adapter's largest storage buffer. */
+  readonly deviceRowsBytes?: number;
+}
+
 /** Creates the webgpu backend. */
-export function webgpuBackend(): WebGpuBackend {
+export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
   let device: GPUDevice | null = null;
   let nextId = 1;
   const pipelines = new Map<string, GPUComputePipeline>();
@@ -333,7 +339,7 @@ export function webgpuBackend(): WebGpuBackend {
     fused(net: FusedNetwork): FusedTrainer | undefined {
       if (missingGpuBodies(net).length || net.offset) return undefined;
       if (net.units.length - 1 > 4 + 1) return undefined; // the batch set-up draws masks for up to 4 layers
-      return new WebGpuTrainer(be, net);
+      return new WebGpuTrainer(be, net, options.deviceRowsBytes);
     },
   };
   return be;

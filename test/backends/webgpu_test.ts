@@ -59,3 +59,13 @@ test("DeepLearning on webgpu: mini_batch_size 1 is refused; mini-batch 16 trains
   const p = await g.predict(iris());
   assertEquals(p.nrow, 150);
 }, { skip, timeout: 60_000 });
+
+test("the webgpu trainer gives the same model when the rows are uploaded a batch at a time (a set larger than one storage buffer)", async () => {
+  const params = { seed: 5, epochs: 3, hidden: [6], activation: "RectifierWithDropout", input_dropout_ratio: 0.2, mini_batch_size: 8, reproducible: true };
+  const small = webgpuBackend({ deviceRowsBytes: 64 });
+  assert(await small.init());
+  const a = await new DeepLearning(params).train({ y: "species", training_frame: iris(), backend: gpu });
+  const b = await new DeepLearning(params).train({ y: "species", training_frame: iris(), backend: small });
+  assertEquals(b.data.state["weights.0"], a.data.state["weights.0"], "same kernels, same rows, same masks");
+  assertEquals(b.data.state["biases.1"], a.data.state["biases.1"]);
+}, { skip, timeout: 60_000 });
