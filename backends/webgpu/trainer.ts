@@ -159,7 +159,8 @@ export class WebGpuTrainer implements FusedTrainer {
       const count = Math.min(B, order.length - start);
       if (this.#hostRows) {
         this.#gather(this.#packed, this.#batchHost!, (k) => order[start + k], count);
-        gpu.writeRaw(this.#rows!, this.#batchHost!.subarray(0, count * u[0]));
+        // A fresh copy per batch: Deno's writeBuffer may read its source after the call returns.
+        gpu.writeRaw(this.#rows!, this.#batchHost!.slice(0, count * u[0]));
       }
       gpu.dispatch(BATCH_SETUP, [this.#order!, this.#rows!, g(w.X), g(w.T), this.#tw!, rw, masks, w.cfg],
         [count, start, u[0], nOut, net.output === "softmax" ? 1 : 0, w.RW ? 1 : 0, this.#hostRows ? 1 : 0], 99, [Math.ceil(count / 64), 1]);

@@ -49,7 +49,7 @@ export interface GpuPlumbing {
   device(): GPUDevice;
   dispatch(code: string, bufs: readonly GPUBuffer[], params: ArrayLike<number>, floats: number, groups: [number, number]): void;
   copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void;
-  raw(length: number, usage?: number): GPUBuffer;
+  raw(bytes: number, usage?: number): GPUBuffer;
   writeRaw(dst: GPUBuffer, data: ArrayBufferView, offset?: number): void;
   flush(): void;
   /** Resolves when every submitted command has run. */
@@ -114,7 +114,8 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
     if (!enc) return;
     pass?.end();
     pass = null;
-    dev().queue.writeBuffer(paramBuf!, 0, paramHost, 0, used * BLOCK);
+    // A copy: Deno's writeBuffer may read its source after returning, and paramHost is refilled at once.
+    dev().queue.writeBuffer(paramBuf!, 0, paramHost.slice(0, used * BLOCK));
     dev().queue.submit([enc.finish()]);
     enc = null;
     used = 0;
@@ -157,8 +158,8 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
       pass = null;
       encoder().copyBufferToBuffer(src, so, dst, d0, bytes);
     },
-    raw(length, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST) {
-      return dev().createBuffer({ size: Math.max(16, Math.ceil(length / 4) * 16), usage });
+    raw(bytes, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST) {
+      return dev().createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage });
     },
     writeRaw(dst, data, offset = 0) {
       flush();

@@ -12,6 +12,7 @@ import { createPlugins } from "../../plugins/mod.ts";
 import { defineActivation } from "../../core/activation.ts";
 import type { FusedNetwork } from "../../core/backend.ts";
 import { iris } from "../model/_data.ts";
+import { swish } from "../../docs/examples/swish.ts";
 
 const gpu = webgpuBackend();
 const available = await gpu.init();
@@ -68,4 +69,13 @@ test("the webgpu trainer gives the same model when the rows are uploaded a batch
   const b = await new DeepLearning(params).train({ y: "species", training_frame: iris(), backend: small });
   assertEquals(b.data.state["weights.0"], a.data.state["weights.0"], "same kernels, same rows, same masks");
   assertEquals(b.data.state["biases.1"], a.data.state["biases.1"]);
+}, { skip, timeout: 60_000 });
+
+test("a plugin activation with a wgsl body (docs/examples/swish.ts) trains on webgpu like on the reference", async () => {
+  const local = createPlugins();
+  local.activations.add(swish);
+  const params = { seed: 2, epochs: 5, hidden: [6], activation: "Swish", mini_batch_size: 8, reproducible: true };
+  const g = await new DeepLearning(params, local).train({ y: "species", training_frame: iris(), backend: gpu });
+  const r = await new DeepLearning(params, local).train({ y: "species", training_frame: iris(), backend: referenceBackend() });
+  assertClose(g.data.state["weights.0"], r.data.state["weights.0"], { atol: 1e-3, rtol: 1e-3, message: "Float32 GPU against Float64 reference" });
 }, { skip, timeout: 60_000 });

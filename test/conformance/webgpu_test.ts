@@ -1,7 +1,7 @@
 /**
  * The conformance suite against the WebGPU backend. Runs where an adapter exists: under Deno,
  * whose navigator.gpu finds a software adapter (llvmpipe) on a machine without a GPU
- * (`deno task test:webgpu`), and in Bun through the webgpu package (Dawn) on a real GPU. With no
+ * (`npm run test:webgpu`), and in Bun through the webgpu package (Dawn) on a real GPU. With no
  * adapter every case is skipped, each naming the reason.
  */
 import { webgpuBackend } from "../../backends/webgpu/webgpu.ts";
