@@ -7,12 +7,14 @@ import type { Backend } from "../core/backend.ts";
 import { Registry } from "../core/registry.ts";
 import { referenceBackend } from "./reference/reference.ts";
 import { simdBackend } from "./simd/simd.ts";
+import { webgpuBackend } from "./webgpu/webgpu.ts";
 
 /** Backends by name; each entry creates a fresh instance. */
 export const backends: Registry<{ name: string; summary: string; create: () => Backend }> = new Registry("backend");
 
 backends.add({ name: "reference", summary: "Plain TypeScript, Float64: the definition", create: referenceBackend });
 backends.add({ name: "simd", summary: "WebAssembly SIMD, HOGWILD! over Workers (Float32)", create: simdBackend });
+backends.add({ name: "webgpu", summary: "WebGPU WGSL kernels, mini-batch training and scoring on the GPU (Float32)", create: webgpuBackend });
 
 /**
  * Creates and initializes a backend by name, or the best available one for "auto". Throws

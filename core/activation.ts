@@ -19,6 +19,12 @@ export interface Activation extends Named {
   readonly initialBias?: readonly [first: number, rest: number];
   /** Name of a built-in fast body that accelerated backends may use instead of calling `f`/`df`. */
   readonly fastBody?: string;
+  /**
+   * The GPU body, next to the TypeScript math so an activation stays one file: WGSL expressions
+   * of type f32 over `z` (f) and over `z` and `a = f(z)` (df). Device backends (webgpu) run these
+   * and refuse, by name, a plugin without them.
+   */
+  readonly wgsl?: { readonly f: string; readonly df: string };
   /** [z, f(z), f'(z)] triples checked by the shared plugin test. */
   readonly vectors: readonly (readonly [number, number, number])[];
 }

@@ -5,10 +5,13 @@
  * Two levels:
  * - Ops (`affine`, `affineBackward`, `map`, `softmax`, …) that the engine's generic training step
  *   (core/train/step.ts) is written in. Any plugin trains on any backend through them: plugin math
- *   runs either as the backend's own fast body (looked up by `fastBody`) or as the plugin's
- *   TypeScript function over the backend's memory.
+ *   runs either as the backend's own fast body (looked up by `fastBody`), as the plugin's
+ *   TypeScript function over the backend's memory (host backends), or as the plugin's declared GPU
+ *   body (`wgsl`, next to its TypeScript math; device backends refuse a plugin without one).
+ *   Ops only enqueue work; nothing leaves the backend except through the asynchronous `read`.
  * - An optional fused trainer (`fused`) that runs H2O's whole per-sample loop (forward, backward,
- *   update) over many rows inside the backend, for networks whose every plugin it knows.
+ *   update), or whole mini-batches of it, over many rows inside the backend, for networks whose
+ *   every plugin it knows.
  *
  * Layout: a buffer allocated with a shape `[rows, cols]` is a matrix. `write` and `read` always
  * use row-major order. Matrices allocated with the role "weights" (W, its gradient and its
@@ -98,8 +101,12 @@ export interface Backend extends Named {
   free(b: Buf): void;
   /** Copies `src` into `dst` starting at element `offset` (row-major for matrices). */
   write(dst: Buf, src: ArrayLike<number>, offset?: number): void;
-  /** Copies a buffer out (row-major for matrices). */
-  read(src: Buf): Float64Array;
+  /**
+   * Copies a buffer out (row-major for matrices). Asynchronous because data leaves a device here
+   * (a GPU maps a staging buffer); host backends resolve at once. Every call that reads results
+   * (predict, scoring, readState) is asynchronous for this reason.
+   */
+  read(src: Buf): Promise<Float64Array>;
   /** Sets every element to `value`. */
   fill(dst: Buf, value: number): void;
 
@@ -141,6 +148,12 @@ export interface Backend extends Named {
    */
   constrainRows(W: Buf, touched: Buf | null, rows: number, cols: number, c: BoundRegularizer): void;
 
+  /**
+   * Why this backend will not train this network, naming the parameter or plugin and the fix
+   * (webgpu: mini_batch_size 1, a plugin without a GPU body), or undefined. The engine refuses
+   * before training; a backend without this member trains everything.
+   */
+  refuse?(net: FusedNetwork): string | undefined;
   /** A fused trainer for this network, or undefined when some plugin has no fast body here. */
   fused?(net: FusedNetwork): FusedTrainer | undefined;
 }
@@ -170,7 +183,7 @@ export interface FusedNetwork {
   readonly skipZero: boolean;
   /** Rows per update (1 = H2O's per-sample SGD). */
   readonly miniBatch: number;
-  /** Worker threads (1 = deterministic). */
+  /** Worker threads of a host backend (1 = deterministic); a device backend runs on the device and ignores it. */
   readonly threads: number;
   /** Model seed words for the per-sample dropout streams (see core/rng.ts). */
   readonly seed: readonly [number, number];

@@ -56,6 +56,11 @@ export interface Distribution extends Named {
    */
   fitParams?(absResiduals: Float64Array, weights: Float64Array | null, p: DistributionParams): DistributionParams;
   readonly fastBody?: string;
+  /**
+   * The GPU body: `gradient` as a WGSL f32 expression over `y`, `mu` (response space, after the
+   * link) and `p0 … p3`, the values of `params` in that order.
+   */
+  readonly wgsl?: { readonly params?: readonly string[]; readonly gradient: string };
   /** The parameters its fast body reads, in the order a backend passes them. */
   readonly fastBodyParams?: readonly string[];
   readonly vectors: readonly DistributionVector[];

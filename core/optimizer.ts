@@ -49,6 +49,11 @@ export interface Optimizer extends Named {
    */
   readonly idleOnZeroGradient?: boolean;
   readonly fastBody?: string;
+  /**
+   * The GPU body: WGSL statements that update `w` from gradient `g`, with the slots as
+   * `s0 … s3` (all `var` f32) and `p0 … p3` the values of `params` after `schedule`, in that order.
+   */
+  readonly wgsl?: { readonly params?: readonly string[]; readonly step: string };
   readonly vectors: readonly OptimizerVector[];
 }
 

@@ -30,6 +30,12 @@ export interface Regularizer extends Named {
    */
   dropRatio?(layer: number, layers: number, p: RegularizerParams): number;
   readonly fastBody?: string;
+  /**
+   * The GPU body for the hooks it implements: WGSL f32 expressions, `gradient` over `w`,
+   * `constrain` over `s` (the row's Σw²), with `p0 … p3` the values of `params` in that order.
+   * Dropout needs none: masks are drawn on the host from each sample's stream.
+   */
+  readonly wgsl?: { readonly params?: readonly string[]; readonly gradient?: string; readonly constrain?: string };
   /** Checks for the shared plugin test: `[w, expected gradient term]` or `[sumSquares, factor]`. */
   readonly vectors: readonly { readonly params: RegularizerParams; readonly input: number; readonly output: number }[];
 }

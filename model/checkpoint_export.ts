@@ -25,7 +25,7 @@ export async function prepareCheckpointDir(dir: string): Promise<string> {
 export function checkpointExportHook(dir: string): TrainingHook {
   return {
     async scored(s) {
-      const data = s.snapshot(s.scoredState ?? s.readState());
+      const data = await s.snapshot(s.scoredState ?? undefined);
       await writeFileAtomic(join(dir, `${data.modelId}.tide`), encodeModel(data));
     },
   };

@@ -89,7 +89,7 @@ export class DeepLearningModel {
       const net = await this.#network();
       const packed = packInputs(prep, a, { precision: net.backend.precision });
       const out = new Float64Array(packed.rows * packed.width);
-      net.generic.predict(packed, out);
+      await net.generic.predict(packed, out);
       return new ModelPerformance(reconstructionMetrics(packed, out), "test");
     }
     const a = adapted(adaptFrame(prep, this.#asTrained(frame), { requireResponse: true }), options);
@@ -157,7 +157,7 @@ export class DeepLearningModel {
     const packed = packInputs(prep, a, { precision: net.backend.precision });
     const n0 = packed.width, n = packed.rows;
     const out = new Float64Array(n * n0);
-    net.generic.predict(packed, out);
+    await net.generic.predict(packed, out);
     const x = new Float64Array(n0);
     if (!options.perFeature) {
       const mse = Float64Array.from({ length: n }, (_, r) => reconstructionError(packedRow(packed, r, x), out.subarray(r * n0, (r + 1) * n0)));
@@ -192,7 +192,7 @@ export class DeepLearningModel {
     const net = await this.#network();
     const units = this.data.shape.units[layer + 1], n = a.rows;
     const out = new Float64Array(n * units);
-    net.generic.activations(packInputs(prep, a, { precision: net.backend.precision }), layer + 1, out);
+    await net.generic.activations(packInputs(prep, a, { precision: net.backend.precision }), layer + 1, out);
     return new Frame(Array.from({ length: units }, (_, j) => ({
       name: `DF.L${layer + 1}.C${j + 1}`, type: "numeric" as const, data: Float64Array.from({ length: n }, (_, r) => out[r * units + j]),
     })));
@@ -352,7 +352,7 @@ export class DeepLearningModel {
     const prep = this.data.preprocessor;
     const nOut = this.data.shape.units[this.data.shape.units.length - 1];
     const out = new Float64Array(a.rows * nOut);
-    net.generic.predict(packInputs(prep, a, { precision: net.backend.precision }), out);
+    await net.generic.predict(packInputs(prep, a, { precision: net.backend.precision }), out);
     return reportedOutputs(prep, out);
   }
 

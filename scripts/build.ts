@@ -118,6 +118,12 @@ async function mnistAssets(log: (s: string) => void): Promise<{ name: string; pa
 }
 
 /** Writes the generated entry: embed and register the assets, then run the CLI. */
+/** Dawn's N-API addon for the platform being built on (the webgpu package's layout). */
+function dawnNode(): string {
+  const arch = process.platform === "darwin" ? "universal" : process.arch;
+  return join(ROOT, "node_modules", "webgpu", "dist", `${process.platform}-${arch}`, "dawn.node");
+}
+
 async function writeEntry(assets: { name: string; path: string }[]): Promise<string> {
   // One entry per build process, so concurrent builds (tests beside npm run build) do not race.
   const entry = join(CACHE, `entry-${process.pid}.ts`);
@@ -134,6 +140,9 @@ async function writeEntry(assets: { name: string; path: string }[]): Promise<str
     // `tide --version` answers before the CLI's modules are evaluated (start-up time, see docs/cli.md).
     `import { VERSION } from ${JSON.stringify(rel(join(ROOT, "version.ts")))};`,
     `import { runtimeVersion } from ${JSON.stringify(rel(join(ROOT, "cli", "_io.ts")))};`,
+    // The webgpu package's Dawn addon for this platform, embedded and loaded only when the webgpu
+    // backend asks (backends/webgpu/device.ts): a static require so bun --compile embeds it.
+    ...(existsSync(dawnNode()) ? [`(globalThis as { __tideDawn?: () => unknown }).__tideDawn = () => require(${JSON.stringify(rel(dawnNode()))});`] : []),
     "const args = process.argv.slice(2);",
     'if (args.length === 1 && ["--version", "-v", "version"].includes(args[0])) {',
     "  process.stdout.write(`tide ${VERSION} (${runtimeVersion()})\\n`);",

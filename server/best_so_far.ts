@@ -14,13 +14,13 @@ export function bestSoFar(): { hook: TrainingHook; best(): ModelData | null } {
   let best: { loss: number; data: ModelData } | null = null;
   return {
     hook: {
-      scored(s) {
+      async scored(s) {
         const m = s.validationMetrics ?? s.trainingMetrics;
         if (!m) return;
         const v = metricValue(m, s.plan.stoppingMetric);
         const loss = moreIsBetter(s.plan.stoppingMetric) ? -v : v;
         if (Number.isNaN(loss) || (best && !(loss < best.loss))) return;
-        const data = s.snapshot(s.scoredState ?? s.readState());
+        const data = await s.snapshot(s.scoredState ?? await s.readState());
         best = { loss, data: { ...data, output: { ...data.output, status: "cancelled" } } };
       },
     },

@@ -39,7 +39,7 @@ export function referenceBackend(): Backend {
       if (offset + src.length > d.length) throw new RangeError(`Cannot write ${src.length} values at ${offset} into a buffer of ${d.length}`);
       for (let i = 0; i < src.length; i++) d[offset + i] = src[i];
     },
-    read: (src) => d64(src).slice(),
+    read: (src) => Promise.resolve(d64(src).slice()),
     fill: (dst, value) => void d64(dst).fill(value),
 
     affine(X, W, b, Y, { batch, in: nIn, out }: Dims) {

@@ -198,7 +198,7 @@ export function simdBackend(): Backend {
       const base = b.ptr >> 2;
       const out = new Float64Array(b.length);
       for (let i = 0; i < b.length; i++) out[i] = f32[base + at(b, i)];
-      return out;
+      return Promise.resolve(out);
     },
     fill(dst, value) {
       views();

@@ -38,7 +38,7 @@ export async function dryRun(input: TrainInput, { probeSeconds = 0.3 } = {}): Pr
   const prepared = prepareTraining(input);
   const { estimate, data, plan } = prepared;
   const p = plan.params;
-  const trainer = bindTrainer(input, prepared);
+  const trainer = await bindTrainer(input, prepared);
   let samples = 0, ms = 0;
   try {
     const U = data.usable.length;
@@ -49,7 +49,7 @@ export async function dryRun(input: TrainInput, { probeSeconds = 0.3 } = {}): Pr
       if (cursor + slice > U) cursor = 0;
       const idx = order.subarray(cursor, cursor + slice);
       const t = performance.now();
-      const done = trainer.fused ? await trainer.fused.train(idx, { samples, pass: 0 }) : trainer.generic.train(data.packed, idx, { samples, pass: 0 });
+      const done = trainer.fused ? await trainer.fused.train(idx, { samples, pass: 0 }) : await trainer.generic.train(data.packed, idx, { samples, pass: 0 });
       cursor += slice;
       if (k === 0) continue;
       ms += performance.now() - t;

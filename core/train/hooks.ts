@@ -29,10 +29,10 @@ export function derivedParamsHook(): TrainingHook {
       if (s.plan.problem === "autoencoder") return s.plan.distribution.fitParams ? refit(s, reconstructionTargets(s.data.trainScore.packed), null) : undefined;
       refit(s, s.data.packed.target, s.data.packed.offset ? Float64Array.from(s.data.packed.offset) : null);
     },
-    scored(s) {
+    async scored(s) {
       if (!s.plan.distribution.fitParams) return;
       const set = s.data.trainScore;
-      refit(s, s.plan.problem === "autoencoder" ? reconstructionTargets(set.packed) : set.packed.target, s.outputs(set));
+      refit(s, s.plan.problem === "autoencoder" ? reconstructionTargets(set.packed) : set.packed.target, await s.outputs(set));
     },
   };
 }

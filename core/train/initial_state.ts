@@ -106,12 +106,12 @@ export function matrixValues(frame: Frame, rows: number, cols: number, what: str
 /** The hook that writes the given matrices over the random initialization. */
 export function initialStateHook(): TrainingHook {
   return {
-    start(s) {
+    async start(s) {
       const init = s.plan.initialState;
       if (!init) return;
       const shape: Shape = s.parts.shape;
       const layers = shape.units.length - 1;
-      const st = s.readState();
+      const st = await s.readState();
       for (let m = 0; m < layers; m++) {
         const rows = weightRows(shape, m), cols = shape.units[m];
         const name = layerName(m, layers);

@@ -51,7 +51,7 @@ export async function runLoop(s: TrainingSession, { totalSamples, iterationSampl
       const idx = order.subarray(s.cursor, s.cursor + take);
       const s0 = performance.now();
       const ctx = { samples: s.samples, pass: s.pass };
-      const done = fused ? await fused.train(idx, ctx) : generic.train(data.packed, idx, ctx);
+      const done = fused ? await fused.train(idx, ctx) : await generic.train(data.packed, idx, ctx);
       const dt = performance.now() - s0;
       s.trainMs += dt;
       s.samples += done;

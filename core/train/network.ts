@@ -112,8 +112,10 @@ export function namedBuffers(s: NetState): [string, Buf][] {
 }
 
 /** Copies all buffers out, by name. */
-export function readState(backend: Backend, s: NetState): Record<string, Float64Array> {
-  return Object.fromEntries(namedBuffers(s).map(([n, b]) => [n, backend.read(b)]));
+export async function readState(backend: Backend, s: NetState): Promise<Record<string, Float64Array>> {
+  const named = namedBuffers(s);
+  const values = await Promise.all(named.map(([, b]) => backend.read(b)));
+  return Object.fromEntries(named.map(([n], i) => [n, values[i]]));
 }
 
 /** Writes named arrays into the buffers; throws `RangeError` on a missing name or a wrong length. */

@@ -114,6 +114,6 @@ export const deepLearningParams: ParamSpecs = {
   pretrained_autoencoder: { level: "secondary", type: "string", default: null, section: cv, help: "Autoencoder model file whose weights start this network (all but the output layer; same inputs and hidden layers)" },
 
   // ── Tide ──
-  backend: { level: "secondary", type: "string", default: "auto", section: tide, help: "Compute backend: auto (fastest available), simd or reference" },
+  backend: { level: "secondary", type: "string", default: "auto", section: tide, help: "Compute backend: auto (fastest available), simd, webgpu (mini_batch_size ≥ 2, needs a GPU adapter) or reference" },
   nthreads: { level: "secondary", type: "int", default: -1, min: -1, section: tide, help: "Training threads (-1 = all cores)" },
 };

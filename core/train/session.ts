@@ -119,7 +119,7 @@ export class TrainingSession {
   }
 
   /** The parameters (weights, biases, optimizer slots) by name, copied out. */
-  readState(): Record<string, Float64Array> {
+  readState(): Promise<Record<string, Float64Array>> {
     return readState(this.parts.backend, this.parts.net.state);
   }
 
@@ -129,10 +129,10 @@ export class TrainingSession {
   }
 
   /** Network outputs for a scoring set (class probabilities, or the link-space value). */
-  outputs(set: ScoreSet): Float64Array {
+  async outputs(set: ScoreSet): Promise<Float64Array> {
     const nOut = outputWidth(this.prep, set.packed.width);
     const out = new Float64Array(set.packed.rows * nOut);
-    this.parts.generic.predict(set.packed, out);
+    await this.parts.generic.predict(set.packed, out);
     return reportedOutputs(this.prep, out); // balance_classes: probabilities back to the original priors
   }
 
@@ -155,12 +155,12 @@ export class TrainingSession {
     const { plan, data, hooks, onEvent, t0 } = this.parts;
     const s0 = performance.now();
     this.lastScoreStart = s0;
-    const st = this.readState();
+    const st = await this.readState();
     this.scoredState = st;
     const unstable = instability(this.layers(st));
     if (unstable) throw new RangeError(`Training diverged: ${unstable}`);
-    this.trainingMetrics = this.#metrics(data.trainScore);
-    this.validationMetrics = data.validScore ? this.#metrics(data.validScore) : null;
+    this.trainingMetrics = await this.#metrics(data.trainScore);
+    this.validationMetrics = data.validScore ? await this.#metrics(data.validScore) : null;
     if (plan.params.variable_importances) this.varimp = importances(st, this.parts.shape, data);
     const row = historyRow(this.priorMs + performance.now() - t0, this.trainMs, this.samples, data.epochRows, this.iteration, this.trainingMetrics, this.validationMetrics);
     this.history.push(row);
@@ -171,7 +171,8 @@ export class TrainingSession {
   }
 
   /** The model as it stands: what a model file holds (export_checkpoints_dir writes these). */
-  snapshot(state: Record<string, Float64Array> = this.readState()): ModelData {
+  async snapshot(given?: Record<string, Float64Array>): Promise<ModelData> {
+    const state = given ?? await this.readState();
     const { plan, data, description, net, backend, modelId, threads, messages, t0 } = this.parts;
     const output: ModelOutput = {
       history: [...this.history], trainingMetrics: this.trainingMetrics, validationMetrics: this.validationMetrics,
@@ -185,10 +186,10 @@ export class TrainingSession {
     };
   }
 
-  #metrics(s: ScoreSet): ModelMetrics {
+  async #metrics(s: ScoreSet): Promise<ModelMetrics> {
     const { plan, net } = this.parts;
-    if (plan.problem === "autoencoder") return reconstructionMetrics(s.packed, this.outputs(s));
-    return computeMetrics(this.outputs(s), s.actual, s.weights, {
+    if (plan.problem === "autoencoder") return reconstructionMetrics(s.packed, await this.outputs(s));
+    return computeMetrics(await this.outputs(s), s.actual, s.weights, {
       response: this.prep.response!, distribution: plan.distribution, distributionParams: net.distributionParams, metricOptions: metricOptions(plan.params),
     });
   }

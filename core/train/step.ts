@@ -144,7 +144,7 @@ export class GenericNetwork {
    * Forward pass for `batch` rows already in w.X; `training` applies masks, else dropout scaling.
    * With `offset`, each row's w.host.off value is added to the output pre-activation (spec §1.12).
    */
-  #forward(w: Work, batch: number, training: boolean, offset = false): void {
+  async #forward(w: Work, batch: number, training: boolean, offset = false): Promise<void> {
     const be = this.#backend, net = this.#net, u = this.#units, L1 = this.#layers;
     const channels = net.activation.channels ?? 1;
     if (training && w.M[0]) be.map({ kind: "mul" }, [w.A[0], w.M[0]], [w.A[0]], batch * u[0]);
@@ -154,7 +154,7 @@ export class GenericNetwork {
       be.affine(w.A[m], net.state.W[m], net.state.b[m], w.Z[m], { batch, in: u[m], out: rows });
       if (m === L1 - 1 && offset) {
         // A per-row offset has no op of its own: add it on the host (one value per output row).
-        const z = be.read(w.Z[m]);
+        const z = await be.read(w.Z[m]);
         for (let k = 0; k < batch; k++) for (let j = 0; j < n; j++) z[k * n + j] += w.host.off[k];
         be.write(w.Z[m], z);
       }
@@ -177,10 +177,10 @@ export class GenericNetwork {
   }
 
   /**
-   * Trains on rows `order` (indices into `rows`), `miniBatch` at a time. Returns samples trained.
+   * Trains on rows `order` (indices into `rows`), `miniBatch` at a time. Resolves to the samples trained.
    * `samples` is the model's count before this call; `pass` numbers the shuffle pass.
    */
-  train(rows: PackedRows, order: Int32Array, ctx: { samples: number; pass: number }): number {
+  async train(rows: PackedRows, order: Int32Array, ctx: { samples: number; pass: number }): Promise<number> {
     const be = this.#backend, net = this.#net, u = this.#units, L1 = this.#layers, nOut = u[L1];
     const B = net.miniBatch;
     const weighted = rows.weight !== null;
@@ -196,7 +196,7 @@ export class GenericNetwork {
       be.write(w.T, w.host.T);
       w.M.forEach((m, l) => m && be.write(m, w.host.M[l]!));
       if (w.rowWeight) be.write(w.rowWeight, w.host.rw!);
-      this.#forward(w, count, true, !!rows.offset);
+      await this.#forward(w, count, true, !!rows.offset);
 
       // Output error (spec §4.1): straight into the output layer's G, no activation derivative.
       const top = L1 - 1;
@@ -209,7 +209,7 @@ export class GenericNetwork {
       } else be.map({ kind: "outputGrad", distribution: net.distribution, params: net.distributionParams }, [w.Z[top], w.T], [w.G[top]], count * nOut);
       if (w.rowWeight) be.map({ kind: "mul" }, [w.G[top], w.rowWeight], [w.G[top]], count * nOut);
 
-      if (net.sparsity) this.#trackActivations(w, count);
+      if (net.sparsity) await this.#trackActivations(w, count);
       const samples = ctx.samples + done;
       for (let m = top; m >= 0; m--) {
         const rows = this.#rows(m), n = u[m + 1];
@@ -228,7 +228,7 @@ export class GenericNetwork {
         });
         if (net.sparsity && m < top) {
           // Sparsity (spec §5.6): beta·(ρ̂ − target) joins each hidden bias's gradient.
-          const db = be.read(w.db[m]), avg = this.#avgActivation[m], { beta, target } = net.sparsity;
+          const db = await be.read(w.db[m]), avg = this.#avgActivation[m], { beta, target } = net.sparsity;
           for (let j = 0; j < rows; j++) db[j] += beta * (avg[j] - target);
           be.write(w.db[m], db);
         }
@@ -244,9 +244,9 @@ export class GenericNetwork {
   }
 
   /** ρ̂ ← 0.999·ρ̂ + 0.001·a for every hidden unit, row by row of the batch (spec §5.6). */
-  #trackActivations(w: Work, count: number): void {
+  async #trackActivations(w: Work, count: number): Promise<void> {
     for (let l = 1; l < this.#layers; l++) {
-      const a = this.#backend.read(w.A[l]), avg = this.#avgActivation[l - 1], n = this.#units[l];
+      const a = await this.#backend.read(w.A[l]), avg = this.#avgActivation[l - 1], n = this.#units[l];
       for (let k = 0; k < count; k++) for (let j = 0; j < n; j++) avg[j] = 0.999 * avg[j] + 0.001 * a[k * n + j];
     }
   }
@@ -256,15 +256,15 @@ export class GenericNetwork {
    * output unit's value in link space) into `out` (rows × nOut). No dropout; layers with dropout
    * are scaled by 1 − ratio.
    */
-  predict(rows: PackedRows, out: Float64Array, batch = 256): void {
-    this.activations(rows, this.#layers, out, batch);
+  async predict(rows: PackedRows, out: Float64Array, batch = 256): Promise<void> {
+    await this.activations(rows, this.#layers, out, batch);
   }
 
   /**
    * Scoring-mode activations of level `level` (1 … L: hidden layer `level`; L + 1: the output) for
    * every row into `out` (rows × units of that level): deep features (spec §14.6) and predictions.
    */
-  activations(rows: PackedRows, level: number, out: Float64Array, batch = 256): void {
+  async activations(rows: PackedRows, level: number, out: Float64Array, batch = 256): Promise<void> {
     const nOut = this.#units[level];
     const idx = new Int32Array(batch);
     for (let start = 0; start < rows.rows; start += batch) {
@@ -273,8 +273,8 @@ export class GenericNetwork {
       const w = this.#alloc(batch, false, false);
       this.#gather(rows, idx, count, w, false);
       this.#backend.write(w.X, w.host.X);
-      this.#forward(w, count, false, !!rows.offset);
-      out.set(this.#backend.read(w.A[level]).subarray(0, count * nOut), start * nOut);
+      await this.#forward(w, count, false, !!rows.offset);
+      out.set((await this.#backend.read(w.A[level])).subarray(0, count * nOut), start * nOut);
     }
   }
 

@@ -105,7 +105,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const prepared = prepareTraining(input);
   const { plan, data, shape, description, messages } = prepared;
   const p = plan.params;
-  const trainer = bindTrainer(input, prepared);
+  const trainer = await bindTrainer(input, prepared);
   const { net, generic, fused, threads } = trainer;
   const ckpt = input.checkpoint ?? null;
   const modelId = (p.model_id as string | null) ?? `DeepLearning_model_${Date.now().toString(36)}`;
@@ -119,7 +119,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   });
   try {
     await runLoop(session, { totalSamples: prepared.totalSamples, iterationSamples: prepared.iterationSamples });
-    return session.snapshot();
+    return await session.snapshot();
   } finally {
     trainer.close();
   }
@@ -194,13 +194,13 @@ export function prepareTraining(input: TrainInput): PreparedTraining {
 }
 
 /** The network allocated, initialized and bound on the backend, with its trainers; `close()` frees them. */
-export function bindTrainer(input: TrainInput, { plan, data, shape, description, seed }: PreparedTraining): {
+export async function bindTrainer(input: TrainInput, { plan, data, shape, description, seed }: PreparedTraining): Promise<{
   readonly net: FusedNetwork & { readonly distributionParams: Record<string, number> };
   readonly generic: GenericNetwork;
   readonly fused: FusedTrainer | undefined;
   readonly threads: number;
   close(): void;
-} {
+}> {
   const { backend, plugins } = input;
   const p = plan.params;
   const state = allocState(backend, shape, plan.optimizer.slots);
@@ -209,7 +209,7 @@ export function bindTrainer(input: TrainInput, { plan, data, shape, description,
     seed, classification: plan.problem === "classification", activation: plan.activation,
   });
   const pretrained = input.pretrained ?? null;
-  if (pretrained) writeState(backend, state, { ...readState(backend, state), ...pretrainedState(pretrained) });
+  if (pretrained) writeState(backend, state, { ...(await readState(backend, state)), ...pretrainedState(pretrained) });
   const net = {
     ...bindNetwork(description, plugins, {
       state, terms: plan.terms, constraints: plan.constraints, skipZero: plan.skipZero, miniBatch: p.mini_batch_size as number,
@@ -219,6 +219,11 @@ export function bindTrainer(input: TrainInput, { plan, data, shape, description,
     distributionParams: description.distributionParams as Record<string, number>,
     offset: data.packed.offset != null, // a fused trainer without offsets declines (offset_column)
   };
+  const refusal = backend.refuse?.(net);
+  if (refusal) {
+    freeState(backend, state);
+    throw new RangeError(`Cannot train on backend "${backend.name}": ${refusal}`);
+  }
   const generic = new GenericNetwork(backend, net);
   const fused: FusedTrainer | undefined = backend.fused?.(net);
   fused?.load(data.packed);

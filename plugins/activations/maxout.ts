@@ -13,5 +13,6 @@ export const maxout = defineActivation({
   df: () => 1,
   initialBias: [0.5, 1],
   fastBody: "maxout",
+  wgsl: { f: "z", df: "1.0" },
   vectors: [[0, 0, 1], [-3, -3, 1], [4, 4, 1]],
 });

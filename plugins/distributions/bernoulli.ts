@@ -14,5 +14,6 @@ export const bernoulli = defineDistribution({
   auto: ({ classes }) => classes === 2,
   classes: 2,
   fastBody: "softmax",
+  wgsl: { gradient: "mu - y" },
   vectors: [{ y: 1, mu: 0.25, deviance: -2 * Math.log(0.25), gradient: -0.75 }, { y: 0, mu: 0.25, deviance: 0, gradient: 0.25 }],
 });

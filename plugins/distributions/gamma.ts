@@ -11,5 +11,6 @@ export const gamma = defineDistribution({
   checkResponse: (y) => (y < 0 ? "gamma needs a response ≥ 0" : undefined),
   losses: [],
   fastBody: "gamma",
+  wgsl: { gradient: "2.0 * (1.0 - y / mu)" },
   vectors: [{ y: 1, mu: 1, deviance: 0, gradient: 0 }, { y: 2, mu: 1, deviance: 2 * (Math.log(0.5) + 1), gradient: -2 }],
 });

@@ -34,6 +34,7 @@ export const huber = defineDistribution({
     return { huber_delta: q > 0 ? q : 1 };
   },
   fastBody: "huber",
+  wgsl: { params: ["huber_delta"], gradient: "select(select(2.0 * p0, -2.0 * p0, mu < y), 2.0 * (mu - y), abs(y - mu) <= p0)" },
   fastBodyParams: ["huber_delta"],
   vectors: [
     { y: 1, mu: 3, deviance: 3, gradient: 2, params: { huber_delta: 1 } },

@@ -11,5 +11,6 @@ export const laplace = defineDistribution({
   auto: ({ classes, loss }) => classes === 0 && loss === "Absolute",
   losses: ["Absolute"],
   fastBody: "laplace",
+  wgsl: { gradient: "select(-1.0, 1.0, mu > y)" },
   vectors: [{ y: 1, mu: 3, deviance: 2, gradient: 1 }, { y: 3, mu: 1, deviance: 2, gradient: -1 }, { y: 1, mu: 1, deviance: 0, gradient: -1 }],
 });

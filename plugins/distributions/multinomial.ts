@@ -10,5 +10,6 @@ export const multinomial = defineDistribution({
   gradient: (y, mu) => mu - y,
   auto: ({ classes }) => classes > 0,
   fastBody: "softmax",
+  wgsl: { gradient: "mu - y" },
   vectors: [{ y: 0, mu: 0.7, deviance: 0, gradient: 0.7 }, { y: 1, mu: 0.1, deviance: -2 * Math.log(0.1), gradient: -0.9 }],
 });

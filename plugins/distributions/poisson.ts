@@ -11,5 +11,6 @@ export const poisson = defineDistribution({
   checkResponse: (y) => (y < 0 ? "poisson needs a response ≥ 0" : undefined),
   losses: [],
   fastBody: "poisson",
+  wgsl: { gradient: "2.0 * (mu - y)" },
   vectors: [{ y: 2, mu: 2, deviance: 0, gradient: 0 }, { y: 0, mu: 1, deviance: 2, gradient: 2 }],
 });

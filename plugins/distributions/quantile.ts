@@ -13,6 +13,7 @@ export const quantile = defineDistribution({
   auto: ({ classes, loss }) => classes === 0 && loss === "Quantile",
   losses: ["Quantile"],
   fastBody: "quantile",
+  wgsl: { params: ["quantile_alpha"], gradient: "select(1.0 - p0, -p0, y > mu)" },
   fastBodyParams: ["quantile_alpha"],
   vectors: [
     { y: 1, mu: 3, deviance: 0.4, gradient: 0.2, params: { quantile_alpha: 0.8 } },

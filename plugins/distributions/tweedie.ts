@@ -19,6 +19,7 @@ export const tweedie = defineDistribution({
   checkResponse: (y) => (y < 0 ? "tweedie needs a response ≥ 0" : undefined),
   losses: [],
   fastBody: "tweedie",
+  wgsl: { params: ["tweedie_power"], gradient: "2.0 * (min(1e19, exp((2.0 - p0) * log(mu))) - y * min(1e19, exp((1.0 - p0) * log(mu))))" },
   fastBodyParams: ["tweedie_power"],
   vectors: [{ y: 1, mu: 1, deviance: 0, gradient: 0, params: { tweedie_power: 1.5 } }],
 });

@@ -23,6 +23,10 @@ export const adadelta = defineOptimizer({
   rate: (s, { epsilon }) => Math.sqrt((s[0] + epsilon) / (s[1] + epsilon)),
   auto: (p) => p.adaptive_rate === true,
   fastBody: "adadelta",
+  wgsl: {
+    params: ["rho", "epsilon"],
+    step: "s1 = p0 * s1 + (1.0 - p0) * g * g; let r = sqrt((s0 + p1) / (s1 + p1)); s0 = p0 * s0 + (1.0 - p0) * r * r * g * g; w = w - r * g;",
+  },
   // Spec Appendix C.6, exact arithmetic: Δw = −0.000999998 then +0.000527503.
   vectors: [{ params: { rho: 0.99, epsilon: 1e-8 }, w0: 0, gradients: [0.5, -0.2], weights: [-0.0009999980000059995, -0.0004724950661875114] }],
 });

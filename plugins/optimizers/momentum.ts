@@ -36,6 +36,7 @@ export const momentum = defineOptimizer({
   rate: (_s, p) => p.step_rate,
   auto: (p) => p.nesterov_accelerated_gradient !== true,
   fastBody: "momentum",
+  wgsl: { params: ["step_momentum", "step_rate"], step: "s0 = p0 * s0 - p1 * g; w = w + s0;" },
   vectors: [{
     params: { rate: 0.1, rate_annealing: 0, rate_decay: 1, momentum_start: 0.5, momentum_ramp: 0, momentum_stable: 0.5 },
     w0: 0, gradients: [1, 1], weights: [-0.05, -0.125], // r = 0.1·0.5; v: −0.05, −0.075
@@ -61,6 +62,7 @@ export const nesterov = defineOptimizer({
   rate: (_s, p) => p.step_rate,
   auto: (p) => p.nesterov_accelerated_gradient === true,
   fastBody: "nesterov",
+  wgsl: { params: ["step_momentum", "step_rate"], step: "let old = s0; s0 = p0 * old - p1 * g; w = w - p0 * old + (1.0 + p0) * s0;" },
   vectors: [{
     params: { rate: 0.1, rate_annealing: 0, rate_decay: 1, momentum_start: 0.5, momentum_ramp: 0, momentum_stable: 0.5 },
     w0: 0, gradients: [1, 1], weights: [-0.075, -0.1625], // v: −0.05, −0.075; w: 1.5·(−0.05), then −0.075 + 0.025 − 0.1125

@@ -13,6 +13,7 @@ export const sgd = defineOptimizer({
   auto: (p) => !(Number(p.momentum_start) > 0 || Number(p.momentum_stable) > 0),
   idleOnZeroGradient: true,
   fastBody: "sgd",
+  wgsl: { params: ["step_rate"], step: "w = w - p0 * g;" },
   vectors: [
     { params: { rate: 0.1, rate_annealing: 0, rate_decay: 1 }, w0: 1, gradients: [2, -1], weights: [0.8, 0.9] },
     // Layer 2 with decay 0.5 after 1e6 samples at annealing 1e-6: 0.1·0.5/2 = 0.025

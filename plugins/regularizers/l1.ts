@@ -9,5 +9,6 @@ export const l1 = defineRegularizer({
   active: (p) => (p.l1 as number) > 0,
   gradient: (w, p) => (p.l1 as number) * Math.sign(w),
   fastBody: "l1",
+  wgsl: { params: ["l1"], gradient: "p0 * sign(w)" },
   vectors: [{ params: { l1: 1e-5 }, input: 0.3, output: 1e-5 }, { params: { l1: 1e-5 }, input: -2, output: -1e-5 }, { params: { l1: 1e-5 }, input: 0, output: 0 }],
 });

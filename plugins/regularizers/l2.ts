@@ -9,5 +9,6 @@ export const l2 = defineRegularizer({
   active: (p) => (p.l2 as number) > 0,
   gradient: (w, p) => (p.l2 as number) * w,
   fastBody: "l2",
+  wgsl: { params: ["l2"], gradient: "p0 * w" },
   vectors: [{ params: { l2: 0.01 }, input: 3, output: 0.03 }, { params: { l2: 0.01 }, input: -1, output: -0.01 }],
 });

@@ -14,5 +14,6 @@ export const maxW2 = defineRegularizer({
   active: (p) => (p.max_w2 as number) < FLOAT_MAX,
   constrain: (s, p) => (s > (p.max_w2 as number) ? Math.sqrt((p.max_w2 as number) / s) : 1),
   fastBody: "max_w2",
+  wgsl: { params: ["max_w2"], constrain: "select(1.0, sqrt(p0 / s), s > p0)" },
   vectors: [{ params: { max_w2: 10 }, input: 40, output: 0.5 }, { params: { max_w2: 10 }, input: 9, output: 1 }],
 });

@@ -8,9 +8,9 @@ import type { Activation } from "../../core/activation.ts";
 import type { BoundRegularizer, FusedNetwork, NetState, PackedRows, SoftmaxLoss } from "../../core/backend.ts";
 import type { Distribution, DistributionParams } from "../../core/distribution.ts";
 import type { Optimizer, OptimizerParams } from "../../core/optimizer.ts";
-import { allocState, initialize, readState, writeState } from "../../core/train/network.ts";
+import { allocState, initialize, namedBuffers, writeState } from "../../core/train/network.ts";
 import { GenericNetwork } from "../../core/train/step.ts";
-import { referenceBackend } from "../../backends/reference/reference.ts";
+import { type RefBuf, referenceBackend } from "../../backends/reference/reference.ts";
 import { activations, distributions, optimizers } from "../../plugins/mod.ts";
 
 /** Everything a test network can vary; defaults are a plain SGD network without regularization. */
@@ -47,9 +47,9 @@ export interface TestNet {
   /** Sets one parameter entry. */
   set(name: string, index: number, value: number): void;
   /** Trains on `order` (indices into `rows`). */
-  train(rows: PackedRows, order: number[], ctx?: { samples?: number; pass?: number }): number;
+  train(rows: PackedRows, order: number[], ctx?: { samples?: number; pass?: number }): Promise<number>;
   /** Scoring forward pass: nOut values per row. */
-  predict(rows: PackedRows): Float64Array;
+  predict(rows: PackedRows): Promise<Float64Array>;
 }
 
 const pick = <T extends { name: string }>(reg: { get(n: string): T }, v: string | T | undefined, dflt: string): T =>
@@ -89,20 +89,25 @@ export function makeNet(o: NetOptions): TestNet {
   const nOut = o.units[o.units.length - 1];
   return {
     net, generic, state, backend,
-    read: () => readState(backend, state),
-    write: (values) => writeState(backend, state, { ...readState(backend, state), ...values }),
+    read: () => hostState(state),
+    write: (values) => writeState(backend, state, { ...hostState(state), ...values }),
     set(name, index, value) {
       const [kind, m, slot] = name.split(".");
       const list = kind === "weights" ? (slot ? state.slotsW[+m][+slot.slice(4)] : state.W[+m]) : (slot ? state.slotsB[+m][+slot.slice(4)] : state.b[+m]);
       backend.write(list, [value], index);
     },
     train: (rows, order, ctx = {}) => generic.train(rows, Int32Array.from(order), { samples: ctx.samples ?? 0, pass: ctx.pass ?? 0 }),
-    predict(rows) {
+    async predict(rows) {
       const out = new Float64Array(rows.rows * nOut);
-      generic.predict(rows, out);
+      await generic.predict(rows, out);
       return out;
     },
   };
+}
+
+/** The reference backend's buffers read in place (synchronous: they live in host memory). */
+function hostState(state: NetState): Record<string, Float64Array> {
+  return Object.fromEntries(namedBuffers(state).map(([n, b]) => [n, (b as RefBuf).data.slice()]));
 }
 
 /** Dense packed rows from plain arrays (targets: class index or numeric value). */

@@ -16,32 +16,35 @@ const SGD = { rate: RATE, rate_annealing: 0, rate_decay: 1 };
 const X = [[0.8, -0.4, 0.35, 0.6, -0.45], [-0.3, 0.25, 0.5, -0.25, 0.1]];
 const UNITS = [5, 4, 3, 5];
 
-function lossOf(t: TestNet, rows: PackedRows, idx: number[]): number {
-  const out = t.predict(rows), n0 = rows.width, d = t.net.distribution;
+async function lossOf(t: TestNet, rows: PackedRows, idx: number[]): Promise<number> {
+  const out = await t.predict(rows), n0 = rows.width, d = t.net.distribution;
   let s = 0;
   for (const r of idx) for (let i = 0; i < n0; i++) s += d.deviance(rows.dense![r * n0 + i], out[r * n0 + i], t.net.distributionParams);
   return s / idx.length;
 }
 
-function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Record<string, Float64Array> {
+async function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
   const out: Record<string, Float64Array> = {};
   for (const [name, values] of Object.entries(t.read())) {
     if (name.includes("slot")) continue;
-    out[name] = Float64Array.from(values, (w, i) => {
+    const g = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const w = values[i];
       t.set(name, i, w + H);
-      const up = lossOf(t, rows, idx);
+      const up = await lossOf(t, rows, idx);
       t.set(name, i, w - H);
-      const down = lossOf(t, rows, idx);
+      const down = await lossOf(t, rows, idx);
       t.set(name, i, w);
-      return (up - down) / (2 * H);
-    });
+      g[i] = (up - down) / (2 * H);
+    }
+    out[name] = g;
   }
   return out;
 }
 
-function stepGradient(t: TestNet, rows: PackedRows, idx: number[]): Record<string, Float64Array> {
+async function stepGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
   const before = t.read();
-  t.train(rows, idx);
+  await t.train(rows, idx);
   const after = t.read();
   const out: Record<string, Float64Array> = {};
   for (const name of Object.keys(before)) if (!name.includes("slot")) out[name] = Float64Array.from(before[name], (w, i) => (w - after[name][i]) / RATE);
@@ -74,27 +77,27 @@ const ACTIVATIONS = activations.list().filter((a) => (a.channels ?? 1) === 1).ma
 
 for (const act of ACTIVATIONS) {
   for (const [dist, params] of [["gaussian", {}], ["laplace", {}], ["huber", { huber_delta: 0.3 }]] as const) {
-    test(`autoencoder gradient matches finite differences: ${act}, ${dist}, mini-batch 1 and 2`, () => {
+    test(`autoencoder gradient matches finite differences: ${act}, ${dist}, mini-batch 1 and 2`, async () => {
       const t = awayFromKinks({ units: UNITS, activation: act, distribution: dist, distributionParams: params, optimizerParams: SGD, autoencoder: true });
       const rows = packDense(X, [0, 0]);
-      compare(stepGradient(t, rows, [0]), numericGradient(t, rows, [0]), `${act}/${dist}`);
+      compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${act}/${dist}`);
       const t2 = makeNet({ units: UNITS, activation: act, distribution: dist, distributionParams: params, optimizerParams: SGD, autoencoder: true, miniBatch: 2, seed: t.net.seed[0], initSeed: t.net.seed[0] });
-      compare(stepGradient(t2, rows, [0, 1]), numericGradient(t2, rows, [0, 1]), `${act}/${dist} mini-batch 2`);
+      compare(await stepGradient(t2, rows, [0, 1]), await numericGradient(t2, rows, [0, 1]), `${act}/${dist} mini-batch 2`);
     });
   }
 
-  test(`autoencoder gradient with sparsity: the loss gradient plus beta·(ρ̂ − target) on each hidden bias: ${act}`, () => {
+  test(`autoencoder gradient with sparsity: the loss gradient plus beta·(ρ̂ − target) on each hidden bias: ${act}`, async () => {
     const sparsity = { beta: 0.7, target: act === "Tanh" ? -0.3 : 0.2 };
     const t = awayFromKinks({ units: UNITS, activation: act, optimizerParams: SGD, autoencoder: true, sparsity });
     const rows = packDense(X, [0, 0]);
-    const numeric = numericGradient(t, rows, [0]);
+    const numeric = await numericGradient(t, rows, [0]);
     // After one row from ρ̂ = 0: ρ̂ = 0.001·a for each hidden unit.
     const tr = forwardTrace(t.read(), UNITS, t.net.activation, X[0]);
     for (const l of [1, 2]) {
       const b = numeric[`biases.${l - 1}`];
       tr.a[l].forEach((a, j) => (b[j] += sparsity.beta * (0.001 * a - sparsity.target)));
     }
-    compare(stepGradient(t, rows, [0]), numeric, `${act} sparsity`);
+    compare(await stepGradient(t, rows, [0]), numeric, `${act} sparsity`);
     // …and the running averages moved as spec §5.6 says.
     assertClose(t.generic.averageActivations[0], tr.a[1].map((a) => 0.001 * a), { atol: 1e-15, message: "ρ̂ after one row" });
   });

@@ -24,8 +24,8 @@ const X = [
 ];
 
 /** The loss of row `r` through the scoring forward pass. */
-function lossOf(t: TestNet, rows: PackedRows, r: number): number {
-  const out = t.predict(rows);
+async function lossOf(t: TestNet, rows: PackedRows, r: number): Promise<number> {
+  const out = await t.predict(rows);
   const nOut = t.net.units[t.net.units.length - 1];
   const y = rows.target[r];
   if (t.net.output === "softmax") {
@@ -42,12 +42,14 @@ function lossOf(t: TestNet, rows: PackedRows, r: number): number {
 }
 
 /** Mean loss over rows (the mini-batch objective). */
-function meanLoss(t: TestNet, rows: PackedRows, idx: number[]): number {
-  return idx.reduce((s, r) => s + lossOf(t, rows, r), 0) / idx.length;
+async function meanLoss(t: TestNet, rows: PackedRows, idx: number[]): Promise<number> {
+  let s = 0;
+  for (const r of idx) s += await lossOf(t, rows, r);
+  return s / idx.length;
 }
 
 /** Central differences of the mean loss over `idx` for every weight and bias, by name. */
-function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Record<string, Float64Array> {
+async function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
   const st = t.read();
   const out: Record<string, Float64Array> = {};
   for (const [name, values] of Object.entries(st)) {
@@ -56,9 +58,9 @@ function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Record<st
     for (let i = 0; i < values.length; i++) {
       const w = values[i];
       t.set(name, i, w + H);
-      const up = meanLoss(t, rows, idx);
+      const up = await meanLoss(t, rows, idx);
       t.set(name, i, w - H);
-      const down = meanLoss(t, rows, idx);
+      const down = await meanLoss(t, rows, idx);
       t.set(name, i, w);
       g[i] = (up - down) / (2 * H);
     }
@@ -68,9 +70,9 @@ function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Record<st
 }
 
 /** One training call on `idx`; returns (before − after)/rate per parameter. */
-function stepGradient(t: TestNet, rows: PackedRows, idx: number[]): Record<string, Float64Array> {
+async function stepGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
   const before = t.read();
-  t.train(rows, idx);
+  await t.train(rows, idx);
   const after = t.read();
   const out: Record<string, Float64Array> = {};
   for (const name of Object.keys(before)) {
@@ -128,75 +130,76 @@ const REGRESSION: { dist: string; params?: Record<string, number>; targets: (eta
 
 for (const actName of ["Tanh", "Rectifier", "Maxout"]) {
   for (const [dist, classes, y] of [["bernoulli", 2, 1], ["bernoulli", 2, 0], ["multinomial", 3, 2], ["multinomial", 3, 0]] as const) {
-    test(`GenericNetwork.train() gradient matches finite differences: ${actName}, ${dist} (${classes} classes, y = ${y})`, () => {
+    test(`GenericNetwork.train() gradient matches finite differences: ${actName}, ${dist} (${classes} classes, y = ${y})`, async () => {
       const t = netAwayFromKinks({ units: [5, 4, 3, classes], activation: actName, distribution: dist, optimizerParams: SGD }, [X[0]]);
       const rows = packDense([X[0]], [y]);
-      compare(stepGradient(t, rows, [0]), numericGradient(t, rows, [0]), `${actName}/${dist}`);
+      compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${actName}/${dist}`);
     });
   }
 
   for (const { dist, params, targets } of REGRESSION) {
-    test(`GenericNetwork.train() gradient matches finite differences: ${actName}, ${dist}`, () => {
+    test(`GenericNetwork.train() gradient matches finite differences: ${actName}, ${dist}`, async () => {
       const base = { units: [5, 4, 3, 1], activation: actName, distribution: dist, distributionParams: params ?? {}, optimizerParams: SGD };
       const t = netAwayFromKinks(base, [X[0]]);
-      const eta = t.predict(packDense([X[0]], [0]))[0];
+      const eta = (await t.predict(packDense([X[0]], [0])))[0];
       for (const y of targets(eta)) {
         const mu = linkInv(distributions.get(dist).link, eta);
         // Keep laplace/quantile/huber away from their kinks at y = mu and |y − mu| = δ.
         assert(Math.abs(y - mu) > 0.05 && Math.abs(Math.abs(y - mu) - (params?.huber_delta ?? -1)) > 0.05, "target too close to a kink");
         const rows = packDense([X[0]], [y]);
-        compare(stepGradient(t, rows, [0]), numericGradient(t, rows, [0]), `${actName}/${dist} y = ${y}`);
+        compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${actName}/${dist} y = ${y}`);
       }
     });
   }
 
-  test(`GenericNetwork.train() gradient matches finite differences: ${actName}, softmax with Quadratic loss ½Σ(p − t)²`, () => {
+  test(`GenericNetwork.train() gradient matches finite differences: ${actName}, softmax with Quadratic loss ½Σ(p − t)²`, async () => {
     const t = netAwayFromKinks({ units: [5, 4, 3, 3], activation: actName, distribution: "multinomial", softmaxLoss: "Quadratic", optimizerParams: SGD }, [X[0]]);
     for (const y of [0, 2]) {
       const rows = packDense([X[0]], [y]);
-      compare(stepGradient(t, rows, [0]), numericGradient(t, rows, [0]), `${actName}/Quadratic y = ${y}`);
+      compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${actName}/Quadratic y = ${y}`);
     }
   });
 
-  test(`GenericNetwork.train() with mini-batch 3 applies the mean of the three per-row gradients: ${actName}`, () => {
+  test(`GenericNetwork.train() with mini-batch 3 applies the mean of the three per-row gradients: ${actName}`, async () => {
     const base: NetOptions = { units: [5, 4, 3, 1], activation: actName, distribution: "gaussian", optimizerParams: SGD };
     const probe = netAwayFromKinks(base, X);
     const seed = probe.net.seed[0];
     const rows = packDense(X, [0.7, -1.2, 2.4]);
     const single = makeNet({ ...base, seed, initSeed: seed });
-    const per = [0, 1, 2].map((r) => stepGradient(single, rows, [r]));
+    const per: Record<string, Float64Array>[] = [];
+    for (const r of [0, 1, 2]) per.push(await stepGradient(single, rows, [r]));
     const batched = makeNet({ ...base, seed, initSeed: seed, miniBatch: 3 });
-    const g3 = stepGradient(batched, rows, [0, 1, 2]);
+    const g3 = await stepGradient(batched, rows, [0, 1, 2]);
     for (const name of Object.keys(g3)) {
       const mean = Float64Array.from(g3[name], (_, i) => (per[0][name][i] + per[1][name][i] + per[2][name][i]) / 3);
       assertClose(g3[name], mean, { atol: 1e-10, rtol: 1e-8, message: `mini-batch ${name}` });
     }
     // …and that mean is the finite-difference gradient of the mean loss.
-    compare(g3, numericGradient(batched, rows, [0, 1, 2]), `${actName} mini-batch`);
+    compare(g3, await numericGradient(batched, rows, [0, 1, 2]), `${actName} mini-batch`);
     // A mini-batch is one update: it differs from three successive single-row steps.
     const seq = makeNet({ ...base, seed, initSeed: seed });
     const before = seq.read()["weights.0"];
-    seq.train(rows, [0, 1, 2]);
+    await seq.train(rows, [0, 1, 2]);
     const afterSeq = seq.read()["weights.0"];
     const afterBatch = Float64Array.from(before, (w, i) => w - RATE * g3["weights.0"][i]);
     assert(afterSeq.some((w, i) => Math.abs(w - afterBatch[i]) > 1e-12), "mini-batch 1 over 3 rows should not equal one averaged update");
   });
 }
 
-test("GenericNetwork.train() multiplies the output error by the row's observation weight", () => {
+test("GenericNetwork.train() multiplies the output error by the row's observation weight", async () => {
   const base: NetOptions = { units: [5, 4, 3, 1], activation: "Tanh", distribution: "gaussian", optimizerParams: SGD };
   const t = makeNet(base);
-  const g1 = stepGradient(t, packDense([X[1]], [1.5]), [0]);
-  const g25 = stepGradient(t, packDense([X[1]], [1.5], [2.5]), [0]);
+  const g1 = await stepGradient(t, packDense([X[1]], [1.5]), [0]);
+  const g25 = await stepGradient(t, packDense([X[1]], [1.5], [2.5]), [0]);
   for (const name of Object.keys(g1)) assertClose(g25[name], g1[name].map((v) => 2.5 * v), { atol: 1e-10, rtol: 1e-8, message: name });
 });
 
-test("GenericNetwork.predict() equals an independent forward pass (softmax and linear outputs)", () => {
+test("GenericNetwork.predict() equals an independent forward pass (softmax and linear outputs)", async () => {
   for (const act of activations.list()) {
     for (const [dist, nOut] of [["multinomial", 3], ["gaussian", 1]] as const) {
       const t = makeNet({ units: [5, 4, 3, nOut], activation: act.name, distribution: dist });
       const rows = packDense(X, [0, 1, 2]);
-      const out = t.predict(rows);
+      const out = await t.predict(rows);
       X.forEach((x, r) => {
         const raw = forwardTrace(t.read(), [5, 4, 3, nOut], act, x).a[3];
         const want = dist === "gaussian" ? Array.from(raw) : softmax(raw);

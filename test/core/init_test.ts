@@ -4,8 +4,8 @@
  */
 import { assert, assertClose, assertEquals, test } from "../_harness.ts";
 import type { Activation } from "../../core/activation.ts";
-import { allocState, initialize, type InitOptions, namedBuffers, parameterCount, readState, type Shape, weightRows } from "../../core/train/network.ts";
-import { referenceBackend } from "../../backends/reference/reference.ts";
+import { allocState, initialize, type InitOptions, namedBuffers, parameterCount, type Shape, weightRows } from "../../core/train/network.ts";
+import { type RefBuf, referenceBackend } from "../../backends/reference/reference.ts";
 import { activations } from "../../plugins/mod.ts";
 
 function init(units: number[], o: Partial<InitOptions> & { activation?: Activation } = {}): Record<string, Float64Array> {
@@ -17,7 +17,8 @@ function init(units: number[], o: Partial<InitOptions> & { activation?: Activati
     distribution: o.distribution ?? "UniformAdaptive", scale: o.scale ?? 1, seed: o.seed ?? [42, 0],
     classification: o.classification ?? false, activation,
   });
-  return readState(be, state);
+  // The reference backend's buffers are host arrays: read them in place (readState is asynchronous).
+  return Object.fromEntries(namedBuffers(state).map(([n, b]) => [n, (b as RefBuf).data.slice()]));
 }
 
 function absMax(a: Float64Array): number {

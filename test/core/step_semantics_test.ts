@@ -33,11 +33,11 @@ const at = (row: number, col: number, cols: number) => row * cols + col;
 
 // ── fast_mode (Q10, Q11) ─────────────────────────────────────────────────────────────────────
 
-test("GenericNetwork.train() with skipZero: a weight whose input is 0 keeps its value and its ADADELTA slots", () => {
+test("GenericNetwork.train() with skipZero: a weight whose input is 0 keeps its value and its ADADELTA slots", async () => {
   const t = makeNet({ units: [4, 3, 1], activation: "Tanh", optimizer: "adadelta", optimizerParams: ADADELTA, skipZero: true });
   fillSlots(t);
   const before = t.read();
-  t.train(packDense([[0.5, 0, -1.2, 0]], [2]), [0]);
+  await t.train(packDense([[0.5, 0, -1.2, 0]], [2]), [0]);
   const after = t.read();
   for (let j = 0; j < 3; j++) {
     for (const i of [1, 3]) {
@@ -53,11 +53,11 @@ test("GenericNetwork.train() with skipZero: a weight whose input is 0 keeps its 
   }
 });
 
-test("GenericNetwork.train() without skipZero: zero-input weights keep their value but their ADADELTA slots decay by rho", () => {
+test("GenericNetwork.train() without skipZero: zero-input weights keep their value but their ADADELTA slots decay by rho", async () => {
   const t = makeNet({ units: [4, 3, 1], activation: "Tanh", optimizer: "adadelta", optimizerParams: ADADELTA, skipZero: false });
   fillSlots(t);
   const before = t.read();
-  t.train(packDense([[0.5, 0, -1.2, 0]], [2]), [0]);
+  await t.train(packDense([[0.5, 0, -1.2, 0]], [2]), [0]);
   const after = t.read();
   for (let j = 0; j < 3; j++) {
     for (const i of [1, 3]) {
@@ -69,12 +69,12 @@ test("GenericNetwork.train() without skipZero: zero-input weights keep their val
   }
 });
 
-test("GenericNetwork.train() with l1 > 0: zero-input weights shrink by rate·l1 without skipZero and stay put with it", () => {
+test("GenericNetwork.train() with l1 > 0: zero-input weights shrink by rate·l1 without skipZero and stay put with it", async () => {
   const x = [[0.5, 0, -1.2, 0]];
   for (const skipZero of [false, true]) {
     const t = makeNet({ units: [4, 3, 1], activation: "Tanh", optimizerParams: SGD, terms: [l1(0.2)], skipZero });
     const before = t.read();
-    t.train(packDense(x, [2]), [0]);
+    await t.train(packDense(x, [2]), [0]);
     const after = t.read();
     for (let j = 0; j < 3; j++) {
       for (const i of [1, 3]) {
@@ -98,11 +98,11 @@ function withDeadUnit(o: Partial<NetOptions>): TestNet {
 }
 const ROW3 = [[0.9, -0.7, 0.4]];
 
-test("GenericNetwork.train() with skipZero: an inactive rectifier keeps its weights, bias, outgoing weights and slots", () => {
+test("GenericNetwork.train() with skipZero: an inactive rectifier keeps its weights, bias, outgoing weights and slots", async () => {
   const t = withDeadUnit({ optimizer: "adadelta", optimizerParams: ADADELTA, skipZero: true });
   fillSlots(t);
   const before = t.read();
-  t.train(packDense(ROW3, [1.5]), [0]);
+  await t.train(packDense(ROW3, [1.5]), [0]);
   const after = t.read();
   for (const name of ["weights.0", "weights.0.slot0", "weights.0.slot1"]) {
     for (let i = 0; i < 3; i++) assertEquals(after[name][at(2, i, 3)], before[name][at(2, i, 3)], `${name}[2,${i}] of the dead unit`);
@@ -117,10 +117,10 @@ test("GenericNetwork.train() with skipZero: an inactive rectifier keeps its weig
   }
 });
 
-test("GenericNetwork.train() without skipZero and l1 > 0: an inactive rectifier's weights and bias shrink toward 0", () => {
+test("GenericNetwork.train() without skipZero and l1 > 0: an inactive rectifier's weights and bias shrink toward 0", async () => {
   const t = withDeadUnit({ optimizerParams: SGD, terms: [l1(0.1)], skipZero: false });
   const before = t.read();
-  t.train(packDense(ROW3, [1.5]), [0]);
+  await t.train(packDense(ROW3, [1.5]), [0]);
   const after = t.read();
   const step = SGD.rate * 0.1;
   for (let i = 0; i < 3; i++) {
@@ -132,17 +132,17 @@ test("GenericNetwork.train() without skipZero and l1 > 0: an inactive rectifier'
 
 // ── L1 / L2 on weights and biases ────────────────────────────────────────────────────────────
 
-test("GenericNetwork.train() adds l1·sign(p) + l2·p to the gradient of every weight AND bias", () => {
+test("GenericNetwork.train() adds l1·sign(p) + l2·p to the gradient of every weight AND bias", async () => {
   const base: NetOptions = { units: [3, 2, 1], activation: "Tanh", optimizerParams: SGD, skipZero: false };
   const biases = { "biases.0": [0.3, -0.2], "biases.1": [0.45] };
   const plain = makeNet(base);
   plain.write(biases);
   const before = plain.read();
-  plain.train(packDense(ROW3, [0.8]), [0]);
+  await plain.train(packDense(ROW3, [0.8]), [0]);
   const a = plain.read();
   const reg = makeNet({ ...base, terms: [l1(0.05), l2(0.1)] });
   reg.write(biases);
-  reg.train(packDense(ROW3, [0.8]), [0]);
+  await reg.train(packDense(ROW3, [0.8]), [0]);
   const b = reg.read();
   for (const name of ["weights.0", "biases.0", "weights.1", "biases.1"]) {
     const want = before[name].map((p, i) => {
@@ -155,15 +155,15 @@ test("GenericNetwork.train() adds l1·sign(p) + l2·p to the gradient of every w
 
 // ── max_w2 (§5.5) ────────────────────────────────────────────────────────────────────────────
 
-test("GenericNetwork.train() max_w2 rescales every updated row to norm² = max_w2 and leaves biases out", () => {
+test("GenericNetwork.train() max_w2 rescales every updated row to norm² = max_w2 and leaves biases out", async () => {
   const base: NetOptions = { units: [3, 4, 1], activation: "Tanh", optimizerParams: SGD, skipZero: false };
   const big = { "weights.0": new Array(12).fill(3), "biases.0": [0.1, 0.2, -0.1, 0.3] };
   const free = makeNet(base);
   free.write(big);
-  free.train(packDense(ROW3, [1]), [0]);
+  await free.train(packDense(ROW3, [1]), [0]);
   const capped = makeNet({ ...base, constraints: [maxW2(2)] });
   capped.write(big);
-  capped.train(packDense(ROW3, [1]), [0]);
+  await capped.train(packDense(ROW3, [1]), [0]);
   const f = free.read(), c = capped.read();
   for (let j = 0; j < 4; j++) {
     const row = c["weights.0"].subarray(j * 3, j * 3 + 3);
@@ -178,11 +178,11 @@ test("GenericNetwork.train() max_w2 rescales every updated row to norm² = max_w
   assertEquals(c["weights.1"], f["weights.1"]);
 });
 
-test("GenericNetwork.train() max_w2 with skipZero leaves a skipped unit's row above the cap", () => {
+test("GenericNetwork.train() max_w2 with skipZero leaves a skipped unit's row above the cap", async () => {
   const t = withDeadUnit({ optimizerParams: SGD, skipZero: true, constraints: [maxW2(2)] });
   const w = t.read()["weights.0"].map(() => 3);
   t.write({ "weights.0": w });
-  t.train(packDense(ROW3, [1.5]), [0]);
+  await t.train(packDense(ROW3, [1.5]), [0]);
   const after = t.read()["weights.0"];
   const norm = (j: number) => after.subarray(j * 3, j * 3 + 3).reduce((s, v) => s + v * v, 0);
   assertEquals(norm(2), 27, "the dead unit was not updated, so it is not constrained");
@@ -199,14 +199,14 @@ function expectedMasks(seed: number, pass: number, row: number, layers: { n: num
 
 for (const actName of ["Rectifier", "Tanh", "Maxout"]) {
   for (const skipZero of [true, false]) {
-    test(`GenericNetwork.train() hidden dropout (${actName}, skipZero ${skipZero}): dropped units get no update, the mask comes from the sample's stream`, () => {
+    test(`GenericNetwork.train() hidden dropout (${actName}, skipZero ${skipZero}): dropped units get no update, the mask comes from the sample's stream`, async () => {
       const n = 16, seed = 7, pass = 3, row = 5;
       const t = makeNet({ units: [3, n, 1], activation: actName, optimizerParams: SGD, dropout: [0, 0.5], skipZero, seed });
       const ch = activations.get(actName).channels ?? 1;
       t.write({ "biases.0": new Array(n * ch).fill(2) }); // every rectifier active, so only the mask drops units
       const X = Array.from({ length: 8 }, (_, r) => [0.3 + r * 0.1, -0.5, 0.8]);
       const before = t.read();
-      t.train(packDense(X, X.map(() => 3)), [row], { pass });
+      await t.train(packDense(X, X.map(() => 3)), [row], { pass });
       const after = t.read();
       const [, keep] = expectedMasks(seed, pass, row, [{ n: 3, ratio: 0 }, { n, ratio: 0.5 }]);
       assert(keep.some((k) => k) && keep.some((k) => !k), "test setup: the mask should keep some units and drop others");
@@ -222,12 +222,12 @@ for (const actName of ["Rectifier", "Tanh", "Maxout"]) {
   }
 }
 
-test("GenericNetwork.train() draws the input mask first, then the hidden masks, from the same sample stream", () => {
+test("GenericNetwork.train() draws the input mask first, then the hidden masks, from the same sample stream", async () => {
   const n0 = 8, n = 6, seed = 11, pass = 2, row = 1;
   const t = makeNet({ units: [n0, n, 1], activation: "Tanh", optimizerParams: SGD, dropout: [0.4, 0.3], skipZero: true, seed });
   const X = [Array.from({ length: n0 }, (_, i) => 0.2 + 0.1 * i), Array.from({ length: n0 }, (_, i) => 1 - 0.15 * i)];
   const before = t.read()["weights.0"];
-  t.train(packDense(X, [1, -1]), [row], { pass });
+  await t.train(packDense(X, [1, -1]), [row], { pass });
   const after = t.read()["weights.0"];
   const [keepIn, keepHidden] = expectedMasks(seed, pass, row, [{ n: n0, ratio: 0.4 }, { n, ratio: 0.3 }]);
   assert(keepIn.some((k) => !k) && keepHidden.some((k) => k), "test setup: some input dropped, some unit kept");
@@ -239,46 +239,47 @@ test("GenericNetwork.train() draws the input mask first, then the hidden masks, 
   }
 });
 
-test("GenericNetwork.train() dropout masks are reproducible: same seed, pass and row give the same update; another pass does not", () => {
+test("GenericNetwork.train() dropout masks are reproducible: same seed, pass and row give the same update; another pass does not", async () => {
   const o: NetOptions = { units: [3, 12, 1], activation: "Tanh", optimizerParams: SGD, dropout: [0, 0.5], skipZero: true, seed: 5 };
   const rows = packDense([[0.4, -0.3, 0.9], [1, 0.2, -0.6]], [1, 2]);
-  const run = (pass: number, seed = 5) => {
+  const run = async (pass: number, seed = 5) => {
     const t = makeNet({ ...o, seed, initSeed: 5 });
-    t.train(rows, [1], { pass });
+    await t.train(rows, [1], { pass });
     return t.read()["weights.0"];
   };
-  assertEquals(run(4), run(4));
-  assert(changed(run(4), run(5)).length > 0, "a different pass should draw a different mask");
-  assert(changed(run(4), run(4, 6)).length > 0, "a different model seed should draw a different mask");
+  assertEquals(await run(4), await run(4));
+  assert(changed(await run(4), await run(5)).length > 0, "a different pass should draw a different mask");
+  assert(changed(await run(4), await run(4, 6)).length > 0, "a different model seed should draw a different mask");
   // The row identity, not its position in the batch order, picks the stream.
   const t = makeNet({ ...o, initSeed: 5 });
-  t.train(rows, [1], { pass: 4 });
-  assertEquals(t.read()["weights.0"], run(4));
+  await t.train(rows, [1], { pass: 4 });
+  assertEquals(t.read()["weights.0"], await run(4));
 });
 
-test("GenericNetwork.train() draws a different dropout mask for each row of a pass", () => {
+test("GenericNetwork.train() draws a different dropout mask for each row of a pass", async () => {
   // Identical inputs on every row, so only the mask can tell the rows apart.
   const o: NetOptions = { units: [3, 16, 1], activation: "Tanh", optimizerParams: SGD, dropout: [0, 0.5], skipZero: true, seed: 5 };
   const rows = packDense(Array.from({ length: 6 }, () => [0.4, -0.3, 0.9]), new Array(6).fill(1));
-  const kept = (row: number) => {
+  const kept = async (row: number) => {
     const t = makeNet(o);
     const before = t.read()["biases.0"];
-    t.train(rows, [row], { pass: 2 });
+    await t.train(rows, [row], { pass: 2 });
     return changed(before, t.read()["biases.0"]).join(",");
   };
-  const masks = new Set([0, 1, 2, 3, 4, 5].map(kept));
+  const masks = new Set<string>();
+  for (const row of [0, 1, 2, 3, 4, 5]) masks.add(await kept(row));
   assert(masks.size >= 5, `6 rows drew only ${masks.size} distinct masks`);
 });
 
-test("GenericNetwork.predict() scales inputs by 1 − input_dropout_ratio and hidden layers by 1 − ratio (Q6 documented)", () => {
+test("GenericNetwork.predict() scales inputs by 1 − input_dropout_ratio and hidden layers by 1 − ratio (Q6 documented)", async () => {
   const units = [4, 5, 3, 1];
   const dropout = [0.2, 0.5, 0.3];
   for (const act of ["Tanh", "Rectifier", "Maxout"]) {
     const t = makeNet({ units, activation: act, dropout, seed: 3 });
     const plain = makeNet({ units, activation: act, seed: 3 });
     const X = [[0.5, -1, 2, 0.1], [1.5, 0.3, -0.7, -2]];
-    const out = t.predict(packDense(X, [0, 0]));
-    const noDrop = plain.predict(packDense(X, [0, 0]));
+    const out = await t.predict(packDense(X, [0, 0]));
+    const noDrop = await plain.predict(packDense(X, [0, 0]));
     X.forEach((x, r) => {
       const want = forwardTrace(t.read(), units, activations.get(act), x, dropout).a[3][0];
       assertClose(out[r], want, { atol: 1e-14, rtol: 1e-12, message: `${act} row ${r}` });
@@ -288,18 +289,18 @@ test("GenericNetwork.predict() scales inputs by 1 − input_dropout_ratio and hi
   // No hidden layer: the output is b + (1 − p_in)·W·x exactly (inputs are scaled, Q6 documented).
   const lin = makeNet({ units: [2, 1], dropout: [0.2], seed: 9 });
   lin.write({ "weights.0": [2, -3], "biases.0": [0.5] });
-  assertClose(lin.predict(packDense([[1, 1]], [0]))[0], 0.5 + 0.8 * (2 - 3));
+  assertClose((await lin.predict(packDense([[1, 1]], [0])))[0], 0.5 + 0.8 * (2 - 3));
 });
 
 // ── Maxout (§3.1) ────────────────────────────────────────────────────────────────────────────
 
-test("GenericNetwork.train() Maxout changes only the winning channel's row and bias", () => {
+test("GenericNetwork.train() Maxout changes only the winning channel's row and bias", async () => {
   for (const [optimizer, params, skipZero] of [["sgd", SGD, false], ["adadelta", ADADELTA, true]] as const) {
     const t = makeNet({ units: [3, 4, 1], activation: "Maxout", optimizer, optimizerParams: params, skipZero, seed: 2 });
     if (optimizer === "adadelta") fillSlots(t);
     const before = t.read();
     const tr = forwardTrace(before, [3, 4, 1], activations.get("Maxout"), ROW3[0]);
-    t.train(packDense(ROW3, [2]), [0]);
+    await t.train(packDense(ROW3, [2]), [0]);
     const after = t.read();
     const names = optimizer === "adadelta" ? ["", ".slot0", ".slot1"] : [""];
     for (let u = 0; u < 4; u++) {
@@ -320,7 +321,7 @@ test("GenericNetwork.train() Maxout changes only the winning channel's row and b
   }
 });
 
-test("GenericNetwork.train() Maxout without skipZero: the losing channel is outside the update (no L1, no ADADELTA decay, no max_w2)", () => {
+test("GenericNetwork.train() Maxout without skipZero: the losing channel is outside the update (no L1, no ADADELTA decay, no max_w2)", async () => {
   // Spec §3.1/§5.5: only the winning channel's weights and bias are updated and constrained;
   // with fast_mode off H2O still visits only the winner's row, so the loser keeps everything.
   const o: NetOptions = {
@@ -332,7 +333,7 @@ test("GenericNetwork.train() Maxout without skipZero: the losing channel is outs
   fillSlots(t);
   const before = t.read();
   const tr = forwardTrace(before, [3, 2, 1], activations.get("Maxout"), ROW3[0]);
-  t.train(packDense(ROW3, [2]), [0]);
+  await t.train(packDense(ROW3, [2]), [0]);
   const after = t.read();
   const problems: string[] = [];
   for (let u = 0; u < 2; u++) {
@@ -349,11 +350,11 @@ test("GenericNetwork.train() Maxout without skipZero: the losing channel is outs
   assertEquals(problems, []);
 });
 
-test("GenericNetwork.train() Maxout ties go to channel 0", () => {
+test("GenericNetwork.train() Maxout ties go to channel 0", async () => {
   const t = makeNet({ units: [2, 1, 1], activation: "Maxout", optimizerParams: SGD, seed: 4 });
   t.write({ "weights.0": [0.5, 0.25, 0.5, 0.25], "biases.0": [0.1, 0.1], "weights.1": [1], "biases.1": [0] });
   const before = t.read();
-  t.train(packDense([[1, 2]], [3]), [0]);
+  await t.train(packDense([[1, 2]], [3]), [0]);
   const after = t.read();
   assert(changed(before["weights.0"].subarray(0, 2), after["weights.0"].subarray(0, 2)).length === 2, "channel 0 should learn");
   assertEquals(after["weights.0"].subarray(2, 4), before["weights.0"].subarray(2, 4), "channel 1 should not");
@@ -361,15 +362,15 @@ test("GenericNetwork.train() Maxout ties go to channel 0", () => {
 
 // ── Optimizer rules as the engine applies them ───────────────────────────────────────────────
 
-test("GenericNetwork.train() ADADELTA biases accumulate their own squared gradient (Q12 documented)", () => {
+test("GenericNetwork.train() ADADELTA biases accumulate their own squared gradient (Q12 documented)", async () => {
   const base: NetOptions = { units: [3, 2, 1], activation: "Tanh", seed: 8 };
   const sgd = makeNet({ ...base, optimizerParams: { rate: 1, rate_annealing: 0, rate_decay: 1 } });
   const b0 = sgd.read();
-  sgd.train(packDense(ROW3, [1.2]), [0]);
+  await sgd.train(packDense(ROW3, [1.2]), [0]);
   const gb = b0["biases.1"][0] - sgd.read()["biases.1"][0]; // rate 1: the bias gradient itself
   const gw = b0["weights.1"].map((w, i) => w - sgd.read()["weights.1"][i]);
   const ada = makeNet({ ...base, optimizer: "adadelta", optimizerParams: ADADELTA });
-  ada.train(packDense(ROW3, [1.2]), [0]);
+  await ada.train(packDense(ROW3, [1.2]), [0]);
   const s = ada.read();
   const { rho, epsilon } = ADADELTA;
   assertClose(s["biases.1.slot1"][0], (1 - rho) * gb * gb, { rtol: 1e-12, message: "E[g²] of the output bias" });
@@ -380,20 +381,20 @@ test("GenericNetwork.train() ADADELTA biases accumulate their own squared gradie
   assert(Math.abs(meanW - gb * gb) > 1e-6, "test setup: the two rules must differ");
 });
 
-test("GenericNetwork.train() anneals the rate by the model's sample count and decays it per layer", () => {
+test("GenericNetwork.train() anneals the rate by the model's sample count and decays it per layer", async () => {
   const base: NetOptions = { units: [3, 2, 1], activation: "Tanh", seed: 12 };
-  const delta = (params: Record<string, number>, samples: number) => {
+  const delta = async (params: Record<string, number>, samples: number) => {
     const t = makeNet({ ...base, optimizerParams: params });
     const b = t.read();
-    t.train(packDense(ROW3, [1]), [0], { samples });
+    await t.train(packDense(ROW3, [1]), [0], { samples });
     const a = t.read();
     return { w0: b["weights.0"][0] - a["weights.0"][0], w1: b["weights.1"][0] - a["weights.1"][0] };
   };
-  const ref = delta({ rate: 0.01, rate_annealing: 0, rate_decay: 1 }, 0);
-  const annealed = delta({ rate: 0.01, rate_annealing: 1e-4, rate_decay: 1 }, 1e4);
+  const ref = await delta({ rate: 0.01, rate_annealing: 0, rate_decay: 1 }, 0);
+  const annealed = await delta({ rate: 0.01, rate_annealing: 1e-4, rate_decay: 1 }, 1e4);
   assertClose(annealed.w0, ref.w0 / 2, { rtol: 1e-12, message: "rate halves after 1/rate_annealing samples" });
   assertClose(annealed.w1, ref.w1 / 2, { rtol: 1e-12 });
-  const decayed = delta({ rate: 0.01, rate_annealing: 0, rate_decay: 0.5 }, 0);
+  const decayed = await delta({ rate: 0.01, rate_annealing: 0, rate_decay: 0.5 }, 0);
   assertClose(decayed.w0, ref.w0, { rtol: 1e-12, message: "first hidden layer: rate" });
   assertClose(decayed.w1, ref.w1 * 0.5, { rtol: 1e-12, message: "output layer of one hidden layer: rate·decay" });
 });
@@ -439,18 +440,18 @@ test("nesterov optimizer is Nesterov's accelerated gradient with the look-ahead 
   assert(Math.abs(w2 - theta) > 1e-6, "nesterov and momentum should differ");
 });
 
-test("GenericNetwork.train() consecutive samples do not leak errors: two rows in one call equal two calls", () => {
+test("GenericNetwork.train() consecutive samples do not leak errors: two rows in one call equal two calls", async () => {
   const base: NetOptions = { units: [3, 4, 2, 1], activation: "Rectifier", optimizer: "adadelta", optimizerParams: ADADELTA, skipZero: true, seed: 21 };
   const rows = packDense([[0.3, -1.2, 0.8], [1.1, 0.4, -0.2]], [1, -1]);
   const one = makeNet(base);
-  one.train(rows, [0, 1]);
+  await one.train(rows, [0, 1]);
   const two = makeNet(base);
-  two.train(rows, [0]);
-  two.train(rows, [1], { samples: 1 });
+  await two.train(rows, [0]);
+  await two.train(rows, [1], { samples: 1 });
   assertEquals(one.read(), two.read());
 });
 
-test("GenericNetwork trains and predicts identically from CSR and dense rows (weights included)", () => {
+test("GenericNetwork trains and predicts identically from CSR and dense rows (weights included)", async () => {
   const X = [[0, 1.5, 0, 0, -2], [0.7, 0, 0, 3, 0], [0, 0, 0, 0, 1], [1, 1, 0, 0, 0]];
   const target = [0.5, -1, 2, 0.1];
   const weight = [1, 2, 0.5, 1];
@@ -463,8 +464,8 @@ test("GenericNetwork trains and predicts identically from CSR and dense rows (we
   const csr = { ...dense, dense: null, csr: { indptr: Int32Array.from(indptr), index: Int32Array.from(index), value: Float64Array.from(value) } };
   const o: NetOptions = { units: [5, 4, 1], activation: "Rectifier", optimizer: "adadelta", optimizerParams: ADADELTA, skipZero: true, dropout: [0.2, 0.3], seed: 13, miniBatch: 2 };
   const a = makeNet(o), b = makeNet(o);
-  a.train(dense, [3, 1, 0, 2], { pass: 1 });
-  b.train(csr, [3, 1, 0, 2], { pass: 1 });
+  await a.train(dense, [3, 1, 0, 2], { pass: 1 });
+  await b.train(csr, [3, 1, 0, 2], { pass: 1 });
   assertEquals(a.read(), b.read());
-  assertEquals(a.predict(dense), b.predict(csr));
+  assertEquals(await a.predict(dense), await b.predict(csr));
 });

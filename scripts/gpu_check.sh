@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# On a machine with a real GPU: installs, runs the webgpu conformance suite and engine tests under
+# Deno (navigator.gpu, wgpu) and under Bun (the webgpu package, Dawn), then the benchmark, and
+# prints the figures. Extra arguments go to the benchmark (e.g. --peak 60000 for the GPU's peak
+# FP32 GFLOP/s, --only record --mb 256).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+npm install --no-audit --no-fund || exit 1
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+echo "== conformance under Deno (navigator.gpu)"
+node_modules/.bin/deno test -A test/conformance/webgpu_test.ts test/backends/webgpu_test.ts 2>&1 | tail -n 3
+echo "== conformance under Bun (webgpu package, Dawn)"
+node_modules/.bin/bun test test/conformance/webgpu_test.ts test/backends/webgpu_test.ts 2>&1 | tail -n 4
+echo "== benchmark (Deno)"
+node_modules/.bin/deno run -A bench/webgpu.ts --mb 32,128,256,512 "$@"
+echo "== benchmark (Bun, Dawn)"
+node_modules/.bin/bun bench/webgpu.ts --only record --mb 256 "$@"

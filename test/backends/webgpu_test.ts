@@ -1,0 +1,81 @@
+/**
+ * The webgpu backend through the engine: what it refuses (mini_batch_size 1, a plugin without a
+ * GPU body) everywhere, and, where an adapter exists (Deno's llvmpipe here), a model trained and
+ * scored on the GPU against the same model on the reference backend.
+ */
+import { assert, assertClose, assertEquals, assertThrows, test } from "../_harness.ts";
+import { webgpuBackend } from "../../backends/webgpu/webgpu.ts";
+import { referenceBackend } from "../../backends/reference/reference.ts";
+import { selectBackend } from "../../backends/mod.ts";
+import { DeepLearning } from "../../model/deep_learning.ts";
+import { createPlugins } from "../../plugins/mod.ts";
+import { defineActivation } from "../../core/activation.ts";
+import type { FusedNetwork } from "../../core/backend.ts";
+import { iris } from "../model/_data.ts";
+import { swish } from "../../docs/examples/swish.ts";
+
+const gpu = webgpuBackend();
+const available = await gpu.init();
+const skip = available ? false : `webgpu is unavailable here: ${gpu.unavailableReason}`;
+
+const plugins = createPlugins();
+const net = (over: Partial<FusedNetwork>): FusedNetwork => ({
+  units: [4, 3, 2], activation: plugins.activations.get("Rectifier"), output: "softmax", softmaxLoss: "CrossEntropy",
+  distribution: plugins.distributions.get("multinomial"), distributionParams: {}, optimizer: plugins.optimizers.get("adadelta"),
+  optimizerParams: { rho: 0.99, epsilon: 1e-8 }, dropout: [0, 0], terms: [], constraints: [], skipZero: false, miniBatch: 32,
+  threads: 1, seed: [1, 0], state: { W: [], b: [], slotsW: [], slotsB: [] }, ...over,
+});
+
+test("webgpu refuses mini_batch_size 1 and points to simd", () => {
+  const why = webgpuBackend().refuse!(net({ miniBatch: 1 }));
+  assert(why?.includes("mini_batch_size") && why.includes("simd"), `got: ${why}`);
+  assertEquals(webgpuBackend().refuse!(net({ miniBatch: 2 })), undefined);
+});
+
+test("webgpu refuses a plugin without a GPU body, naming it", () => {
+  const swish = defineActivation({ name: "Swish", summary: "test", f: (z) => z / (1 + Math.exp(-z)), df: () => 1, vectors: [[0, 0, 0.5]] });
+  const why = webgpuBackend().refuse!(net({ activation: swish }));
+  assert(why?.includes(`activation "Swish"`) && why.includes("wgsl"), `got: ${why}`);
+  assertEquals(webgpuBackend().fused!(net({ activation: swish })), undefined);
+});
+
+test("--backend webgpu without an adapter fails at once with the reason", async () => {
+  const e = await assertThrows(() => selectBackend("webgpu"), RangeError);
+  assert(e.message.includes("webgpu") && e.message.includes("not available"), e.message);
+}, { skip: available ? "this machine has a WebGPU adapter" : false });
+
+test("DeepLearning on webgpu: mini_batch_size 1 is refused; mini-batch 16 trains and predicts on the GPU, close to the reference", async () => {
+  const params = { seed: 3, epochs: 20, hidden: [8, 8], activation: "RectifierWithDropout", hidden_dropout_ratios: [0.1, 0.1], input_dropout_ratio: 0.1, l1: 1e-5, max_w2: 10, reproducible: true };
+  const e = await assertThrows(() => new DeepLearning({ ...params, mini_batch_size: 1 }).train({ y: "species", training_frame: iris(), backend: gpu }), RangeError);
+  assert(e.message.includes("simd"), e.message);
+  let fused: boolean | null = null;
+  const g = await new DeepLearning({ ...params, mini_batch_size: 16 }).train({ y: "species", training_frame: iris(), backend: gpu, onEvent: (ev) => { if (ev.type === "start") fused = ev.fused; } });
+  assertEquals(fused, true, "the device-resident trainer ran");
+  const r = await new DeepLearning({ ...params, mini_batch_size: 16 }).train({ y: "species", training_frame: iris(), backend: referenceBackend() });
+  // Same masks and order; Float32 against Float64 over 190 updates stays close.
+  const err = (m: typeof g) => (m.data.output.trainingMetrics as unknown as { classification_error: number }).classification_error;
+  const eg = err(g), er = err(r);
+  assertClose(eg, er, { atol: 0.03, message: "training classification error" });
+  assert(eg < 0.2, `webgpu learned iris: error ${eg}`);
+  const p = await g.predict(iris());
+  assertEquals(p.nrow, 150);
+}, { skip, timeout: 60_000 });
+
+test("the webgpu trainer gives the same model when the rows are uploaded a batch at a time (a set larger than one storage buffer)", async () => {
+  const params = { seed: 5, epochs: 3, hidden: [6], activation: "RectifierWithDropout", input_dropout_ratio: 0.2, mini_batch_size: 8, reproducible: true };
+  const small = webgpuBackend({ deviceRowsBytes: 64 });
+  assert(await small.init());
+  const a = await new DeepLearning(params).train({ y: "species", training_frame: iris(), backend: gpu });
+  const b = await new DeepLearning(params).train({ y: "species", training_frame: iris(), backend: small });
+  assertEquals(b.data.state["weights.0"], a.data.state["weights.0"], "same kernels, same rows, same masks");
+  assertEquals(b.data.state["biases.1"], a.data.state["biases.1"]);
+}, { skip, timeout: 60_000 });
+
+test("a plugin activation with a wgsl body (docs/examples/swish.ts) trains on webgpu like on the reference", async () => {
+  const local = createPlugins();
+  local.activations.add(swish);
+  const params = { seed: 2, epochs: 5, hidden: [6], activation: "Swish", mini_batch_size: 8, reproducible: true };
+  const g = await new DeepLearning(params, local).train({ y: "species", training_frame: iris(), backend: gpu });
+  const r = await new DeepLearning(params, local).train({ y: "species", training_frame: iris(), backend: referenceBackend() });
+  assertClose(g.data.state["weights.0"], r.data.state["weights.0"], { atol: 1e-3, rtol: 1e-3, message: "Float32 GPU against Float64 reference" });
+}, { skip, timeout: 60_000 });
