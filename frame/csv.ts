@@ -80,7 +80,7 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions = {}): Frame {
   // Buffer and other subclasses are read through a plain view so the row loop sees one shape.
   if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Bytes already in memory are read in one block unless a block size is asked for (tests).
-  const reader = new CsvReader({ blockSize: Number.MAX_SAFE_INTEGER, ...options }, bytes.length);
+  const reader = new CsvReader({ blockSize: Math.max(1, bytes.length), ...options }, bytes.length);
   const step = reader.blockSize;
   let o = 0;
   for (; o + step < bytes.length; o += step) reader.push(bytes.subarray(o, o + step));
@@ -166,9 +166,10 @@ export class CsvReader {
 
   /** Adds the next bytes of the file (the reader copies what it keeps: `chunk` may be reused). */
   push(chunk: Uint8Array): void {
+    chunk = plain(chunk);
     if (this.#mode === "recover" || this.#mode === "done") throw new Error("CsvReader.push() after end()");
     this.#append(chunk);
-    if (this.#len - this.#start >= this.#threshold) this.#process(false);
+    if (!this.#owned || this.#len - this.#start >= this.#threshold) this.#process(false);
     this.#own();
   }
 
@@ -184,7 +185,7 @@ export class CsvReader {
   /** The file has ended (after `last`, its final bytes): reads what is left. True when a recovery pass must follow. */
   end(last?: Uint8Array): boolean {
     if (this.#mode === "recover" || this.#mode === "done") throw new Error("CsvReader.end() called twice");
-    if (last) this.#append(last, true);
+    if (last) this.#append(plain(last));
     this.#process(true);
     this.#release();
     const s = this.#state;
@@ -208,6 +209,7 @@ export class CsvReader {
 
   /** Adds the file's bytes again, from the start, for the recovery pass; false once it needs no more. */
   pushRecovery(chunk: Uint8Array): boolean {
+    chunk = plain(chunk);
     if (this.#mode !== "recover") return false;
     // Bytes before the first data row (BOM, header) are skipped without being kept.
     const skip = Math.min(chunk.length, Math.max(0, this.#dataStart - this.#seen));
@@ -215,7 +217,7 @@ export class CsvReader {
     if (skip === chunk.length) return true;
     if (this.#len === this.#start) this.#ctx.base = this.#seen - chunk.length + skip;
     this.#append(skip ? chunk.subarray(skip) : chunk);
-    if (this.#len - this.#start >= this.#threshold) this.#process(false);
+    if (!this.#owned || this.#len - this.#start >= this.#threshold) this.#process(false);
     this.#own();
     return this.#mode === "recover";
   }
@@ -249,10 +251,10 @@ export class CsvReader {
   }
 
   /** Appends `chunk` to the pending bytes, compacting or growing the buffer as needed. */
-  #append(chunk: Uint8Array, last = false): void {
+  #append(chunk: Uint8Array): void {
     const pending = this.#len - this.#start;
-    if (pending === 0 && (last || chunk.length >= this.#threshold)) {
-      // A whole block handed over at once is read in place (the common case for in-memory bytes).
+    if (pending === 0) {
+      // Read in place when nothing is carried (the caller's chunk: what is left of it is copied).
       this.#buf = chunk;
       this.#start = 0;
       this.#len = chunk.length;
@@ -261,8 +263,8 @@ export class CsvReader {
     }
     const need = pending + chunk.length;
     if (!this.#owned || need > this.#buf.length) {
-      const cap = Math.max(need + 1, Math.min(this.#threshold + (this.#threshold >> 1), Math.max(need + 1, this.#buf.length * 2)));
-      const buf = new Uint8Array(Math.max(cap, Math.min(this.#threshold, 1 << 16) + 1));
+      // Room for the next block's carry too, so that one buffer serves every block.
+      const buf = new Uint8Array(need + Math.min(this.#threshold >> 1, Math.max(need, 1 << 16)) + 1);
       buf.set(this.#buf.subarray(this.#start, this.#len));
       this.#buf = buf;
       this.#owned = true;
@@ -435,6 +437,11 @@ export class CsvReader {
     if (this.#row >= this.#lastRow) this.#mode = "done";
     return this.#mode === "done" ? this.#len - this.#start : p;
   }
+}
+
+/** A plain `Uint8Array` view of Buffer and other subclasses, so the row loop sees one shape. */
+function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
