@@ -794,12 +794,7 @@ class State {
    */
   grow(): void {
     const cap = this.cap + Math.max(1024, this.cap >> 1);
-    const widen = <T extends Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array>(a: T): T => {
-      if (a.length === 0) return a;
-      const b = new (a.constructor as new (n: number) => T)(cap);
-      b.set(a);
-      return b;
-    };
+    const widen = <T extends Builder>(a: T): T => (a.length === 0 ? a : resize(a, cap));
     for (let j = 0; j < this.ncol; j++) {
       this.u8[j] = widen(this.u8[j]);
       this.u16[j] = widen(this.u16[j]);
@@ -919,8 +914,7 @@ class State {
    */
   columns(): Column[] {
     const rows = this.rows, names = this.ctx.names;
-    const trim = <T extends Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array>(a: T): T =>
-      (a.length === rows ? a : a.slice(0, rows)) as T;
+    const trim = <T extends Builder>(a: T): T => resize(a, rows);
     const out: Column[] = [];
     for (let j = 0; j < this.ncol; j++) {
       const name = names[j];
@@ -1100,6 +1094,30 @@ function slowField(s: State, j: number, p: number, row: number, line: number): n
   }
   s.storeText(j, row, start, end, escaped, fieldLine);
   return q;
+}
+
+type Builder = Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array;
+
+/**
+ * `a` with length `n` (the first values kept, new ones zero). The buffer is resized by
+ * `ArrayBuffer.prototype.transfer`, which frees the old memory at once (often resizing in place)
+ * instead of leaving a full-size copy for the garbage collector: trimming every column of a
+ * large file by copying would otherwise hold the frame twice at the end of the read.
+ */
+function resize<T extends Builder>(a: T, n: number): T {
+  if (a.length === n) return a;
+  const buffer = a.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+  const Ctor = a.constructor as new (b: ArrayBuffer | number) => T;
+  if (a.byteOffset === 0 && buffer.byteLength === a.byteLength && typeof buffer.transfer === "function") {
+    try {
+      return new Ctor(buffer.transfer(n * a.BYTES_PER_ELEMENT));
+    } catch {
+      // not transferable (a shared or non-resizable buffer): copy
+    }
+  }
+  const b = new Ctor(n);
+  b.set(n < a.length ? a.subarray(0, n) : a);
+  return b;
 }
 
 /** True when the first `n` values of `a` are exact in float32 (whole numbers up to 2^24). */
