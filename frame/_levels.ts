@@ -27,13 +27,19 @@ export class LevelTable {
   #code = new Int32Array(32);
   #escaped = new Uint8Array(32);
   #size = 0;
+  /**
+   * Each spelling's bytes, copied: the reader reads a file block by block, so the input that
+   * held a spelling is gone by the time the same level comes again.
+   */
+  #pool = new Uint8Array(256);
+  #poolLength = 0;
 
   /**
    * The code of the level spelled by bytes `[s, e)` (hash `h`, from {@linkcode hashBytes}),
    * or -1 when this spelling has not been seen.
    */
   find(bytes: Uint8Array, s: number, e: number, h: number, escaped: boolean): number {
-    return this.#probe(bytes, bytes, s, e, h, escaped ? 1 : 0);
+    return this.#probe(bytes, s, e, h, escaped ? 1 : 0);
   }
 
   /** Records bytes `[s, e)` of `bytes` (hash `h`, not found) as a spelling of `text`; returns its code. */
@@ -42,7 +48,7 @@ export class LevelTable {
     if (escaped) {
       // The text may already be a level spelled without escapes: look its UTF-8 bytes up.
       const probe = new TextEncoder().encode(text);
-      code = this.#probe(bytes, probe, 0, probe.length, hashBytes(probe, 0, probe.length), 0);
+      code = this.#probe(probe, 0, probe.length, hashBytes(probe, 0, probe.length), 0);
       if (code < 0) code = this.#escapedTexts.get(text) ?? -1;
     } else if (this.#escapedTexts.size) {
       code = this.#escapedTexts.get(text) ?? -1;
@@ -55,7 +61,15 @@ export class LevelTable {
     if (2 * (this.#size + 1) > this.#slots.length) this.#rehash();
     const k = this.#size++;
     if (k === this.#start.length) this.#growEntries();
-    this.#start[k] = s;
+    const len = e - s;
+    if (this.#poolLength + len > this.#pool.length) {
+      const pool = new Uint8Array(Math.max(2 * this.#pool.length, this.#poolLength + len));
+      pool.set(this.#pool.subarray(0, this.#poolLength));
+      this.#pool = pool;
+    }
+    this.#pool.set(bytes.subarray(s, e), this.#poolLength);
+    this.#start[k] = this.#poolLength;
+    this.#poolLength += len;
     this.#len[k] = e - s;
     this.#hash[k] = h;
     this.#code[k] = code;
@@ -67,9 +81,9 @@ export class LevelTable {
     return code;
   }
 
-  /** Finds `key[s, e)` among the entries, whose bytes lie in `input`. */
-  #probe(input: Uint8Array, key: Uint8Array, s: number, e: number, h: number, escaped: number): number {
-    const slots = this.#slots, mask = slots.length - 1, len = e - s;
+  /** Finds `key[s, e)` among the entries. */
+  #probe(key: Uint8Array, s: number, e: number, h: number, escaped: number): number {
+    const slots = this.#slots, mask = slots.length - 1, len = e - s, input = this.#pool;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const k = slots[i] - 1;
       if (k < 0) return -1;

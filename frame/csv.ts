@@ -37,6 +37,11 @@ export interface CsvOptions {
   naStrings?: readonly string[];
   /** What the bytes are (a path or URL), quoted in error messages. */
   source?: string;
+  /**
+   * Bytes read at a time (default 8 MiB for files; `parseCsv` reads bytes already in memory in
+   * one block unless this is given). Records may span blocks; only the memory use changes.
+   */
+  blockSize?: number;
 }
 
 /** Rows read to guess the header and the column types (H2O also guesses from a sample). */
@@ -74,61 +79,16 @@ export function parseCsv(bytes: Uint8Array, options: CsvOptions = {}): Frame {
   }
   // Buffer and other subclasses are read through a plain view so the row loop sees one shape.
   if (bytes.constructor !== Uint8Array) bytes = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const source = options.source === undefined ? "" : ` ${JSON.stringify(options.source)}`;
-  const header = options.header ?? "auto";
-  if (header !== true && header !== false && header !== "auto") {
-    throw new TypeError(`Cannot parse CSV${source}: "header" must be true, false or "auto": got ${describeValue(header)}`);
+  // Bytes already in memory are read in one block unless a block size is asked for (tests).
+  const reader = new CsvReader({ blockSize: Math.max(1, bytes.length), ...options }, bytes.length);
+  const step = reader.blockSize;
+  let o = 0;
+  for (; o + step < bytes.length; o += step) reader.push(bytes.subarray(o, o + step));
+  if (reader.end(bytes.subarray(o))) {
+    for (let k = 0; k < bytes.length && reader.pushRecovery(bytes.subarray(k, Math.min(bytes.length, k + step))); k += step);
+    reader.endRecovery();
   }
-  // The row loop reads digits without bounds checks: it needs a line break at the end.
-  const tail = bytes.length ? bytes[bytes.length - 1] : LF;
-  if (tail !== LF && tail !== CR) {
-    const copy = new Uint8Array(bytes.length + 1);
-    copy.set(bytes);
-    copy[bytes.length] = LF;
-    bytes = copy;
-  }
-  let p = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
-  const sep = options.sep === undefined ? detectSeparator(bytes, p) : separatorByte(options.sep, source);
-  const na = options.naStrings;
-  if (na !== undefined && (!Array.isArray(na) || na.some((s) => typeof s !== "string"))) {
-    throw new TypeError(`Cannot parse CSV${source}: "naStrings" must be an array of strings: got ${describeValue(na)}`);
-  }
-  const naAll = (na ?? DEFAULT_NA).filter((s) => s !== "").map(utf8);
-  const naNumeric = na ? [] : NUMERIC_NA.map(utf8);
-  // A user NA string that reads as a number ("-999") must be tested before the number path.
-  const numericNa = naAll.some((w) => parseNumberBytes(w, 0, w.length) !== undefined);
-  const ctx: Context = { bytes, sep, source, naAll, naNumeric, numericNa, cursor: new FieldCursor(), names: [] };
-
-  // First record (after blank lines): the header or the first row; it fixes the column count.
-  let line = 1;
-  for (;;) {
-    const q = skipLineBreak(bytes, p);
-    if (q === p) break;
-    p = q;
-    line++;
-  }
-  if (p >= bytes.length) return new Frame([]);
-  const first = readRecord(ctx, p, line);
-  const ncol = first.fields.length / 3;
-  ctx.names = Array.from({ length: ncol }, (_, j) => `C${j + 1}`);
-  const guess = guessColumns(ctx, first);
-  const hasHeader = header === "auto" ? guess.header : header;
-  if (hasHeader) {
-    ctx.names = headerNames(ctx, first, line);
-    p = first.next;
-    line += 1 + first.newlines;
-  }
-  const kinds = new Uint8Array(ncol);
-  const declared = new Uint8Array(ncol);
-  for (let j = 0; j < ncol; j++) {
-    kinds[j] = (hasHeader ? guess.dataText[j] : guess.dataText[j] + guess.firstText[j]) > 0 ? K_CAT : K_U8;
-  }
-  applyColumnTypes(ctx, options.columnTypes, kinds, declared);
-
-  const s = new State(ctx, kinds, declared, estimateRows(bytes, p));
-  readRows(s, p, line);
-  s.recoverRetyped();
-  return new Frame(s.columns());
+  return reader.frame();
 }
 
 /** {@linkcode parseCsv} for text already in memory. */
@@ -137,9 +97,374 @@ export function parseCsvText(text: string, options: CsvOptions = {}): Frame {
   return parseCsv(new TextEncoder().encode(text), options);
 }
 
+/** Default bytes per block for {@linkcode CsvReader} (files are read this much at a time). */
+export const BLOCK_SIZE = 8 << 20;
+
+/** Thrown while guessing when the bytes so far cannot decide: read more and guess again. */
+const NEED_MORE = Symbol("need more bytes");
+
+/**
+ * The CSV reader fed in blocks, so that a file never sits in memory whole: `push` the file's
+ * bytes in chunks of any size, then `end()`. Complete records are read as soon as a block is
+ * full; a partial last line (or a quoted field that spans blocks) is carried to the next block.
+ * When a column guessed numeric met text after its first rows, `end()` returns true: feed the
+ * same bytes again through `pushRecovery` (it returns false once it has read enough) and call
+ * `endRecovery()`, which re-reads those rows' text. Then `frame()` gives the frame.
+ */
+export class CsvReader {
+  readonly blockSize: number;
+  readonly #options: CsvOptions;
+  readonly #header: boolean | "auto";
+  readonly #ctx: Context;
+  /** Total bytes expected (file size), to pre-size the columns; 0 when unknown. */
+  readonly #sizeHint: number;
+  /** Pending bytes are `#buf[#start, #len)`; `#owned` false while `#buf` is the caller's chunk. */
+  #buf: Uint8Array = EMPTY_U8;
+  #start = 0;
+  #len = 0;
+  #owned = false;
+  /** Read the pending bytes once this many are there (grows while one record spans blocks). */
+  #threshold: number;
+  #mode: "head" | "rows" | "recover" | "done" = "head";
+  #state: State | null = null;
+  #frame: Frame | null = null;
+  /** Absolute offset where the data rows start (after the header), for the recovery pass. */
+  #dataStart = 0;
+  #line = 1;
+  /** Recovery pass: bytes seen, rows re-read, rows to re-read and the last retyped column. */
+  #seen = 0;
+  #row = 0;
+  #lastRow = 0;
+  #lastCol = -1;
+
+  constructor(options: CsvOptions = {}, sizeHint = 0) {
+    const source = options.source === undefined ? "" : ` ${JSON.stringify(options.source)}`;
+    const header = options.header ?? "auto";
+    if (header !== true && header !== false && header !== "auto") {
+      throw new TypeError(`Cannot parse CSV${source}: "header" must be true, false or "auto": got ${describeValue(header)}`);
+    }
+    const bs = options.blockSize ?? BLOCK_SIZE;
+    if (typeof bs !== "number" || !Number.isInteger(bs) || bs < 1) {
+      throw new TypeError(`Cannot parse CSV${source}: "blockSize" must be a positive whole number of bytes: got ${describeValue(bs)}`);
+    }
+    const sep = options.sep === undefined ? -1 : separatorByte(options.sep, source);
+    const na = options.naStrings;
+    if (na !== undefined && (!Array.isArray(na) || na.some((s) => typeof s !== "string"))) {
+      throw new TypeError(`Cannot parse CSV${source}: "naStrings" must be an array of strings: got ${describeValue(na)}`);
+    }
+    const naAll = (na ?? DEFAULT_NA).filter((s) => s !== "").map(utf8);
+    const naNumeric = na ? [] : NUMERIC_NA.map(utf8);
+    // A user NA string that reads as a number ("-999") must be tested before the number path.
+    const numericNa = naAll.some((w) => parseNumberBytes(w, 0, w.length) !== undefined);
+    this.#ctx = { bytes: EMPTY_U8, base: 0, final: false, sep, source, naAll, naNumeric, numericNa, cursor: new FieldCursor(), names: [] };
+    this.#options = options;
+    this.#header = header;
+    this.blockSize = bs;
+    this.#threshold = bs;
+    this.#sizeHint = sizeHint > 0 ? sizeHint : 0;
+  }
+
+  /** Adds the next bytes of the file (the reader copies what it keeps: `chunk` may be reused). */
+  push(chunk: Uint8Array): void {
+    chunk = plain(chunk);
+    if (this.#mode === "recover" || this.#mode === "done") throw new Error("CsvReader.push() after end()");
+    this.#append(chunk);
+    if (!this.#owned || this.#len - this.#start >= this.#threshold) this.#process(false);
+    this.#own();
+  }
+
+  /** Copies carried bytes that still lie in the caller's chunk, which it may overwrite. */
+  #own(): void {
+    if (this.#owned || this.#len === this.#start) return;
+    this.#buf = this.#buf.slice(this.#start, this.#len);
+    this.#len -= this.#start;
+    this.#start = 0;
+    this.#owned = true;
+  }
+
+  /** The file has ended (after `last`, its final bytes): reads what is left. True when a recovery pass must follow. */
+  end(last?: Uint8Array): boolean {
+    if (this.#mode === "recover" || this.#mode === "done") throw new Error("CsvReader.end() called twice");
+    if (last) this.#append(plain(last));
+    this.#process(true);
+    this.#release();
+    const s = this.#state;
+    if (s === null) {
+      this.#mode = "done";
+      this.#frame = new Frame([]);
+      return false;
+    }
+    for (let j = 0; j < s.ncol; j++) {
+      if (s.retypedAt[j] > 0) {
+        this.#lastRow = Math.max(this.#lastRow, s.retypedAt[j]);
+        this.#lastCol = j;
+      }
+    }
+    if (this.#lastCol < 0) return this.#finish();
+    this.#mode = "recover";
+    this.#threshold = this.blockSize;
+    this.#ctx.base = 0;
+    return true;
+  }
+
+  /** Adds the file's bytes again, from the start, for the recovery pass; false once it needs no more. */
+  pushRecovery(chunk: Uint8Array): boolean {
+    chunk = plain(chunk);
+    if (this.#mode !== "recover") return false;
+    // Bytes before the first data row (BOM, header) are skipped without being kept.
+    const skip = Math.min(chunk.length, Math.max(0, this.#dataStart - this.#seen));
+    this.#seen += chunk.length;
+    if (skip === chunk.length) return true;
+    if (this.#len === this.#start) this.#ctx.base = this.#seen - chunk.length + skip;
+    this.#append(skip ? chunk.subarray(skip) : chunk);
+    if (!this.#owned || this.#len - this.#start >= this.#threshold) this.#process(false);
+    this.#own();
+    return this.#mode === "recover";
+  }
+
+  /** Ends the recovery pass. */
+  endRecovery(): void {
+    if (this.#mode === "recover") this.#process(true);
+    if (this.#row < this.#lastRow) throw fail(this.#ctx, "the file changed while it was read (its second pass found fewer rows); read it again");
+    this.#finish();
+  }
+
+  /** The frame read. */
+  frame(): Frame {
+    if (this.#frame === null) throw new Error("CsvReader.frame() before end()");
+    return this.#frame;
+  }
+
+  #finish(): false {
+    this.#release();
+    this.#mode = "done";
+    this.#frame = new Frame(this.#state!.columns());
+    this.#state = null;
+    return false;
+  }
+
+  #release(): void {
+    this.#buf = EMPTY_U8;
+    this.#start = this.#len = 0;
+    this.#owned = false;
+    this.#ctx.bytes = EMPTY_U8;
+  }
+
+  /** Appends `chunk` to the pending bytes, compacting or growing the buffer as needed. */
+  #append(chunk: Uint8Array): void {
+    const pending = this.#len - this.#start;
+    if (pending === 0) {
+      // Read in place when nothing is carried (the caller's chunk: what is left of it is copied).
+      this.#buf = chunk;
+      this.#start = 0;
+      this.#len = chunk.length;
+      this.#owned = false;
+      return;
+    }
+    const need = pending + chunk.length;
+    if (!this.#owned || need > this.#buf.length) {
+      // Room for the next block's carry too, so that one buffer serves every block.
+      const buf = new Uint8Array(need + Math.min(this.#threshold >> 1, Math.max(need, 1 << 16)) + 1);
+      buf.set(this.#buf.subarray(this.#start, this.#len));
+      this.#buf = buf;
+      this.#owned = true;
+    } else if (this.#start > 0) {
+      this.#buf.copyWithin(0, this.#start, this.#len);
+    }
+    this.#buf.set(chunk, pending);
+    this.#start = 0;
+    this.#len = need;
+  }
+
+  /**
+   * Reads the complete records among the pending bytes (all of them when `final`), and keeps
+   * the rest for the next block.
+   */
+  #process(final: boolean): void {
+    const ctx = this.#ctx;
+    let end = this.#len;
+    if (final) {
+      // The row loop reads digits without bounds checks: it needs a line break at the end.
+      const last = end > this.#start ? this.#buf[end - 1] : LF;
+      if (last !== LF && last !== CR) {
+        if (!this.#owned || end >= this.#buf.length) {
+          const buf = new Uint8Array(end - this.#start + 1);
+          buf.set(this.#buf.subarray(this.#start, end));
+          this.#buf = buf;
+          this.#owned = true;
+          end -= this.#start;
+          this.#start = 0;
+        }
+        this.#buf[end++] = LF;
+        this.#len = end;
+      }
+    } else {
+      end = completeLines(this.#buf, this.#start, end);
+      if (end <= this.#start) {
+        this.#threshold = Math.max(this.#threshold, 2 * (this.#len - this.#start));
+        return;
+      }
+    }
+    ctx.bytes = this.#buf.subarray(this.#start, end);
+    ctx.final = final;
+    let used: number;
+    if (this.#mode === "head") {
+      const p = this.#head();
+      if (p < 0) {
+        // Undecided: guess again once twice the bytes are here.
+        this.#threshold = Math.max(this.#threshold, 2 * (this.#len - this.#start));
+        return;
+      }
+      used = this.#state ? readRows(this.#state, p) : p;
+    } else if (this.#mode === "rows") {
+      used = readRows(this.#state!, 0);
+    } else {
+      used = this.#recover();
+    }
+    this.#start += used;
+    ctx.base += used;
+    const carried = this.#len - this.#start;
+    if (carried === 0) this.#start = this.#len = 0;
+    // A record longer than half a block: read again only once the pending bytes have doubled,
+    // so a huge quoted field costs linear time.
+    this.#threshold = Math.max(this.blockSize, 2 * carried);
+  }
+
+  /**
+   * Guesses the separator, header and column types from the first block. Returns the offset
+   * of the first data row, or -1 when the bytes so far cannot decide.
+   */
+  #head(): number {
+    const ctx = this.#ctx;
+    const bytes = ctx.bytes, final = ctx.final;
+    if (!final && bytes.length < 3) return -1;
+    let p = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    try {
+      if (ctx.sep < 0) {
+        const sep = detectSeparator(bytes, p, final);
+        if (sep < 0) return -1;
+        ctx.sep = sep;
+      }
+      // First record (after blank lines): the header or the first row; it fixes the column count.
+      let line = 1;
+      for (;;) {
+        const q = skipLineBreak(bytes, p);
+        if (q === p) break;
+        p = q;
+        line++;
+      }
+      if (p >= bytes.length) {
+        if (!final) return -1;
+        this.#mode = "done";
+        return bytes.length;
+      }
+      const first = readRecord(ctx, p, line);
+      const ncol = first.fields.length / 3;
+      ctx.names = Array.from({ length: ncol }, (_, j) => `C${j + 1}`);
+      const guess = guessColumns(ctx, first);
+      const hasHeader = this.#header === "auto" ? guess.header : this.#header;
+      if (hasHeader) {
+        ctx.names = headerNames(ctx, first, line);
+        p = first.next;
+        line += 1 + first.newlines;
+      }
+      const kinds = new Uint8Array(ncol);
+      const declared = new Uint8Array(ncol);
+      for (let j = 0; j < ncol; j++) {
+        kinds[j] = (hasHeader ? guess.dataText[j] : guess.dataText[j] + guess.firstText[j]) > 0 ? K_CAT : K_U8;
+      }
+      applyColumnTypes(ctx, this.#options.columnTypes, kinds, declared);
+      this.#state = new State(ctx, kinds, declared, this.#estimateRows(p));
+      this.#state.line = line;
+      this.#dataStart = ctx.base + p;
+      this.#mode = "rows";
+      return p;
+    } catch (e) {
+      if (e === NEED_MORE) {
+        // The separator guess may change with more bytes.
+        if (this.#options.sep === undefined) ctx.sep = -1;
+        return -1;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * An upper bound on the rows from `p` when every byte is here (line feeds, plus a last line
+   * without one); otherwise an estimate from the first block's bytes per line and the file size,
+   * which the builders grow past by half when it falls short.
+   */
+  #estimateRows(p: number): number {
+    const bytes = this.#ctx.bytes;
+    let count = 0;
+    for (let k = bytes.indexOf(LF, p); k >= 0; k = bytes.indexOf(LF, k + 1)) count++;
+    if (this.#ctx.final) return Math.max(count + (bytes.length > p && bytes[bytes.length - 1] !== LF ? 1 : 0), 1);
+    const rest = this.#sizeHint - this.#ctx.base - p;
+    if (rest <= 0 || count === 0) return Math.max(count * 2, 1024);
+    return Math.ceil((rest * count / (bytes.length - p)) * 1.02) + 64;
+  }
+
+  /**
+   * The recovery pass over one block: fills the rows read as numbers before each retyped column
+   * met text, from their text, so the column reads exactly as if declared categorical. Returns
+   * the bytes used (complete records).
+   */
+  #recover(): number {
+    const s = this.#state!, ctx = this.#ctx, { bytes, sep, cursor } = ctx;
+    const ncol = s.ncol, lastCol = this.#lastCol, n = bytes.length;
+    let p = 0;
+    while (p < n && this.#row < this.#lastRow) {
+      const c = bytes[p];
+      if (c === LF || c === CR) {
+        p = skipLineBreak(bytes, p);
+        continue;
+      }
+      const r = this.#row;
+      let q = p;
+      for (let j = 0; j < ncol; j++) {
+        try {
+          q = scanField(bytes, q, sep, cursor);
+        } catch (e) {
+          if (e instanceof ScanError && e.kind === "unterminated" && !ctx.final) return p;
+          throw e;
+        }
+        if (j <= lastCol && r < s.retypedAt[j]) s.storeText(j, r, cursor.start, cursor.end, cursor.escaped, 0);
+        if (j < ncol - 1) q++;
+      }
+      p = skipLineBreak(bytes, q);
+      this.#row++;
+    }
+    if (this.#row >= this.#lastRow) this.#mode = "done";
+    return this.#mode === "done" ? this.#len - this.#start : p;
+  }
+}
+
+/** A plain `Uint8Array` view of Buffer and other subclasses, so the row loop sees one shape. */
+function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * The end of the complete lines in `buf[s, e)`: just past its last LF, or past its last CR when
+ * a byte follows it (a CR at the very end may be half of a CRLF). Records that still run on
+ * (a quoted field with a line break) are found by the readers, which stop before them.
+ */
+function completeLines(buf: Uint8Array, s: number, e: number): number {
+  // (A negative start would make lastIndexOf count from the end.)
+  const lf = e > s ? buf.lastIndexOf(LF, e - 1) : -1;
+  if (lf >= s) return lf + 1;
+  const cr = e - 2 >= s ? buf.lastIndexOf(CR, e - 2) : -1;
+  return cr >= s ? cr + 1 : s;
+}
+
 interface Context {
-  readonly bytes: Uint8Array;
-  readonly sep: number;
+  /** The block being read: whole records, ending with a line break. */
+  bytes: Uint8Array;
+  /** Offset of `bytes[0]` in the file (for byte offsets in messages). */
+  base: number;
+  /** No bytes follow this block. */
+  final: boolean;
+  sep: number;
   readonly source: string;
   /** Missing in every column. */
   readonly naAll: readonly Uint8Array[];
@@ -162,15 +487,15 @@ function columnLabel(ctx: Context, j: number): string {
 function scanFailure(ctx: Context, e: unknown, line: number, j: number): unknown {
   if (!(e instanceof ScanError)) return e;
   if (e.kind === "unterminated") {
-    return fail(ctx, `line ${line}, ${columnLabel(ctx, j)}: the quote at byte offset ${e.offset} is never closed; close it with " or escape a literal quote as ""`);
+    return fail(ctx, `line ${line}, ${columnLabel(ctx, j)}: the quote at byte offset ${ctx.base + e.offset} is never closed; close it with " or escape a literal quote as ""`);
   }
   const b = ctx.bytes[e.offset];
-  return fail(ctx, `line ${line}, ${columnLabel(ctx, j)}: the quoted field that starts on this line is followed by ${byteName(b)} at byte offset ${e.offset}; a quoted field must end at a separator or line break, and a quote inside it is written ""`);
+  return fail(ctx, `line ${line}, ${columnLabel(ctx, j)}: the quoted field that starts on this line is followed by ${byteName(b)} at byte offset ${ctx.base + e.offset}; a quoted field must end at a separator or line break, and a quote inside it is written ""`);
 }
 
 function badBytes(ctx: Context, line: number, j: number, bad: BadBytes): SyntaxError {
   const where = line > 0 ? `line ${line}` : "a row";
-  return fail(ctx, `bad bytes at ${where}, ${columnLabel(ctx, j)}, byte offset ${bad.offset}: ${bad.what}; the file may be binary or in another encoding (save it as UTF-8 text)`);
+  return fail(ctx, `bad bytes at ${where}, ${columnLabel(ctx, j)}, byte offset ${ctx.base + bad.offset}: ${bad.what}; the file may be binary or in another encoding (save it as UTF-8 text)`);
 }
 
 function byteName(b: number): string {
@@ -197,12 +522,12 @@ function separatorByte(sep: string, source: string): number {
  * every line into the same number (> 1) of fields wins, the most fields first, then that order;
  * failing that, the one most frequent on the first line; a file with none is one column.
  */
-function detectSeparator(bytes: Uint8Array, p: number): number {
+function detectSeparator(bytes: Uint8Array, p: number, final: boolean): number {
   const codes = SEPARATORS.map((s) => s.charCodeAt(0));
   const lines: number[][] = [];
   let counts = [0, 0, 0, 0];
   let inQuote = false, empty = true;
-  const end = Math.min(bytes.length, p + GUESS_BYTES);
+  const p0 = p, end = Math.min(bytes.length, p + GUESS_BYTES);
   for (; p < end && lines.length < 20; p++) {
     const c = bytes[p];
     if (c === QUOTE) inQuote = !inQuote;
@@ -217,6 +542,8 @@ function detectSeparator(bytes: Uint8Array, p: number): number {
     }
     empty = false;
   }
+  // Fewer than 20 lines before the block's end: wait for more bytes, unless the sample is full.
+  if (!final && lines.length < 20 && end === bytes.length && end < p0 + GUESS_BYTES) return -1;
   if (!empty && lines.length < 20) lines.push(counts);
   if (lines.length === 0) return codes[0];
   let best = -1;
@@ -248,6 +575,7 @@ function readRecord(ctx: Context, p: number, line: number): RawRecord {
     try {
       p = scanField(bytes, p, sep, cursor);
     } catch (e) {
+      if (e instanceof ScanError && e.kind === "unterminated" && !ctx.final) throw NEED_MORE;
       throw scanFailure(ctx, e, line + cursor.newlines, j);
     }
     fields.push(cursor.start, cursor.end, (cursor.quoted ? 1 : 0) | (cursor.escaped ? 2 : 0));
@@ -302,7 +630,8 @@ function guessColumns(ctx: Context, first: RawRecord): Guess {
     let rec: RawRecord;
     try {
       rec = readRecord(ctx, p, 0);
-    } catch {
+    } catch (e) {
+      if (e === NEED_MORE) throw e;
       break; // the row loop reports it with its line number
     }
     const k = Math.min(ncol, rec.fields.length / 3);
@@ -314,6 +643,8 @@ function guessColumns(ctx: Context, first: RawRecord): Guess {
     p = rec.next;
     rows++;
   }
+  // The sample ran into the end of the block before it was full: guess again with more bytes.
+  if (!ctx.final && p >= bytes.length && rows < GUESS_ROWS && (rows === 0 || p < end)) throw NEED_MORE;
   let numericCols = 0, textOverNumber = 0, ok = true;
   for (let j = 0; j < ncol; j++) {
     if (text[j] > 0 || num[j] === 0) continue;
@@ -415,14 +746,6 @@ function applyColumnTypes(
   }
 }
 
-/** An upper bound on the records from `p`: line feeds, plus a last line without one. */
-function estimateRows(bytes: Uint8Array, p: number): number {
-  let count = 0;
-  for (let k = bytes.indexOf(LF, p); k >= 0; k = bytes.indexOf(LF, k + 1)) count++;
-  if (bytes.length > p && bytes[bytes.length - 1] !== LF) count++;
-  return Math.max(count, 1);
-}
-
 /** Column builders, indexed by column; only the array matching `kinds[j]` is live. */
 class State {
   readonly ctx: Context;
@@ -440,10 +763,10 @@ class State {
   readonly levels: (LevelTable | null)[] = [];
   /** Row at which a guessed-numeric column met text and became categorical; -1 if never. */
   readonly retypedAt: Int32Array;
-  /** Byte offset of each row, to recover the text of retyped columns. */
-  rowStart: Float64Array;
   cap: number;
   rows = 0;
+  /** Line number of the next record. */
+  line = 1;
 
   constructor(ctx: Context, kinds: Uint8Array, declared: Uint8Array, cap: number) {
     this.ctx = ctx;
@@ -451,7 +774,6 @@ class State {
     this.kinds = kinds;
     this.declared = declared;
     this.cap = cap;
-    this.rowStart = new Float64Array(cap);
     this.retypedAt = new Int32Array(this.ncol).fill(-1);
     for (let j = 0; j < this.ncol; j++) {
       const k = kinds[j];
@@ -466,15 +788,13 @@ class State {
     }
   }
 
-  /** Makes room for more rows (only when lone-CR line breaks defeat the line-feed count). */
+  /**
+   * Makes room for half as many rows again: when the row estimate from the first block falls
+   * short, or lone-CR line breaks defeat the line-feed count.
+   */
   grow(): void {
     const cap = this.cap + Math.max(1024, this.cap >> 1);
-    const widen = <T extends Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array>(a: T): T => {
-      if (a.length === 0) return a;
-      const b = new (a.constructor as new (n: number) => T)(cap);
-      b.set(a);
-      return b;
-    };
+    const widen = <T extends Builder>(a: T): T => (a.length === 0 ? a : resize(a, cap));
     for (let j = 0; j < this.ncol; j++) {
       this.u8[j] = widen(this.u8[j]);
       this.u16[j] = widen(this.u16[j]);
@@ -483,7 +803,6 @@ class State {
       this.f64[j] = widen(this.f64[j]);
       this.codes[j] = widen(this.codes[j]);
     }
-    this.rowStart = widen(this.rowStart);
     this.cap = cap;
   }
 
@@ -589,38 +908,13 @@ class State {
   }
 
   /**
-   * Fills the rows a retyped column read as numbers before it met text, from their text, so
-   * the column reads exactly as if it had been declared categorical. One pass over the rows
-   * before the last retype serves every retyped column.
-   */
-  recoverRetyped(): void {
-    let lastRow = 0, lastCol = -1;
-    for (let j = 0; j < this.ncol; j++) {
-      if (this.retypedAt[j] > 0) {
-        lastRow = Math.max(lastRow, this.retypedAt[j]);
-        lastCol = j;
-      }
-    }
-    if (lastCol < 0) return;
-    const { bytes, sep, cursor } = this.ctx;
-    for (let r = 0; r < lastRow; r++) {
-      let p = this.rowStart[r];
-      for (let j = 0; j <= lastCol; j++) {
-        p = scanField(bytes, p, sep, cursor) + 1;
-        if (r < this.retypedAt[j]) this.storeText(j, r, cursor.start, cursor.end, cursor.escaped, 0);
-      }
-    }
-  }
-
-  /**
    * The finished columns, trimmed to the rows read, each in its narrowest exact encoding (one
    * column at a time, so finishing takes at most one column's extra copy); categorical domains
    * sorted by bytes.
    */
   columns(): Column[] {
     const rows = this.rows, names = this.ctx.names;
-    const trim = <T extends Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array>(a: T): T =>
-      (a.length === rows ? a : a.slice(0, rows)) as T;
+    const trim = <T extends Builder>(a: T): T => resize(a, rows);
     const out: Column[] = [];
     for (let j = 0; j < this.ncol; j++) {
       const name = names[j];
@@ -666,23 +960,24 @@ class State {
  * to 7 digits followed by the separator (most fields of count, pixel and label data), then an
  * optional minus, up to 15 digits with an optional fraction, and the delimiter this column
  * expects. Anything else (quotes, exponents, NA tokens, text, long numbers, a ragged row) goes
- * through {@linkcode slowField}, which starts over from the field's first byte. The input ends
- * with a line break (see {@linkcode parseCsv}), so digit runs stop without bounds checks.
+ * through {@linkcode slowField}, which starts over from the field's first byte. The block ends
+ * with a line break (see `CsvReader`), so digit runs stop without bounds checks. Returns where
+ * it stopped: the block's end, or the start of a record that runs on into the next block.
  */
-function readRows(s: State, p: number, line: number): void {
+function readRows(s: State, p: number): number {
   const ctx = s.ctx;
   const bytes = ctx.bytes, n = bytes.length, sep = ctx.sep, ncol = s.ncol, last = ncol - 1;
   const kinds = s.kinds, u8 = s.u8, u16 = s.u16, i32 = s.i32, f32 = s.f32, f64 = s.f64, cursor = ctx.cursor, numericNa = ctx.numericNa;
-  let row = 0;
+  let row = s.rows, line = s.line;
   while (p < n) {
     let c = bytes[p];
     if (c === LF || c === CR) {
       p = skipLineBreak(bytes, p); // blank line
-      line++;
+      s.line = ++line;
       continue;
     }
     if (row === s.cap) s.grow();
-    s.rowStart[row] = p;
+    const record = p;
     cursor.newlines = 0;
     for (let j = 0; j < ncol; j++) {
       const kind = kinds[j];
@@ -747,16 +1042,22 @@ function readRows(s: State, p: number, line: number): void {
         }
       }
       p = slowField(s, j, p, row, line);
+      if (p < 0) return record; // a quoted field runs on into the next block
       if (j < last) {
         if (bytes[p] === sep) p++;
         else throw fail(ctx, raggedMessage(s, line, j + 1));
       }
     }
-    if (bytes[p] === sep) throw fail(ctx, raggedMessage(s, line, ncol + countFields(ctx, p + 1)));
+    if (bytes[p] === sep) {
+      const more = countFields(ctx, p + 1);
+      if (more < 0) return record;
+      throw fail(ctx, raggedMessage(s, line, ncol + more));
+    }
     p = skipLineBreak(bytes, p);
-    line += 1 + cursor.newlines;
+    s.line = line += 1 + cursor.newlines;
     s.rows = ++row;
   }
+  return p;
 }
 
 function slowField(s: State, j: number, p: number, row: number, line: number): number {
@@ -766,6 +1067,7 @@ function slowField(s: State, j: number, p: number, row: number, line: number): n
   try {
     q = scanField(ctx.bytes, p, ctx.sep, cursor);
   } catch (e) {
+    if (e instanceof ScanError && e.kind === "unterminated" && !ctx.final) return -1;
     throw scanFailure(ctx, e, fieldLine, j);
   }
   const { start, end, escaped } = cursor;
@@ -794,13 +1096,37 @@ function slowField(s: State, j: number, p: number, row: number, line: number): n
   return q;
 }
 
+type Builder = Uint8Array | Uint16Array | Float32Array | Float64Array | Int32Array;
+
+/**
+ * `a` with length `n` (the first values kept, new ones zero). The buffer is resized by
+ * `ArrayBuffer.prototype.transfer`, which frees the old memory at once (often resizing in place)
+ * instead of leaving a full-size copy for the garbage collector: trimming every column of a
+ * large file by copying would otherwise hold the frame twice at the end of the read.
+ */
+function resize<T extends Builder>(a: T, n: number): T {
+  if (a.length === n) return a;
+  const buffer = a.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+  const Ctor = a.constructor as new (b: ArrayBuffer | number) => T;
+  if (a.byteOffset === 0 && buffer.byteLength === a.byteLength && typeof buffer.transfer === "function") {
+    try {
+      return new Ctor(buffer.transfer(n * a.BYTES_PER_ELEMENT));
+    } catch {
+      // not transferable (a shared or non-resizable buffer): copy
+    }
+  }
+  const b = new Ctor(n);
+  b.set(n < a.length ? a.subarray(0, n) : a);
+  return b;
+}
+
 /** True when the first `n` values of `a` are exact in float32 (whole numbers up to 2^24). */
 function fitsF32(a: Int32Array, n: number): boolean {
   for (let i = 0; i < n; i++) if (a[i] > 16777216 || a[i] < -16777216) return false;
   return true;
 }
 
-/** Fields from `p` to the end of its line (for the ragged-row message). */
+/** Fields from `p` to the end of its line (for the ragged-row message); -1 when the line runs on into the next block. */
 function countFields(ctx: Context, p: number): number {
   const { bytes, sep, cursor } = ctx;
   let k = 1;
@@ -812,8 +1138,8 @@ function countFields(ctx: Context, p: number): number {
         k++;
       } else return k;
     }
-  } catch {
-    return k;
+  } catch (e) {
+    return e instanceof ScanError && e.kind === "unterminated" && !ctx.final ? -1 : k;
   }
 }
 

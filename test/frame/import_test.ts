@@ -74,3 +74,25 @@ test("gunzip() round-trips concatenated gzip members and empty input", () => {
   assertEquals(gunzip(gzipSync(new Uint8Array(0))).length, 0);
   assert(!isGzip(new TextEncoder().encode("x,y")));
 });
+
+test("importFile() reads plain and gzipped files in small blocks as it reads them whole", async () => {
+  await withTempDir(async (dir) => {
+    // 3000 rows before a late retyping (x meets text), a multi-line quoted field and CRLF.
+    const rows = Array.from({ length: 3000 }, (_, i) => `${i % 9 ? i : "07"},"n${i % 4}\r\nz",${(i / 8).toFixed(3)}\r\n`);
+    const body = "x,note,y\r\n" + rows.join("") + 'late,"a ""b""",1e3\r\n' + "5,c,NA";
+    await writeFile(join(dir, "plain.csv"), body);
+    await writeFile(join(dir, "packed.csv.gz"), gzipSync(new TextEncoder().encode(body)));
+    const expect = await importFile(join(dir, "plain.csv"));
+    assertEquals([expect.nrow, expect.types], [3002, ["categorical", "categorical", "numeric"]]);
+    assertEquals([expect.value(0, "x"), expect.value(1, "x"), expect.value(3000, "x"), expect.value(3000, "note")], ["07", "1", "late", 'a "b"']);
+    assertEquals([expect.value(2, "note"), expect.value(3001, "y")], ["n2\r\nz", null]);
+    const shown = (f: typeof expect) => JSON.stringify([f.names, f.types, f.columns.map((c) => Array.from({ length: f.nrow }, (_, r) => f.value(r, c.name)))]);
+    for (const name of ["plain.csv", "packed.csv.gz"]) {
+      for (const blockSize of [13, 100, 4096]) {
+        assertEquals(shown(await importFile(join(dir, name), { blockSize })), shown(expect), `${name}, blockSize ${blockSize}`);
+      }
+    }
+    await writeFile(join(dir, "bad.csv"), body + '\n6,"open,1\n');
+    await assertThrows(() => importFile(join(dir, "bad.csv"), { blockSize: 64 }), SyntaxError, "line 6004, column 2 (\"note\"): the quote at byte offset");
+  });
+});
