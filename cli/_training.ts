@@ -155,6 +155,8 @@ export function formatReport(model: DeepLearningModel, options: ReportOptions): 
     `Time taken: ${seconds(wall)} wall clock for training, ${count(o.samples / Math.max(wall, 1e-9))} samples/s` +
     (options.importMs !== undefined ? `; importing took ${seconds(options.importMs / 1000)}` : ""),
   ];
+  const parallel = o.messages.find((m) => m.field === "parallel_mode"); // parallel_mode auto's choice
+  if (parallel) lines.push(`Note: ${parallel.message}`);
   if (options.modelPath) lines.push(`Model written to ${options.modelPath}`);
   parts.push(lines.join("\n"));
   return parts.join("\n\n") + "\n";

@@ -47,6 +47,8 @@ export interface RunSettings {
   readonly skipZero: boolean;
   readonly miniBatch: number;
   readonly threads: number;
+  /** parallel_mode: how threads share the model (absent: hogwild). */
+  readonly parallel?: "hogwild" | "average" | "auto";
   readonly seed: readonly [number, number];
 }
 

@@ -142,7 +142,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   const net = {
     ...bindNetwork(description, plugins, {
       state, terms: plan.terms, constraints: plan.constraints, skipZero: plan.skipZero, miniBatch: p.mini_batch_size as number,
-      threads: p.nthreads as number, seed,
+      threads: p.nthreads as number, parallel: p.parallel_mode as "auto" | "hogwild" | "average", seed,
     }),
     distributionParams: description.distributionParams as Record<string, number>,
     offset: data.packed.offset != null, // a fused trainer without offsets declines (offset_column)
@@ -163,6 +163,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
 
   try {
     await runLoop(session, { totalSamples, iterationSamples: T });
+    if (fused?.parallelNote) messages.push({ level: "info", field: "parallel_mode", message: fused.parallelNote });
     return session.snapshot();
   } finally {
     fused?.close();
@@ -175,7 +176,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
 export function memoryEstimate(plan: TrainingPlan, shape: Shape, data: TrainingData, backend: Backend): MemoryEstimate {
   const p = plan.params;
   return estimateTrainingMemory({
-    units: shape.units, channels: shape.channels, optimizerSlots: plan.optimizer.slots, threads: p.nthreads as number,
+    units: shape.units, channels: shape.channels, optimizerSlots: plan.optimizer.slots, threads: p.nthreads as number, replicas: p.parallel_mode !== "hogwild",
     miniBatch: p.mini_batch_size as number, precision: backend.precision, rows: data.usable.length,
     nonZerosPerRow: data.prep.inputs.length,
   });
