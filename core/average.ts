@@ -19,8 +19,11 @@ export interface RingLink {
   recv(timeoutMs: number): Promise<Uint8Array>;
 }
 
-/** A peer was lost (closed, timed out) or spoke out of turn: the round cannot finish as it is. */
-export class PeerLostError extends Error {
+/**
+ * A peer was lost (closed, timed out) or spoke out of turn: the round cannot finish as it is.
+ * A RangeError: a condition of the machines and network, reported plainly, not a bug.
+ */
+export class PeerLostError extends RangeError {
   override name = "PeerLostError";
 }
 
@@ -90,12 +93,27 @@ export async function ringAverage(
     if (!ring.next || !ring.prev) throw new RangeError("A ring of more than one peer needs both neighbours");
     const bounds = (c: number) => [Math.floor((c * (m + 1)) / n), Math.floor(((c + 1) * (m + 1)) / n)];
     const mod = (a: number) => ((a % n) + n) % n;
+    // A message of a later step of this round may overtake (a link shared with control traffic
+    // delivers in order, but an abandoned attempt's reader can hand one back late): keep it.
+    const early = new Map<number, ReturnType<typeof decode>>();
+    const receive = async (phase: number, step: number) => {
+      const key = phase * 65536 + step;
+      for (;;) {
+        const kept = early.get(key);
+        if (kept) {
+          early.delete(key);
+          return kept;
+        }
+        const d = decode(await ring.prev!.recv(timeoutMs), precision);
+        if (d.round === round && d.phase * 65536 + d.step > key) early.set(d.phase * 65536 + d.step, d);
+        else return d;
+      }
+    };
     const exchange = async (phase: number, step: number, sendChunk: number, recvChunk: number, add: boolean) => {
       const [s0, s1] = bounds(sendChunk);
       const msg = encode(round, phase, step, sendChunk, m, s0, x.subarray(s0, s1), precision);
       bytesSent += msg.length;
-      const [got] = await Promise.all([ring.prev!.recv(timeoutMs), ring.next!.send(msg)]);
-      const d = decode(got, precision);
+      const [d] = await Promise.all([receive(phase, step), ring.next!.send(msg)]);
       if (d.values !== m) throw new RangeError(`The peers' models differ: this one has ${m} values, its ring neighbour ${d.values}; every peer must train the same network`);
       const [r0, r1] = bounds(recvChunk);
       if (d.round !== round || d.phase !== phase || d.step !== step || d.chunk !== recvChunk || d.offset !== r0 || d.data.length !== r1 - r0) {

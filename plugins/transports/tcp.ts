@@ -147,14 +147,14 @@ class Conn implements Channel {
   }
 
   sendFrame(type: number, payload: Uint8Array): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error(`Cannot send to ${this.label}: the connection is closed`));
+    if (this.#closed) return Promise.reject(new RangeError(`Cannot send to ${this.label}: the connection is closed`));
     return new Promise((resolve, reject) => {
-      this.#sock.write(encodeFrame(type, payload), (e) => (e ? reject(new Error(`Cannot send to ${this.label}: ${e.message}`)) : resolve()));
+      this.#sock.write(encodeFrame(type, payload), (e) => (e ? reject(new RangeError(`Cannot send to ${this.label}: ${e.message}`)) : resolve()));
     });
   }
 
   send(msg: Uint8Array): Promise<void> {
-    if (!this.authenticated) return Promise.reject(new Error(`Cannot send to ${this.label}: not authenticated`));
+    if (!this.authenticated) return Promise.reject(new RangeError(`Cannot send to ${this.label}: not authenticated`));
     if (msg.length > this.#o.maxFrame) return Promise.reject(new RangeError(`Cannot send ${msg.length} bytes to ${this.label}: over the ${this.#o.maxFrame}-byte frame limit`));
     return this.sendFrame(T_DATA, msg);
   }
@@ -179,20 +179,20 @@ class Conn implements Channel {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail("no authentication in time");
-        reject(new Error(`${this.label} did not authenticate within ${this.#o.handshakeMs} ms`));
+        reject(new RangeError(`${this.label} did not authenticate within ${this.#o.handshakeMs} ms`));
       }, this.#o.handshakeMs);
       const closed = setInterval(() => {
         if (!this.#closed) return;
         clearTimeout(timer);
         clearInterval(closed);
-        reject(new Error(`${this.label} closed the connection during authentication (a wrong secret or another protocol version?)`));
+        reject(new RangeError(`${this.label} closed the connection during authentication (a wrong secret or another protocol version?)`));
       }, 20);
       this.onControl = (t, p) => {
         clearTimeout(timer);
         clearInterval(closed);
         if (t !== type) {
           this.fail(`handshake frame type ${t} where ${type} was due`);
-          return reject(new Error(`${this.label} broke the handshake`));
+          return reject(new RangeError(`${this.label} broke the handshake`));
         }
         resolve(p);
       };
@@ -234,7 +234,7 @@ export function tcpTransport(options: TcpOptions): Transport {
         })().catch(() => c.fail("the handshake failed"));
       });
       return new Promise((resolve, reject) => {
-        server.once("error", (e) => reject(new Error(`Cannot listen on ${addr}: ${(e as Error).message}`)));
+        server.once("error", (e) => reject(new RangeError(`Cannot listen on ${addr}: ${(e as Error).message}`)));
         server.listen(port, host, () => {
           const bound = server.address();
           resolve({
@@ -250,11 +250,11 @@ export function tcpTransport(options: TcpOptions): Transport {
         const sock = net.connect({ host, port });
         const timer = setTimeout(() => {
           sock.destroy();
-          reject(new Error(`Cannot connect to ${addr}: no answer within ${o.handshakeMs} ms`));
+          reject(new RangeError(`Cannot connect to ${addr}: no answer within ${o.handshakeMs} ms`));
         }, o.handshakeMs);
         sock.once("error", (e) => {
           clearTimeout(timer);
-          reject(new Error(`Cannot connect to ${addr}: ${e.message}`));
+          reject(new RangeError(`Cannot connect to ${addr}: ${e.message}`));
         });
         sock.once("connect", () => {
           clearTimeout(timer);
@@ -270,14 +270,14 @@ export function tcpTransport(options: TcpOptions): Transport {
             const a = await accept;
             if (!same(a, proof(secret, "server", mine))) {
               c.fail("the listener does not know the shared secret");
-              throw new Error(`Cannot connect to ${addr}: the peer there does not know the shared secret`);
+              throw new RangeError(`Cannot connect to ${addr}: the peer there does not know the shared secret`);
             }
             c.onControl = null;
             c.authenticated = true;
             return c;
           })().then(resolve, (e) => {
             c.fail("the handshake failed");
-            reject(e instanceof Error && e.message.startsWith("Cannot connect") ? e : new Error(`Cannot connect to ${addr}: ${(e as Error).message}`));
+            reject(e instanceof Error && e.message.startsWith("Cannot connect") ? e : new RangeError(`Cannot connect to ${addr}: ${(e as Error).message}`));
           });
         });
       });
