@@ -71,6 +71,7 @@ export interface Averaged {
   readonly bytesSent: number;
 }
 
+const LITTLE = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f;
 const HEAD = 24; // round u32, phase u8, pad, step u16, chunk u32, values u32, offset u32, count u32
 
 /**
@@ -143,9 +144,13 @@ function encode(round: number, phase: number, step: number, chunk: number, value
   v.setUint32(16, offset);
   v.setUint32(20, data.length);
   // With Float32 the sample counts (the last element, summed) stay exact up to 2^24 per round.
-  for (let i = 0; i < data.length; i++) {
-    if (precision === 64) v.setFloat64(HEAD + 8 * i, data[i], true);
-    else v.setFloat32(HEAD + 4 * i, data[i], true);
+  // Values travel little-endian; typed-array copies are that on every host Tide runs on.
+  if (LITTLE) (precision === 64 ? new Float64Array(out.buffer, HEAD, data.length) : new Float32Array(out.buffer, HEAD, data.length)).set(data);
+  else {
+    for (let i = 0; i < data.length; i++) {
+      if (precision === 64) v.setFloat64(HEAD + 8 * i, data[i], true);
+      else v.setFloat32(HEAD + 4 * i, data[i], true);
+    }
   }
   return out;
 }
@@ -155,7 +160,13 @@ function decode(b: Uint8Array, precision: 32 | 64) {
   const v = new DataView(b.buffer, b.byteOffset, b.length);
   const count = v.getUint32(20);
   if (b.length !== HEAD + count * (precision / 8)) throw new RangeError(`A ring message holds ${b.length - HEAD} bytes for ${count} values: the peers use different precisions`);
-  const data = new Float64Array(count);
-  for (let i = 0; i < count; i++) data[i] = precision === 64 ? v.getFloat64(HEAD + 8 * i, true) : v.getFloat32(HEAD + 4 * i, true);
+  let data: Float64Array;
+  if (LITTLE) {
+    const bytes = b.slice(HEAD); // aligned copy
+    data = precision === 64 ? new Float64Array(bytes.buffer, 0, count) : Float64Array.from(new Float32Array(bytes.buffer, 0, count));
+  } else {
+    data = new Float64Array(count);
+    for (let i = 0; i < count; i++) data[i] = precision === 64 ? v.getFloat64(HEAD + 8 * i, true) : v.getFloat32(HEAD + 4 * i, true);
+  }
   return { round: v.getUint32(0), phase: v.getUint8(4), step: v.getUint16(6), chunk: v.getUint32(8), values: v.getUint32(12), offset: v.getUint32(16), data };
 }

@@ -17,6 +17,7 @@ import { Buffer } from "node:buffer";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import net from "node:net";
 import process from "node:process";
+import zlib from "node:zlib";
 import type { Channel, Closer, Transport } from "../../core/transport.ts";
 import { defineTransport } from "../../core/transport.ts";
 
@@ -47,8 +48,15 @@ const CRC_TABLE = (() => {
   return t;
 })();
 
-/** CRC-32 (IEEE 802.3, as zlib computes it). */
+const nativeCrc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+
+/** CRC-32 (IEEE 802.3): zlib's own where the runtime has it (Node ≥ 20.15, Bun, Deno), else a table. */
 export function crc32(data: Uint8Array): number {
+  return nativeCrc32 ? nativeCrc32(data) >>> 0 : tableCrc32(data);
+}
+
+/** CRC-32 by table, for runtimes without zlib.crc32. */
+export function tableCrc32(data: Uint8Array): number {
   let c = 0xffffffff;
   for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
@@ -81,6 +89,9 @@ class Conn implements Channel {
   readonly #sock: net.Socket;
   readonly #o: Opts;
   #buf: Buffer = Buffer.alloc(0);
+  /** Chunks of a frame still arriving, and their length (joined once the frame is whole). */
+  readonly #pending: Buffer[] = [];
+  #pendingBytes = 0;
   readonly #queue: (Uint8Array | null)[] = [];
   readonly #waiting: ((m: Uint8Array | null) => void)[] = [];
   #closed = false;
@@ -101,7 +112,19 @@ class Conn implements Channel {
   }
 
   #onData(d: Buffer): void {
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, d]) : d;
+    // A large frame comes in many chunks: join them once it is whole, not at every chunk.
+    if (this.#buf.length >= HEADER) {
+      const need = HEADER + this.#buf.readUInt32BE(0);
+      if (this.#buf.length + this.#pendingBytes + d.length < need && this.#buf.readUInt32BE(0) <= this.#o.maxFrame) {
+        this.#pending.push(d);
+        this.#pendingBytes += d.length;
+        return;
+      }
+    }
+    if (this.#pending.length) {
+      this.#buf = Buffer.concat([this.#buf, ...this.#pending.splice(0), d]);
+      this.#pendingBytes = 0;
+    } else this.#buf = this.#buf.length ? Buffer.concat([this.#buf, d]) : d;
     while (this.#buf.length >= HEADER && !this.#closed) {
       const len = this.#buf.readUInt32BE(0), type = this.#buf[4], version = this.#buf[5], crc = this.#buf.readUInt32BE(8);
       if (version !== PROTOCOL_VERSION) return this.fail(`protocol version ${version}, this peer speaks ${PROTOCOL_VERSION}`);

@@ -5,7 +5,7 @@
  */
 import { expect, test } from "bun:test";
 import net from "node:net";
-import { crc32, encodeFrame, parseAddress, tcpTransport } from "../../plugins/transports/tcp.ts";
+import { crc32, encodeFrame, parseAddress, tableCrc32, tcpTransport } from "../../plugins/transports/tcp.ts";
 import type { Channel } from "../../core/transport.ts";
 
 const SECRET = "the right secret, long enough";
@@ -45,6 +45,9 @@ function raw(addr: string, bytes: Uint8Array[]): Promise<void> {
 
 test("CRC-32 is zlib's", () => {
   expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+  const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 31) & 255);
+  expect(tableCrc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+  expect(tableCrc32(bytes)).toBe(crc32(bytes));
 });
 
 test("a caller with a wrong secret is refused and logged; a listener with a wrong secret is refused by the caller", async () => {
