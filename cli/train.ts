@@ -122,6 +122,8 @@ export const train: Command = {
       ...(cli.model_out !== undefined && cli.training_frame ? await checkOutputs([{ flag: "--model_out", path: cli.model_out }], inputs) : []),
     ];
     if (cli.peers && !cli.secret_file) early.push("--secret_file is required with --peers: the file with the peers' shared secret");
+    if (cli.peers && (Number(params.nfolds ?? 0) > 0 || params.fold_column)) early.push("--peers cannot be used with cross-validation (--nfolds, --fold_column) yet: train the folds on one machine");
+    if (cli.peers && params.checkpoint) early.push("--peers cannot continue a --checkpoint yet: continue it on one machine");
     if (early.length) throw new UsageError(early, "train");
     // Peers are reached (and authenticated) before any data is read, so a typo fails at once.
     const cluster = cli.peers && params.single_node_mode !== true ? await joinPeers(cli.peers, await readSecret(cli.secret_file!, "train"), io) : null;
@@ -134,6 +136,7 @@ export const train: Command = {
   },
 };
 
+/** Connects to the peers of `--peers`, resolving `dns:NAME:PORT` entries to every address. */
 async function joinPeers(list: string[], secret: string, io: Io): Promise<Cluster> {
   const addresses: string[] = [];
   for (const entry of list) {
@@ -154,26 +157,26 @@ async function joinPeers(list: string[], secret: string, io: Io): Promise<Cluste
   return cluster;
 }
 
+/** Imports the frames, trains (as the coordinator of `cluster`, if any), prints the report and saves. */
 async function trainAndSave(cli: ReturnType<typeof splitTrainFlags>["cli"], params: Record<string, unknown>, io: Io, cluster: Cluster | null): Promise<number> {
-
-    const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet, header: cli.header });
-    const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet, header: cli.header }) : null;
-    const note = genericPathNoteFor(params);
-    if (note && !cli.quiet) io.err(`${note}\n`);
-    const hooks = cluster
-      ? [coordinatorHook(cluster, { trainingFrame: resolve(cli.training_frame!), header: cli.header, timeoutMs: cli.peer_timeout_secs * 1000, log: (l) => io.err(`${l}\n`) })]
-      : [];
-    const { model, foldModels, wallMs } = await trainWithProgress({
-      params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet, hooks,
-    }, io);
-    // Print the report even when saving fails, so a long run's results are never lost.
-    let saveError: unknown = null, interrupted = false;
-    if (cli.model_out) interrupted = await saveModel(model, cli.model_out, io).catch((e) => ((saveError = e), false));
-    // Fold models (nfolds with keep_cross_validation_models) go beside the main model: m_cv_1.tide, …
-    const foldPaths = cli.model_out && !saveError && !interrupted ? foldModels.map((_, k) => cli.model_out!.replace(/(\.tide)?$/, `_cv_${k + 1}.tide`)) : [];
-    for (let k = 0; k < foldPaths.length && !saveError; k++) await foldModels[k].save(foldPaths[k]).catch((e) => (saveError = e));
-    io.out(formatReport(model, { wallMs, importMs: tr.ms + (va?.ms ?? 0), modelPath: saveError ? null : cli.model_out, brief: cli.quiet }));
-    if (foldPaths.length && !saveError) io.out(`Fold models written to ${foldPaths[0]} … ${foldPaths[foldPaths.length - 1]} (--keep_cross_validation_models false skips them)\n`);
-    if (saveError) throw saveError;
-    return interrupted ? 130 : 0;
+  const tr = await importTimed(cli.training_frame!, io, { quiet: cli.quiet, header: cli.header });
+  const va = cli.validation_frame ? await importTimed(cli.validation_frame, io, { quiet: cli.quiet, header: cli.header }) : null;
+  const note = genericPathNoteFor(params);
+  if (note && !cli.quiet) io.err(`${note}\n`);
+  const hooks = cluster
+    ? [coordinatorHook(cluster, { trainingFrame: resolve(cli.training_frame!), header: cli.header, timeoutMs: cli.peer_timeout_secs * 1000, log: (l) => io.err(`${l}\n`) })]
+    : [];
+  const { model, foldModels, wallMs } = await trainWithProgress({
+    params, y: params.response_column as string, x: cli.x, train: tr.frame, valid: va?.frame ?? null, quiet: cli.quiet, hooks,
+  }, io);
+  // Print the report even when saving fails, so a long run's results are never lost.
+  let saveError: unknown = null, interrupted = false;
+  if (cli.model_out) interrupted = await saveModel(model, cli.model_out, io).catch((e) => ((saveError = e), false));
+  // Fold models (nfolds with keep_cross_validation_models) go beside the main model: m_cv_1.tide, …
+  const foldPaths = cli.model_out && !saveError && !interrupted ? foldModels.map((_, k) => cli.model_out!.replace(/(\.tide)?$/, `_cv_${k + 1}.tide`)) : [];
+  for (let k = 0; k < foldPaths.length && !saveError; k++) await foldModels[k].save(foldPaths[k]).catch((e) => (saveError = e));
+  io.out(formatReport(model, { wallMs, importMs: tr.ms + (va?.ms ?? 0), modelPath: saveError ? null : cli.model_out, brief: cli.quiet }));
+  if (foldPaths.length && !saveError) io.out(`Fold models written to ${foldPaths[0]} … ${foldPaths[foldPaths.length - 1]} (--keep_cross_validation_models false skips them)\n`);
+  if (saveError) throw saveError;
+  return interrupted ? 130 : 0;
 }

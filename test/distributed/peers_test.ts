@@ -131,6 +131,9 @@ test("a wrong secret is a clear error before any data is read", async () => {
   const none = await exec(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--peers", a.address], { cwd: iris.dir, timeoutMs: 30_000 });
   expect(none.code).toBe(2);
   expect(none.stderr).toContain("--secret_file is required with --peers");
+  const cv = await exec(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--peers", a.address, "--secret-file", secretFile, "--nfolds", "3"], { cwd: iris.dir, timeoutMs: 30_000 });
+  expect(cv.code).toBe(2);
+  expect(cv.stderr).toContain("--peers cannot be used with cross-validation");
   a.child.kill("SIGTERM");
 }, 60_000);
 
