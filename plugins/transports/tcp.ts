@@ -202,13 +202,13 @@ class Conn implements Channel {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail("no authentication in time");
-        reject(new RangeError(`${this.label} did not authenticate within ${this.#o.handshakeMs} ms`));
+        reject(new RangeError(`no authentication on the connection ${this.label} within ${this.#o.handshakeMs} ms`));
       }, this.#o.handshakeMs);
       const closed = setInterval(() => {
         if (!this.#closed) return;
         clearTimeout(timer);
         clearInterval(closed);
-        reject(new RangeError(`${this.label} closed the connection during authentication (a wrong secret or another protocol version?)`));
+        reject(new RangeError(`the connection ${this.label} closed during authentication (a wrong secret, or another protocol version?)`));
       }, 20);
       this.onControl = (t, p) => {
         clearTimeout(timer);
