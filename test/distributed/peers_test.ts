@@ -1,6 +1,6 @@
 /**
  * Training with peers over TCP on 127.0.0.1 (and nowhere else), end to end: `tide peer`
- * processes and a `tide train --peers` coordinator. Iris trains to the single-process accuracy
+ * processes and a `tide train --peers` coordinator. Iris trains on 3 peers and the coordinator to the single-process accuracy
  * (after a garbage-sending client has hit a peer); a peer killed with SIGKILL mid-run is dropped
  * and training completes; a wrong secret is a clear error; two reproducible runs give the same
  * model; peers that build another network are told so. Every child has a time limit.
@@ -64,8 +64,8 @@ async function accuracy(modelPath: string): Promise<number> {
   return ok / iris.testSpecies.length;
 }
 
-test("3 peers (2 tide peer + the coordinator) train iris to the single-process accuracy; garbage sent to a peer is only logged", async () => {
-  const [a, b] = await Promise.all([startPeer(), startPeer()]);
+test("3 tide peer processes and a coordinator train iris to the single-process accuracy; garbage sent to a peer is only logged", async () => {
+  const [a, b, c] = await Promise.all([startPeer(), startPeer(), startPeer()]);
   // A client that speaks no Tide: the peer logs it, closes that connection, and serves on.
   await new Promise<void>((resolve) => {
     const [host, port] = a.address.split(":");
@@ -74,10 +74,10 @@ test("3 peers (2 tide peer + the coordinator) train iris to the single-process a
     s.on("close", () => resolve());
     s.on("error", () => resolve());
   });
-  const r = await train(["--epochs", "100", "--peers", `${a.address},${b.address}`, "--model_out", "peers.tide"], 20_000);
-  expect(r.stderr).toContain("Connected to 2 peers");
+  const r = await train(["--epochs", "100", "--peers", `${a.address},${b.address},${c.address}`, "--model_out", "peers.tide"], 30_000);
+  expect(r.stderr).toContain("Connected to 3 peers");
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/Note: averaged \d+ times over up to 3 peers; [\d,]+ bytes sent per round/);
+  expect(r.stdout).toMatch(/Note: averaged \d+ times over up to 4 peers; [\d,]+ bytes sent per round/);
   const single = await train(["--epochs", "100", "--model_out", "single.tide"]);
   expect(single.code).toBe(0);
   const [accPeers, accSingle] = [await accuracy(join(iris.dir, "peers.tide")), await accuracy(join(iris.dir, "single.tide"))];
@@ -86,8 +86,8 @@ test("3 peers (2 tide peer + the coordinator) train iris to the single-process a
   expect(a.log()).toMatch(/closing the connection from 127\.0\.0\.1:\d+: protocol version/);
   expect(a.log()).toMatch(/job \S+: done/);
   expect(b.log()).toMatch(/job \S+: done/);
-  a.child.kill("SIGTERM");
-  b.child.kill("SIGTERM");
+  expect(c.log()).toMatch(/job \S+: rank 3 of 4/);
+  for (const p of [a, b, c]) p.child.kill("SIGTERM");
 }, 90_000);
 
 test("a peer killed with SIGKILL mid-run is detected, the survivors average without it, and training completes", async () => {
