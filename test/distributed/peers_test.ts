@@ -1,7 +1,7 @@
 /**
  * Training with peers over TCP on 127.0.0.1 (and nowhere else), end to end: `tide peer`
- * processes and a `tide train --peers` coordinator. Iris trains on 3 peers and the coordinator to the single-process accuracy
- * (after a garbage-sending client has hit a peer); a peer killed with SIGKILL mid-run is dropped
+ * processes and a `tide train --peers` coordinator. Iris trains on 3 peers and the coordinator
+ * to the single-process accuracy (after a garbage-sending client has hit a peer); a peer killed with SIGKILL mid-run is dropped
  * and training completes; a wrong secret is a clear error; two reproducible runs give the same
  * model; peers that build another network are told so. Every child has a time limit.
  */
