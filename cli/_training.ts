@@ -14,6 +14,7 @@ import type { DeepLearningModel } from "../model/model.ts";
 import type { CrossValidationEvent } from "../lifecycle/cross_validation/cross_validate.ts";
 import { formatCvSummary } from "../lifecycle/cross_validation/summary.ts";
 import { abandonPendingWrites } from "../io/files.ts";
+import type { TrainingHook } from "../core/train/session.ts";
 import type { Io } from "./_io.ts";
 import { clip, count, metric, seconds } from "./_io.ts";
 import { progressReporter } from "./_progress.ts";
@@ -46,6 +47,8 @@ export interface TrainingJob {
   readonly train: Frame;
   readonly valid: Frame | null;
   readonly quiet?: boolean;
+  /** Extra training hooks (tide train --peers: the coordinator's averaging). */
+  readonly hooks?: readonly TrainingHook[];
 }
 
 /**
@@ -77,7 +80,7 @@ export async function trainWithProgress(job: TrainingJob, io: Io): Promise<{ mod
     };
     const dl = new DeepLearning(job.params);
     const model = await dl.train({
-      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent, signal: controller.signal,
+      y: job.y, x: job.x, training_frame: job.train, validation_frame: job.valid, onEvent, signal: controller.signal, hooks: job.hooks,
     });
     return { model, foldModels: dl.crossValidationModels, wallMs: performance.now() - t0 };
   } finally {
@@ -155,6 +158,8 @@ export function formatReport(model: DeepLearningModel, options: ReportOptions): 
     `Time taken: ${seconds(wall)} wall clock for training, ${count(o.samples / Math.max(wall, 1e-9))} samples/s` +
     (options.importMs !== undefined ? `; importing took ${seconds(options.importMs / 1000)}` : ""),
   ];
+  // parallel_mode auto's choice; averaging with peers and any peer lost.
+  for (const m of o.messages) if (m.level === "info" && (m.field === "parallel_mode" || m.field === "peers")) lines.push(`Note: ${m.message}`);
   if (options.modelPath) lines.push(`Model written to ${options.modelPath}`);
   parts.push(lines.join("\n"));
   return parts.join("\n\n") + "\n";

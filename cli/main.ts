@@ -33,11 +33,12 @@ import { repl } from "./repl.ts";
 import { exportCommand } from "./export.ts";
 import { serve } from "./serve.ts";
 import { train } from "./train.ts";
+import { peer } from "./peer.ts";
 import { varimp } from "./varimp.ts";
 import { weights } from "./weights.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, grid, predict, describe, demo, anomaly, deepfeatures, varimp, weights, serve, repl, exportCommand];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo, anomaly, deepfeatures, varimp, weights, serve, repl, exportCommand, peer];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {

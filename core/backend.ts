@@ -185,6 +185,12 @@ export interface FusedNetwork {
   readonly miniBatch: number;
   /** Worker threads of a host backend (1 = deterministic); a device backend runs on the device and ignores it. */
   readonly threads: number;
+  /**
+   * How threads share the model (`parallel_mode`): "hogwild" updates one model without locks;
+   * "average" gives each thread a replica, merged by {@linkcode FusedTrainer.average}; "auto"
+   * lets the trainer measure both and keep the faster. Absent: "hogwild".
+   */
+  readonly parallel?: "hogwild" | "average" | "auto";
   /** Model seed words for the per-sample dropout streams (see core/rng.ts). */
   readonly seed: readonly [number, number];
   /** The parameters: W[l], b[l] and their optimizer slots, l = 0 … L (weights into layer l+1). */
@@ -239,6 +245,15 @@ export interface FusedTrainer {
    * of samples trained.
    */
   train(order: Int32Array, ctx: { readonly samples: number; readonly pass: number }): Promise<number>;
+  /**
+   * Replica averaging (`parallel`: "average" or "auto"): merges the threads' replicas into
+   * `net.state`, each weighted by the samples it trained since the last call, and starts them
+   * all from the merged state at the next `train`. The engine calls it at every iteration
+   * boundary. Optional: a trainer without replicas has nothing to merge.
+   */
+  average?(): void;
+  /** The parallel mode the trainer runs and why (for `parallel_mode` "auto"), once it knows. */
+  readonly parallelNote?: string;
   /**
    * Releases threads and memory. A trainer may store its network's buffers in another layout
    * while it is open; by close() they are back in the backend's usual layout.

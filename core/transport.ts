@@ -16,6 +16,8 @@ export interface Channel {
 /** Stops a listener. */
 export interface Closer {
   close(): Promise<void>;
+  /** The address it listens on (with the port chosen when port 0 was asked), where known. */
+  readonly address?: string;
 }
 
 /** A way to reach peers ("tcp", "memory" …). Addresses are transport-specific strings. */

@@ -29,6 +29,7 @@ import { l1 } from "./regularizers/l1.ts";
 import { l2 } from "./regularizers/l2.ts";
 import { maxW2 } from "./regularizers/max_w2.ts";
 import { memoryTransport } from "./transports/memory.ts";
+import { tcpFromEnvironment } from "./transports/tcp.ts";
 
 /** Hidden-layer activations by name ("Tanh", "Rectifier", "Maxout", …). */
 export const activations: Registry<Activation> = new Registry<Activation>("activation");
@@ -46,7 +47,7 @@ const BUILT_IN = {
   distributions: [bernoulli, multinomial, gaussian, poisson, gamma, tweedie, laplace, quantile, huber],
   optimizers: [adadelta, sgd, momentum, nesterov],
   regularizers: [l1, l2, maxW2, inputDropout, hiddenDropout],
-  transports: [memoryTransport],
+  transports: [memoryTransport, tcpFromEnvironment],
 };
 for (const a of BUILT_IN.activations) activations.add(a);
 for (const d of BUILT_IN.distributions) distributions.add(d);

@@ -16,6 +16,7 @@ import type {
 import { linkInv } from "../../core/distribution.ts";
 import { kernelsWasm } from "./_kernels_wasm.ts";
 import { ACTIVATIONS, C, DISTRIBUTIONS, dropThreshold, L, OPTIMIZERS, T } from "./layout.ts";
+import { AutoMode, type ParallelMode, Replicas } from "./replicas.ts";
 
 /**
  * A buffer in the shared memory: `ptr` is a byte offset. "weights" matrices are stored transposed
@@ -380,6 +381,12 @@ class SimdTrainer implements FusedTrainer {
   #orderCap = 0;
   #dataAllocs: [number, number][] = [];
   #hasData = false;
+  /** Why parallel_mode average/auto fell back to HOGWILD!, when it did. */
+  #hogwildNote: string | undefined;
+  /** parallel_mode average/auto: the replicas of threads 1 … n−1, the mode of the last call, auto's probe. */
+  readonly #replicas: Replicas | null = null;
+  #mode: ParallelMode = "hogwild";
+  readonly #auto: AutoMode | null = null;
 
   constructor(net: FusedNetwork, kinds: { act: number; dist: number; opt: number }, shared: Shared) {
     this.#net = net;
@@ -417,6 +424,25 @@ class SimdTrainer implements FusedTrainer {
       this.#threads.push(thread);
     }
     this.#ready = Promise.all(starts).then(() => {});
+    const parallel = net.parallel ?? "hogwild";
+    // Replicas are not built for the reconstruct head yet (both landed together): autoencoders train HOGWILD!.
+    if (n > 1 && parallel !== "hogwild" && net.output === "reconstruct") {
+      this.#hogwildNote = `parallel_mode ${parallel} is not available for autoencoders yet: ${n} threads trained HOGWILD!`;
+    } else if (n > 1 && parallel !== "hogwild") {
+      const s = this.#s;
+      this.#replicas = new Replicas({ alloc: (b) => this.#alloc(b), views: () => s.views() }, this.#ctx, L1, n - 1);
+      this.#mode = "average";
+      if (parallel === "auto") this.#auto = new AutoMode(n);
+    }
+  }
+
+  get parallelNote(): string | undefined {
+    if (!this.#replicas) return this.#hogwildNote;
+    return this.#auto ? (this.#auto.note ?? this.#auto.undecided()) : undefined;
+  }
+
+  average(): void {
+    this.#replicas?.merge();
   }
 
   #alloc(bytes: number, list = this.#allocs): number {
@@ -589,7 +615,13 @@ class SimdTrainer implements FusedTrainer {
     }
     this.#s.views().i32.set(order, this.#order >> 2);
     this.#refreshDistribution();
-    if (this.#net.constraints.length) this.#s.k.refresh_norms(this.#ctx);
+    const mode = this.#auto ? this.#auto.next() : this.#mode;
+    if (mode !== this.#mode) this.#replicas!.merge(); // a switch keeps what the replicas learnt
+    this.#mode = mode;
+    const replicas = mode === "average" ? this.#replicas : null;
+    replicas?.prepare();
+    if (this.#net.constraints.length) for (const c of replicas ? replicas.contexts() : [this.#ctx]) this.#s.k.refresh_norms(c);
+    const t0 = performance.now();
     const n = this.#threads.length, B = Math.max(1, this.#net.miniBatch);
     // Contiguous shares, whole mini-batches each.
     const batches = Math.ceil(order.length / B);
@@ -600,17 +632,19 @@ class SimdTrainer implements FusedTrainer {
       if (to <= from) continue;
       const th = this.#threads[t];
       runs.push(new Promise<number>((resolve, reject) => {
-        th.pending = resolve;
+        th.pending = (k: number) => (replicas?.trained(t, k), resolve(k));
         th.failed = reject;
         // Threads interleave: thread t's k-th batch stands at global batch k·n + t for schedules.
-        th.worker.postMessage({ ctx: this.#ctx, tctx: th.tctx, order: this.#order + from * 4, count: to - from, samples: ctx.samples + t * B, pass: ctx.pass, stride: n });
+        th.worker.postMessage({ ctx: replicas ? replicas.ctxOf(t) : this.#ctx, tctx: th.tctx, order: this.#order + from * 4, count: to - from, samples: ctx.samples + t * B, pass: ctx.pass, stride: n });
       }));
     }
-    const done = await Promise.all(runs);
-    return done.reduce((a, b) => a + b, 0);
+    const done = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
+    this.#auto?.record(mode, done, performance.now() - t0);
+    return done;
   }
 
   close(): void {
+    this.#replicas?.merge(); // nothing a replica learnt is dropped, even without a last average()
     // Give the state back in the layout every "weights" matrix of its shape shares (transposed).
     if (this.#hasData) this.#setLayer0RowMajor(false);
     for (const t of this.#threads) t.worker.terminate();

@@ -29,7 +29,7 @@ const MAY_CHANGE = new Set([
   "input_dropout_ratio", "hidden_dropout_ratios", "loss", "overwrite_with_best_model", "missing_values_handling",
   "average_activation", "reproducible", "export_weights_and_biases", "elastic_averaging", "elastic_averaging_moving_rate",
   "elastic_averaging_regularization", "mini_batch_size", "pretrained_autoencoder", "max_runtime_secs", "score_each_iteration",
-  "model_id", "training_frame", "validation_frame", "backend", "nthreads", "export_checkpoints_dir",
+  "model_id", "training_frame", "validation_frame", "backend", "nthreads", "parallel_mode", "export_checkpoints_dir",
 ]);
 
 /**

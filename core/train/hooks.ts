@@ -109,9 +109,17 @@ export function bestModelHook(): TrainingHook {
   };
 }
 
+/**
+ * parallel_mode average (and auto while it runs average): merges the fused trainer's per-thread
+ * replicas into the model at every iteration boundary, before anything reads the model.
+ */
+export function replicaAveragingHook(): TrainingHook {
+  return { iteration: (s) => s.parts.fused?.average?.() };
+}
+
 /** The hooks every training run has, in the order they run. */
 export function builtinHooks(): TrainingHook[] {
-  return [initialStateHook(), derivedParamsHook(), stoppingHook(), bestModelHook()];
+  return [replicaAveragingHook(), initialStateHook(), derivedParamsHook(), stoppingHook(), bestModelHook()];
 }
 
 /** A stopping metric's value in a scoring-history row (validation first), or undefined when the history lacks it. */

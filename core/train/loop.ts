@@ -29,23 +29,27 @@ export function permutation(N: number, seed: readonly [number, number], pass: nu
 export async function runLoop(s: TrainingSession, { totalSamples, iterationSamples: T }: { totalSamples: number; iterationSamples: number }): Promise<void> {
   const { plan, data, net, generic, fused, hooks, onEvent, signal, t0 } = s.parts;
   const p = plan.params;
+  s.iterationSamples = T;
   for (const h of hooks) await h.start?.(s);
-  const U = data.usable.length, N = data.epochRows;
+  const N = data.epochRows;
+  const orderOf = (pass: number) => s.rowOrder?.(pass) ?? permutation(data.usable.length, net.seed, pass);
   const miniBatch = p.mini_batch_size as number;
   const stopAt = (p.max_runtime_secs as number) > 0 ? t0 + (p.max_runtime_secs as number) * 1000 : Infinity;
   if (s.cursor < 0) s.cursor = 0;
-  let order = permutation(U, net.seed, s.pass);
+  let order = orderOf(s.pass);
+  let U = order.length;
   let slice = Math.max(miniBatch, Math.min(1000, T));
 
   while (s.samples < totalSamples) {
     s.iteration++;
-    const iterEnd = Math.min(totalSamples, s.samples + T);
+    const iterEnd = Math.min(totalSamples, s.samples + s.iterationSamples);
     while (s.samples < iterEnd) {
       if (signal?.aborted) throw new DOMException("Training was cancelled", "AbortError");
       if (s.cursor === U) {
         s.pass++;
         s.cursor = 0;
-        order = permutation(U, net.seed, s.pass);
+        order = orderOf(s.pass);
+        U = order.length;
       }
       const take = Math.min(slice, iterEnd - s.samples, U - s.cursor);
       const idx = order.subarray(s.cursor, s.cursor + take);

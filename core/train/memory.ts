@@ -27,6 +27,8 @@ export interface MemoryInput {
   readonly optimizerSlots: number;
   /** Training threads (each has its own activations and deltas). */
   readonly threads: number;
+  /** parallel_mode average or auto: threads 1 … n−1 each train a replica of the state. */
+  readonly replicas?: boolean;
   /** Rows per update (`mini_batch_size`). */
   readonly miniBatch: number;
   /** Bits per value in the backend (32 for simd, 64 for reference). */
@@ -70,6 +72,7 @@ export function estimateTrainingMemory(input: MemoryInput): MemoryEstimate {
     { what: "scoring snapshot and best-model copy (Float64)", bytes: 2 * stateValues * 8 },
     { what: "model file bytes at save", bytes: stateValues * 8 },
     { what: "per-thread activations and deltas", bytes: Math.max(1, threads) * Math.max(1, miniBatch) * 2 * (unitsTotal + width) * bytes },
+    { what: "per-thread replicas (parallel_mode average)", bytes: input.replicas ? Math.max(0, threads - 1) * stateValues * bytes : 0 },
     { what: "per-thread mini-batch gradients", bytes: miniBatch > 1 ? Math.max(1, threads) * parameters * bytes : 0 },
   ];
   if (input.rows !== undefined) {

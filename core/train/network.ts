@@ -48,6 +48,8 @@ export interface RunSettings {
   readonly skipZero: boolean;
   readonly miniBatch: number;
   readonly threads: number;
+  /** parallel_mode: how threads share the model (absent: hogwild). */
+  readonly parallel?: "hogwild" | "average" | "auto";
   readonly seed: readonly [number, number];
   /** Autoencoder sparsity (sparsity_beta, average_activation), or null. */
   readonly sparsity?: { readonly beta: number; readonly target: number } | null;

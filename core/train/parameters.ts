@@ -116,4 +116,8 @@ export const deepLearningParams: ParamSpecs = {
   // ── Tide ──
   backend: { level: "secondary", type: "string", default: "auto", section: tide, help: "Compute backend: auto (fastest available), simd, webgpu (mini_batch_size ≥ 2, needs a GPU adapter) or reference" },
   nthreads: { level: "secondary", type: "int", default: -1, min: -1, section: tide, help: "Training threads (-1 = all cores)" },
+  parallel_mode: { level: "secondary",
+    type: "enum", default: "auto", values: ["auto", "hogwild", "average"], section: tide, gridable: true,
+    help: "How threads share the model: hogwild (one model, lock-free), average (a replica per thread, averaged every iteration), auto (measures both, keeps the faster)",
+  },
 };

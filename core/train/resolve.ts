@@ -424,6 +424,7 @@ function noEffectWarnings(p: ParamValues, input: Readonly<Record<string, unknown
   for (const k of ["stopping_metric", "stopping_tolerance"]) {
     if (set(k) && p.stopping_rounds === 0) warn(k, `"${k}" has no effect while stopping_rounds is 0 (early stopping off)`);
   }
+  if (set("parallel_mode") && p.nthreads === 1) warn("parallel_mode", `"parallel_mode" has no effect on one thread${p.reproducible ? " (reproducible)" : ""}: it chooses how 2 or more threads share the model`);
   for (const k of ["score_interval", "score_duty_cycle"]) {
     if (set(k) && p.score_each_iteration === true) warn(k, `"${k}" has no effect: every iteration is scored (score_each_iteration${p.reproducible ? ", forced by reproducible" : ""})`);
   }

@@ -88,6 +88,14 @@ export class TrainingSession {
   varimp: VariableImportance[] | null = null;
   /** The parameters as of the last score (read for the layer table). */
   scoredState: Record<string, Float64Array> | null = null;
+  /** Samples per iteration; the loop reads it at each iteration, so a hook may retune it (averaging's −2). */
+  iterationSamples = 0;
+  /**
+   * The rows shuffle pass `pass` visits, in order (indices into the training rows), when a hook
+   * sets it (peer averaging: this peer's shard, or its own shuffle of replicated data); else the
+   * seeded permutation of every row.
+   */
+  rowOrder: ((pass: number) => Int32Array) | null = null;
   /** "completed", "stopped early", "classification_stop", "regression_stop", "time limit" … */
   status = "completed";
   #stop = false;

@@ -119,6 +119,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   });
   try {
     await runLoop(session, { totalSamples: prepared.totalSamples, iterationSamples: prepared.iterationSamples });
+    if (fused?.parallelNote) (messages as Message[]).push({ level: "info", field: "parallel_mode", message: fused.parallelNote });
     return await session.snapshot();
   } finally {
     trainer.close();
@@ -213,7 +214,7 @@ export async function bindTrainer(input: TrainInput, { plan, data, shape, descri
   const net = {
     ...bindNetwork(description, plugins, {
       state, terms: plan.terms, constraints: plan.constraints, skipZero: plan.skipZero, miniBatch: p.mini_batch_size as number,
-      threads: p.nthreads as number, seed,
+      threads: p.nthreads as number, parallel: p.parallel_mode as "auto" | "hogwild" | "average", seed,
       sparsity: plan.problem === "autoencoder" && (p.sparsity_beta as number) > 0 ? { beta: p.sparsity_beta as number, target: p.average_activation as number } : null,
     }),
     distributionParams: description.distributionParams as Record<string, number>,
@@ -241,7 +242,7 @@ export async function bindTrainer(input: TrainInput, { plan, data, shape, descri
 export function memoryEstimate(plan: TrainingPlan, shape: Shape, data: TrainingData, backend: Backend): MemoryEstimate {
   const p = plan.params;
   return estimateTrainingMemory({
-    units: shape.units, channels: shape.channels, optimizerSlots: plan.optimizer.slots, threads: p.nthreads as number,
+    units: shape.units, channels: shape.channels, optimizerSlots: plan.optimizer.slots, threads: p.nthreads as number, replicas: p.parallel_mode !== "hogwild",
     miniBatch: p.mini_batch_size as number, precision: backend.precision, rows: data.usable.length,
     nonZerosPerRow: data.prep.inputs.length,
   });

@@ -1,0 +1,170 @@
+/**
+ * `tide peer`: a process that waits for a coordinator's training job, reads the training frame
+ * from the path the job names, trains its part, and averages with the other peers at every
+ * iteration boundary until the coordinator says stop; then it waits for the next job.
+ * @module
+ */
+import { PeerLostError, type RingLink, type RingPosition } from "../core/average.ts";
+import type { Transport } from "../core/transport.ts";
+import type { TrainingHook } from "../core/train/session.ts";
+import { importFile } from "../frame/import.ts";
+import { DeepLearning } from "../model/deep_learning.ts";
+import { VERSION } from "../version.ts";
+import { type Job, M, Mailbox, parse } from "./protocol.ts";
+import { Averager, flatState, useRows } from "./session.ts";
+
+/** A running peer. */
+export interface PeerServer {
+  /** Where it listens (the port filled in when 0 was asked). */
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+/**
+ * What a peer trains with, over the coordinator's parameters: the coordinator scores, stops and
+ * keeps the model; a peer only trains until told to stop.
+ */
+const PEER_OVERRIDES = {
+  epochs: 1e9, nfolds: 0, fold_column: null, validation_frame: null, export_checkpoints_dir: null, max_runtime_secs: 0,
+  score_interval: 1e9, score_training_samples: 100, stopping_rounds: 0, classification_stop: -1, regression_stop: -1,
+  overwrite_with_best_model: false, variable_importances: false, nthreads: -1, backend: "auto", model_id: null,
+};
+
+/** Starts a peer listening on `listen` ("0.0.0.0:7000"). */
+export async function servePeer({ transport, listen, log }: { transport: Transport; listen: string; log: (line: string) => void }): Promise<PeerServer> {
+  let busy: string | null = null;
+  // Ring links from the previous peer arrive as their own connections, announced by HELLO.
+  const incoming = new Map<string, Mailbox>();
+  const arrived: (() => void)[] = [];
+  let connections = 0;
+  const closer = await transport.listen(listen, (ch) => {
+    const mb = new Mailbox(ch, `connection ${++connections}`);
+    mb.nextOf([M.JOB, M.HELLO], 60_000).then(async ({ type, body }) => {
+      if (type === M.HELLO) {
+        const h = parse<{ job: string; rank: number }>(body);
+        incoming.set(`${h.job}/${h.rank}`, mb);
+        for (const a of arrived.splice(0)) a();
+        return;
+      }
+      const job = parse<Job>(body);
+      if (busy) return void mb.send(M.FAILED, { error: `this peer is busy with job ${busy}` }).catch(() => {});
+      busy = job.id;
+      try {
+        log(`job ${job.id}: rank ${job.rank} of ${job.addresses.length}, reading ${job.trainingFrame}`);
+        await runJob(job, mb, transport, async (rank) => {
+          for (;;) {
+            const m = incoming.get(`${job.id}/${rank}`);
+            if (m) return m;
+            await new Promise<void>((r) => arrived.push(r));
+          }
+        }, log);
+        log(`job ${job.id}: done`);
+      } catch (e) {
+        log(`job ${job.id}: failed: ${(e as Error).message}`);
+        await mb.send(M.FAILED, { error: (e as Error).message }).catch(() => {});
+      } finally {
+        busy = null;
+        for (const k of [...incoming.keys()]) if (k.startsWith(`${job.id}/`)) incoming.delete(k);
+      }
+    }, () => void ch.close());
+  });
+  return { address: closer.address ?? listen, close: () => closer.close() };
+}
+
+/** The current ring, as the coordinator last formed it. */
+interface Control {
+  stop: boolean;
+  /** The round a re-formed ring starts at, and how many re-forms came. */
+  round: number;
+  reforms: number;
+  ranks: number[];
+  changed: Promise<void>;
+}
+
+async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank: (rank: number) => Promise<Mailbox>, log: (line: string) => void): Promise<void> {
+  if (job.version !== VERSION) throw new RangeError(`this peer runs Tide ${VERSION} and the coordinator ${job.version}: install the same version on every peer`);
+  const frame = await importFile(job.trainingFrame, { header: job.header });
+  const size = job.addresses.length;
+  // Follow STOP and REFORM from the coordinator for the whole job.
+  let wake!: () => void;
+  const ctl: Control = { stop: false, round: 1, reforms: 0, ranks: [...job.addresses.keys()], changed: new Promise((r) => (wake = r)) };
+  const notify = () => {
+    const w = wake;
+    ctl.changed = new Promise((r) => (wake = r));
+    w();
+  };
+  (async () => {
+    for (;;) {
+      const { type, body } = await control.nextOf([M.STOP, M.REFORM]);
+      if (type === M.STOP) ctl.stop = true;
+      else {
+        const r = parse<{ round: number; ranks: number[] }>(body);
+        ctl.round = r.round;
+        ctl.ranks = r.ranks;
+        ctl.reforms++;
+        log(`job ${job.id}: the ring is now ranks ${r.ranks.join(", ")} from round ${r.round}`);
+      }
+      notify();
+      if (ctl.stop) return;
+    }
+  })().catch(() => {
+    ctl.stop = true; // the coordinator is gone: nobody will use what this peer trains
+    notify();
+  });
+
+  const nextLinks = new Map<number, Mailbox>();
+  const linkTo = async (rank: number): Promise<Mailbox> => {
+    if (rank === 0) return control;
+    let m = nextLinks.get(rank);
+    if (!m) {
+      m = new Mailbox(await transport.connect(job.addresses[rank]), `peer ${rank} (${job.addresses[rank]})`);
+      await m.send(M.HELLO, { job: job.id, rank: job.rank });
+      nextLinks.set(rank, m);
+    }
+    return m;
+  };
+  const ringFor = async (round: number, live: () => boolean): Promise<RingPosition> => {
+    const ranks = ctl.ranks, i = ranks.indexOf(job.rank), k = ranks.length;
+    if (i < 0) throw new PeerLostError("the coordinator dropped this peer from the ring");
+    const next = await linkTo(ranks[(i + 1) % k]);
+    const prevRank = ranks[(i - 1 + k) % k];
+    const prev = prevRank === 0 ? control : await fromRank(prevRank);
+    const link = (m: Mailbox): RingLink => m.ring(round, live);
+    return { rank: i, size: k, next: link(next), prev: link(prev) };
+  };
+
+  let reforms = 0;
+  const averager = new Averager(job.precision, 24 * 3600 * 1000, job.params.train_samples_per_iteration === -2, job.params.target_ratio_comm_to_comp as number);
+  const hook: TrainingHook = {
+    async start(s) {
+      s.iterationSamples = job.iterationSamples;
+      useRows(s, { rank: job.rank, size, replicate: job.replicate });
+      averager.begin(s);
+      await control.send(M.READY, { parameters: (await flatState(s)).values.length, rows: s.data.usable.length });
+    },
+    async iteration(s) {
+      const { values, unflatten } = await flatState(s);
+      for (;;) {
+        if (ctl.stop) return s.stop("completed");
+        // After a re-form, exactly the coordinator's round; else the next one.
+        const round = reforms !== ctl.reforms ? ctl.round : averager.round + 1;
+        reforms = ctl.reforms;
+        averager.round = round;
+        let live = true;
+        const changed = ctl.changed;
+        const t0 = performance.now();
+        const attempt = ringFor(round, () => live).then((ring) => averager.attempt(s, ring, values));
+        const r = await Promise.race([attempt.then((a) => ({ a }), (e: Error) => ({ e })), changed.then(() => null)]);
+        if (r && "a" in r) return averager.apply(s, r.a, unflatten, performance.now() - t0, ctl.ranks.length);
+        live = false;
+        attempt.catch(() => {});
+        if (r && "e" in r) {
+          if (!(r.e instanceof PeerLostError)) throw r.e; // a mismatch: nothing to retry
+          await changed; // a neighbour is lost: wait for the coordinator's new ring or its stop (maybe here already)
+        }
+      }
+    },
+  };
+  await new DeepLearning({ ...job.params, ...PEER_OVERRIDES }).train({ y: job.params.response_column as string, training_frame: frame, hooks: [hook] });
+  for (const m of nextLinks.values()) await m.channel.close();
+}

@@ -1,0 +1,171 @@
+/**
+ * Training with peers over TCP on 127.0.0.1 (and nowhere else), end to end: `tide peer`
+ * processes and a `tide train --peers` coordinator. Iris trains on 3 peers and the coordinator
+ * to the single-process accuracy (after a garbage-sending client has hit a peer); a peer killed with SIGKILL mid-run is dropped
+ * and training completes; a wrong secret is a clear error; two reproducible runs give the same
+ * model; peers that build another network are told so. Every child has a time limit.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import net from "node:net";
+import { join } from "node:path";
+import { BUN, exec, ROOT } from "../e2e/_exec.ts";
+import { irisFiles, type IrisFiles } from "../cli/_iris.ts";
+import { DeepLearningModel } from "../../model/model.ts";
+import { connectPeers, coordinatorHook } from "../../distributed/coordinator.ts";
+import { servePeer } from "../../distributed/peer.ts";
+import { tcpTransport } from "../../plugins/transports/tcp.ts";
+import { DeepLearning, importFile } from "../../mod.ts";
+
+const MAIN = join(ROOT, "cli", "main.ts");
+const SECRET = "peers end-to-end test secret";
+let iris: IrisFiles, secretFile: string, wrongSecretFile: string;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  iris = await irisFiles("tide-peers-");
+  secretFile = join(iris.dir, "secret");
+  wrongSecretFile = join(iris.dir, "wrong");
+  await writeFile(secretFile, SECRET + "\n");
+  await writeFile(wrongSecretFile, "not the peers' secret at all\n");
+});
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+});
+
+/** Starts `tide peer` on 127.0.0.1, port chosen by the system; resolves once it listens. */
+function startPeer(): Promise<{ child: ChildProcess; address: string; log: () => string }> {
+  const child = spawn(BUN, [MAIN, "peer", "--listen", "127.0.0.1:0", "--secret-file", secretFile], { stdio: ["ignore", "ignore", "pipe"] });
+  children.push(child);
+  let log = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`tide peer did not start: ${log}`)), 20_000);
+    child.stderr!.setEncoding("utf8").on("data", (s: string) => {
+      log += s;
+      const m = /listening on (127\.0\.0\.1:\d+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, address: m[1], log: () => log });
+      }
+    });
+  });
+}
+
+const train = (args: string[], timeoutMs = 60_000) =>
+  exec(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--hidden", "16", "--seed", "7", "--secret-file", secretFile, ...args], { cwd: iris.dir, timeoutMs });
+
+async function accuracy(modelPath: string): Promise<number> {
+  const m = await DeepLearningModel.load(modelPath);
+  const pred = await m.predict(await importFile(iris.test));
+  const labels = pred.col("predict") as { codes: ArrayLike<number>; domain: readonly string[] };
+  let ok = 0;
+  for (let i = 0; i < iris.testSpecies.length; i++) if (labels.domain[labels.codes[i]] === iris.testSpecies[i]) ok++;
+  return ok / iris.testSpecies.length;
+}
+
+test("3 tide peer processes and a coordinator train iris to the single-process accuracy; garbage sent to a peer is only logged", async () => {
+  const [a, b, c] = await Promise.all([startPeer(), startPeer(), startPeer()]);
+  // A client that speaks no Tide: the peer logs it, closes that connection, and serves on.
+  await new Promise<void>((resolve) => {
+    const [host, port] = a.address.split(":");
+    const s = net.connect({ host, port: Number(port) }, () => s.write("GET / HTTP/1.1\r\n\r\n"));
+    s.on("data", () => {}); // a paused socket never reports its close
+    s.on("close", () => resolve());
+    s.on("error", () => resolve());
+  });
+  const r = await train(["--epochs", "100", "--peers", `${a.address},${b.address},${c.address}`, "--model_out", "peers.tide"], 30_000);
+  expect(r.stderr).toContain("Connected to 3 peers");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/Note: averaged \d+ times over up to 4 peers; [\d,]+ bytes sent per round/);
+  const single = await train(["--epochs", "100", "--model_out", "single.tide"]);
+  expect(single.code).toBe(0);
+  const [accPeers, accSingle] = [await accuracy(join(iris.dir, "peers.tide")), await accuracy(join(iris.dir, "single.tide"))];
+  expect(accPeers).toBeGreaterThanOrEqual(0.9);
+  expect(Math.abs(accPeers - accSingle)).toBeLessThanOrEqual(0.1); // 30 test rows: 3 rows
+  expect(a.log()).toMatch(/closing the connection from 127\.0\.0\.1:\d+: protocol version/);
+  expect(a.log()).toMatch(/job \S+: done/);
+  expect(b.log()).toMatch(/job \S+: done/);
+  expect(c.log()).toMatch(/job \S+: rank 3 of 4/);
+  for (const p of [a, b, c]) p.child.kill("SIGTERM");
+}, 90_000);
+
+test("a peer killed with SIGKILL mid-run is detected, the survivors average without it, and training completes", async () => {
+  const [a, b] = await Promise.all([startPeer(), startPeer()]);
+  const t0 = performance.now();
+  const run = train(["--epochs", "900", "--train_samples_per_iteration", "300", "--peers", `${a.address},${b.address}`, "--peer_timeout_secs", "5", "--model_out", "killed.tide"], 80_000);
+  // Kill peer b once it has started the job and trained a little.
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (/job \S+: rank/.test(b.log())) {
+        clearInterval(poll);
+        setTimeout(() => {
+          b.child.kill("SIGKILL");
+          resolve();
+        }, 700);
+      }
+    }, 50);
+  });
+  const killedAt = (performance.now() - t0) / 1000;
+  const r = await run;
+  if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log());
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(/lost peer 2 \(127\.0\.0\.1:\d+\); averaging iteration \d+ again over the 2 that remain/);
+  expect(r.stdout).toMatch(/Note: peer 2 \(127\.0\.0\.1:\d+\) was lost at iteration \d+; training went on with 2 peers/);
+  expect(r.stdout).toMatch(/completed after 90\d/);
+  expect(await accuracy(join(iris.dir, "killed.tide"))).toBeGreaterThanOrEqual(0.85);
+  const timeline = r.stderr.split("\n").filter((l) => /^\[\d/.test(l));
+  console.log(`killed at ${killedAt.toFixed(2)} s after the start\n${timeline.join("\n")}`);
+  a.child.kill("SIGTERM");
+}, 90_000);
+
+test("a wrong secret is a clear error before any data is read", async () => {
+  const a = await startPeer();
+  const r = await exec(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--peers", a.address, "--secret-file", wrongSecretFile], { cwd: iris.dir, timeoutMs: 30_000 });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/Cannot connect to 127\.0\.0\.1:\d+/);
+  expect(r.stderr).not.toContain("internal error");
+  expect(r.stderr).not.toContain("Imported");
+  await new Promise((w) => setTimeout(w, 100));
+  expect(a.log()).toContain("the caller does not know the shared secret");
+  const none = await exec(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--peers", a.address], { cwd: iris.dir, timeoutMs: 30_000 });
+  expect(none.code).toBe(2);
+  expect(none.stderr).toContain("--secret_file is required with --peers");
+  const cv = await exec(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--peers", a.address, "--secret-file", secretFile, "--nfolds", "3"], { cwd: iris.dir, timeoutMs: 30_000 });
+  expect(cv.code).toBe(2);
+  expect(cv.stderr).toContain("--peers cannot be used with cross-validation");
+  a.child.kill("SIGTERM");
+}, 60_000);
+
+/** In-process peers and a coordinator (same averaging code, no child processes). */
+async function inProcess(peers: number, params: Record<string, unknown>, peerFrame?: string) {
+  const t = tcpTransport({ secret: SECRET, log: () => {} });
+  const servers = await Promise.all(Array.from({ length: peers }, () => servePeer({ transport: t, listen: "127.0.0.1:0", log: () => {} })));
+  const cluster = await connectPeers(t, servers.map((s) => s.address));
+  try {
+    const frame = await importFile(iris.train);
+    const hook = coordinatorHook(cluster, { trainingFrame: peerFrame ?? iris.train, header: "auto", timeoutMs: 10_000, log: () => {} });
+    return await new DeepLearning({ hidden: [8], seed: 3, ...params }).train({ y: "species", training_frame: frame, hooks: [hook] });
+  } finally {
+    await cluster.close();
+    for (const s of servers) await s.close();
+  }
+}
+
+test("reproducible: a 2-peer run gives the same model every time", async () => {
+  const params = { reproducible: true, epochs: 20, train_samples_per_iteration: 120 };
+  const [m1, m2] = [await inProcess(1, params), await inProcess(1, params)];
+  expect(m1.data.output.samples).toBe(m2.data.output.samples);
+  expect(m1.data.state["weights.0"]).toEqual(m2.data.state["weights.0"]);
+  expect(m1.data.state["biases.1"]).toEqual(m2.data.state["biases.1"]);
+  // Averaging really happened: the model differs from a one-process run.
+  const single = await new DeepLearning({ hidden: [8], seed: 3, ...params }).train({ y: "species", training_frame: await importFile(iris.train) });
+  expect(single.data.state["weights.0"]).not.toEqual(m1.data.state["weights.0"]);
+}, 60_000);
+
+test("peers that read another frame build another network: a clear error naming the peer", async () => {
+  const other = join(iris.dir, "other.csv");
+  const text = await readFile(iris.train, "utf8");
+  await writeFile(other, text.split("\n").map((l) => l.split(",").slice(1).join(",")).join("\n")); // one column fewer
+  await expect(inProcess(1, { epochs: 1 }, other)).rejects.toThrow(/Peer 1 \(127\.0\.0\.1:\d+\) built a network of \d+ values, this one \d+: every peer must read the same training frame/);
+}, 30_000);
