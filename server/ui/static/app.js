@@ -285,7 +285,7 @@ function fieldHtml(p) {
     ? `<select id="${id}" name="${id}">${p.values.map((v) => `<option ${String(v) === d ? "selected" : ""}>${esc(v)}</option>`).join("")}</select>`
     : `<input type="text" id="${id}" name="${id}" value="${esc(d)}" inputmode="${/int|double|float|long/.test(p.type) && !p.type.endsWith("[]") ? "decimal" : "text"}">`;
   return `<div class="field" data-field="${p.name}"><label for="${id}"><code>${esc(p.name)}</code> <span class="muted">${esc(p.type)}</span></label>
-    <div>${control}${p.gridable && p.type !== "boolean" ? ` <label class="grid"><input type="checkbox" name="g-${p.name}"> grid</label>` : ""}<div class="error" data-error="${p.name}"></div></div>
+    <div class="control">${control}${p.gridable && p.type !== "boolean" ? ` <label class="grid"><input type="checkbox" name="g-${p.name}"> grid</label>` : ""}<div class="error" data-error="${p.name}"></div></div>
     <div class="help">${esc(p.help)}${d !== "" ? ` <span class="muted">(default ${esc(d)})</span>` : ""}</div></div>`;
 }
 
