@@ -24,7 +24,7 @@ export async function irisCsv(): Promise<string> {
 }
 
 /** A running `tide serve` (the binary when given, else from source) on a free port. */
-export async function startServer(binary?: string): Promise<{ url: string; dir: string; launched: number; close(): Promise<void> }> {
+export async function startServer(binary?: string): Promise<{ url: string; dir: string; launched: number; listening: number; close(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), "tide-ui-"));
   await writeFile(join(dir, "iris.csv"), await irisCsv());
   const launched = performance.now();
@@ -41,8 +41,9 @@ export async function startServer(binary?: string): Promise<{ url: string; dir: 
     });
     child.on("exit", (code) => fail(new Error(`tide serve exited (${code}): ${err}`)));
   });
+  const listening = performance.now();
   return {
-    url, dir, launched,
+    url, dir, launched, listening,
     async close() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
