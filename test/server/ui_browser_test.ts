@@ -29,6 +29,23 @@ describe("web UI in chromium", () => {
     assertEquals(cells[4][7], "3");
     assertEquals(await page.$$eval("#columns svg.hist", (s) => s.length), 5);
 
+    // Split 0.75 / rest with a seed: the parts hold every row once.
+    await page.fill("#split [name=ratios]", "0.75");
+    await page.click("#split button");
+    await page.waitForSelector("#split-status a");
+    const parts = [...(await page.textContent("#split-status"))!.matchAll(/\((\d+) rows\)/g)].map((m) => Number(m[1]));
+    assertEquals(parts.length, 2);
+    assertEquals(parts[0] + parts[1], 150);
+
+    // Upload from the browser: the same file becomes a second frame.
+    await page.goto(`${server.url}/#/frames`);
+    await page.waitForSelector("#import-upload");
+    await page.setInputFiles("#import-upload [name=file]", `${server.dir}/iris.csv`);
+    await page.click("#import-upload button");
+    await page.waitForURL(/#\/frame\/(?!iris\.hex)/);
+    await page.waitForSelector("#columns");
+    assertEquals(await page.$$eval("#columns tbody tr", (r) => r.length), 5);
+
     // An invalid field: the server's message appears beside it, and the form is not left.
     await page.goto(`${server.url}/#/build/iris.hex`);
     await page.waitForSelector("#p-hidden");
