@@ -1,7 +1,8 @@
 /**
  * The web UI's routes (docs/ui.md): its static files at `/` and `/ui/…` (embedded in the binary
  * through the generated ./assets.gen.ts), the two H2O listing routes the Python client does not
- * use (`GET /3/Frames`, `GET /3/Jobs`), H2O's `GET /3/Frames/{id}/summary` with histograms, and
+ * use (`GET /3/Frames`, `GET /3/Jobs`), H2O's `GET /3/Frames/{id}/summary` with histograms and
+ * `GET /3/Models.fetch.bin/{id}` (the model file), and
  * one server-sent-events stream per job for live progress. Every other request the pages make goes
  * to the same REST routes as H2O's clients.
  * @module
@@ -9,6 +10,7 @@
 import type { Hono } from "hono";
 import type { ServerContext } from "../app.ts";
 import type { Column } from "../../frame/frame.ts";
+import { encodeModel } from "../../model/file.ts";
 import { frameJson } from "../frame_json.ts";
 import { H2OError, json, keyRef, meta } from "../wire.ts";
 import { ASSETS } from "./assets.gen.ts";
@@ -37,6 +39,13 @@ export function uiRoutes(app: Hono, ctx: ServerContext): void {
     frames: [...ctx.store.frames].map(([key, f]) => ({ __meta: meta("FrameBaseV3", "Frame"), frame_id: keyRef("Frame", key), rows: f.nrow, columns: f.ncol, is_text: false })),
   }));
   app.get("/3/Jobs", () => json({ __meta: meta("JobsV3", "Jobs"), job_id: null, jobs: ctx.jobs.all().map((j) => j.toJSON()) }));
+
+  // H2O's model download (h2o.download_model): the model file's bytes, as `tide train` writes them.
+  app.get("/3/Models.fetch.bin/:id", (c) => {
+    const id = c.req.param("id");
+    const bytes = encodeModel(ctx.store.model(id, "model_id").model.data);
+    return new Response(bytes, { headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${id.replace(/[^\w.-]/g, "_")}"` } });
+  });
 
   app.get("/3/Frames/:id/summary", (c) => {
     const id = c.req.param("id");

@@ -7,6 +7,7 @@ import { uiModule } from "../../scripts/gen_ui.ts";
 import { ASSETS } from "../../server/ui/assets.gen.ts";
 import { dlForm, testServer } from "./_server.ts";
 import { readFileSync } from "node:fs";
+import { decodeModel } from "../../model/file.ts";
 
 /** Reads a text/event-stream to its end; returns [event, data] pairs and the comment count. */
 async function readEvents(res: Response): Promise<{ events: [string, any][]; comments: number }> {
@@ -86,6 +87,11 @@ describe("web UI routes", () => {
     assertEquals(late.events.filter(([e]) => e === "score").length, scores.length);
     assertEquals(late.events.at(-1)![0], "end");
     assertEquals((await s.call("GET", "/ui/jobs/nope/events")).status, 404);
+    // The model file downloads and reads back.
+    const file = await s.fetch(new Request(`http://t/3/Models.fetch.bin/${r.body.job.dest.name}`));
+    assertEquals(file.status, 200);
+    assertEquals(decodeModel(new Uint8Array(await file.arrayBuffer())).modelId, r.body.job.dest.name);
+    assertEquals((await s.call("GET", "/3/Models.fetch.bin/nope")).status, 404);
     await s.close();
   });
 });

@@ -373,7 +373,7 @@ async function modelPage(id) {
   const changed = m.parameters.filter((p) => JSON.stringify(p.actual_value) !== JSON.stringify(p.default_value));
   const metricSets = [["Training", o.training_metrics], ["Validation", o.validation_metrics], ["Cross-validation", o.cross_validation_metrics]].filter(([, x]) => x);
   main.innerHTML = `<h1>Model ${esc(id)}</h1>
-  <p class="muted">${o.model_category} · response ${esc(m.response_column_name)} · trained on <a href="#/frame/${enc(m.data_frame?.name)}">${esc(m.data_frame?.name)}</a> in ${(o.run_time / 1000).toFixed(1)} s · status ${esc(o.training_status)}</p>
+  <p class="muted">${o.model_category} · response ${esc(m.response_column_name)} · trained on <a href="#/frame/${enc(m.data_frame?.name)}">${esc(m.data_frame?.name)}</a> in ${(o.run_time / 1000).toFixed(1)} s · status ${esc(o.training_status)} · <a id="download-model" href="/3/Models.fetch.bin/${enc(id)}" download="${esc(id)}">Download the model file</a></p>
   <section class="card"><h2>Metrics</h2><div class="scroll">${metricsTable(metricSets)}</div>
   ${metricSets.map(([name, x]) => (x.cm ? `<h3>Confusion matrix (${name.toLowerCase()})</h3>${confusionHtml(x.cm.table, name === "Training" ? "cm" : "")}` : "")).join("")}</section>
   <section class="card"><h2>Charts</h2><div class="charts"><div id="chart-loss"></div><div id="chart-err"></div><div id="chart-varimp"></div><div id="chart-roc"></div></div></section>
