@@ -99,5 +99,20 @@ describe("web UI in chromium", () => {
     const rows = await page.$$eval("#compare-metrics tbody th", (th) => th.map((t) => t.textContent));
     assertEquals(rows, ["live (training)", "other (training)"]);
     assertEquals(await page.$$eval("#chart-svg-compare polyline", (p) => p.length), 2);
+
+    // Cancel a long training from its job page: it ends CANCELLED and keeps the best model so far.
+    await page.goto(`${server.url}/#/build/iris.hex`);
+    await page.waitForSelector("#p-epochs");
+    await page.fill("#p-epochs", "100000");
+    await page.fill("#p-hidden", "8");
+    await page.fill("#p-model_id", "long");
+    await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    await page.check("#p-score_each_iteration");
+    await page.fill("#p-train_samples_per_iteration", "150");
+    await page.click("#train");
+    await page.waitForSelector("#chart-svg-history");
+    await page.click("#cancel");
+    await page.waitForSelector("#open-model");
+    assert((await page.textContent("#job-status"))!.includes("CANCELLED"), (await page.textContent("#job-status"))!);
   }, 30_000);
 });
