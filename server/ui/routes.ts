@@ -44,7 +44,7 @@ export function uiRoutes(app: Hono, ctx: ServerContext): void {
   app.get("/3/Models.fetch.bin/:id", (c) => {
     const id = c.req.param("id");
     const bytes = encodeModel(ctx.store.model(id, "model_id").model.data);
-    return new Response(bytes, { headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${id.replace(/[^\w.-]/g, "_")}"` } });
+    return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${id.replace(/[^\w.-]/g, "_")}"` } });
   });
 
   app.get("/3/Frames/:id/summary", (c) => {
