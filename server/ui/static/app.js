@@ -295,10 +295,18 @@ async function jobsPage() {
   const { jobs } = await api("GET", "/3/Jobs");
   main.innerHTML = `<h1>Jobs</h1><section class="card">${jobs.length ? `<div class="scroll"><table id="jobs"><thead><tr><th class="l">job</th><th class="l">what</th><th class="l">status</th><th>progress</th><th class="l">result</th></tr></thead><tbody>
   ${jobs.slice().reverse().map((j) => `<tr><td class="l"><a href="#/job/${enc(j.key.name)}">${esc(j.key.name)}</a></td><td class="l">${esc(j.description)}</td><td class="l">${j.status}</td><td>${Math.round(j.progress * 100)}%</td>
-  <td class="l">${j.dest.type === "Key<Frame>" || j.description === "Parse" ? `<a href="#/frame/${enc(j.dest.name)}">${esc(j.dest.name)}</a>` : esc(j.dest.name)}</td></tr>`).join("")}
+  <td class="l">${resultLink(j)}</td></tr>`).join("")}
   </tbody></table></div>` : `<p class="muted">No jobs yet.</p>`}</section>`;
   const timer = setInterval(() => location.hash === "#/jobs" && api("GET", "/3/Jobs").then((r) => r.jobs.some((j) => j.status === "RUNNING") && route()), 2000);
   cleanups.push(() => clearInterval(timer));
+}
+
+/** A link to what a job made, once there is something to open. */
+function resultLink(j) {
+  const d = j.dest, ok = j.status === "DONE" || (j.status === "CANCELLED" && d.type !== "Key<Frame>");
+  if (!ok) return esc(d.name);
+  const href = d.type === "Key<Frame>" ? `#/frame/${enc(d.name)}` : d.type === "Key<Grid>" ? `#/compare/grid:${enc(d.name)}` : `#/model/${enc(d.name)}`;
+  return `<a href="${href}">${esc(d.name)}</a>`;
 }
 
 async function jobPage(id) {
@@ -338,6 +346,8 @@ async function jobPage(id) {
     es.close();
     const res = document.getElementById("job-result");
     if (!job) return;
+    const last = scores.at(-1)?.row;
+    if (last && !document.getElementById("job-stats").textContent) stats({ epochs: last.epochs, targetEpochs: last.epochs, samplesPerSecond: Number(String(last.training_speed ?? "0").replace(/\D+$/, "")) || 0, etaSeconds: 0, lastScore: last });
     if (job.exception) res.innerHTML = `<span class="error">${esc(job.exception)}</span>`;
     const d = job.dest;
     if (d.type === "Key<Model>" && job.status !== "FAILED") res.innerHTML += ` <a href="#/model/${enc(d.name)}" id="open-model">Open model ${esc(d.name)}</a>`;
