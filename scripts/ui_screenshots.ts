@@ -24,9 +24,9 @@ const out = resolve(arg("--out") ?? join(ROOT, "docs", "ui"));
 await mkdir(out, { recursive: true });
 // The browser is up first, so the cold start counts the server's start-up and the first page only.
 const browser = await openBrowser();
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 const server = await startServer(arg("--binary"));
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(server.url);
   await page.waitForSelector("body[data-ready]");
   await page.evaluate(() => new Promise(requestAnimationFrame));

@@ -389,8 +389,8 @@ async function modelPage(id) {
   <section class="card"><h2>Charts</h2><div class="charts"><div id="chart-loss"></div><div id="chart-err"></div><div id="chart-varimp"></div><div id="chart-roc"></div></div></section>
   <section class="card"><h2>Predict on a frame</h2><form id="predict" class="row"><label>Frame<select name="frame">${frames.map((f) => `<option ${f.frame_id.name === m.data_frame?.name ? "selected" : ""}>${esc(f.frame_id.name)}</option>`).join("")}</select></label><button>Predict</button></form><div id="predictions"></div></section>
   <section class="card"><h2>Layers</h2>${tableHtml(o.model_summary)}</section>
-  <section class="card"><h2>Parameters</h2><p class="muted">Bold: differs from the default.</p><div class="kv">${m.parameters.filter((p) => p.actual_value !== null && p.actual_value !== undefined).map((p) =>
-    `<span class="${changed.includes(p) ? "changed" : ""}">${esc(p.name)}</span><span class="${changed.includes(p) ? "changed" : ""}">${show(p.actual_value)}${changed.includes(p) ? ` <span class="muted">(default ${show(p.default_value)})</span>` : ""}</span>`).join("")}</div></section>`;
+  <section class="card"><h2>Parameters</h2><h3>Set differently from the default</h3>${paramList(changed, changed)}
+  <details><summary>All ${m.parameters.length} parameters</summary>${paramList(m.parameters.filter((p) => p.actual_value !== null && p.actual_value !== undefined), changed)}</details></section>`;
   historyCharts(rows2d(o.scoring_history), document.getElementById("chart-loss"), document.getElementById("chart-err"));
   if (o.variable_importances) {
     const vi = rows2d(o.variable_importances).slice(0, 20);
@@ -416,6 +416,14 @@ async function modelPage(id) {
       out.innerHTML = `<p class="error">${esc(err.message)}</p>`;
     }
   };
+}
+
+/** Parameters as name/value pairs; those in `changed` in bold with their default. */
+function paramList(params, changed) {
+  return `<div class="kv">${params.map((p) => {
+    const c = changed.includes(p) ? "changed" : "";
+    return `<span class="${c}">${esc(p.name)}</span><span class="${c}">${show(p.actual_value)}${c ? ` <span class="muted">(default ${show(p.default_value)})</span>` : ""}</span>`;
+  }).join("")}</div>`;
 }
 
 const METRICS = ["MSE", "RMSE", "logloss", "mean_per_class_error", "AUC", "pr_auc", "r2", "nobs"];
