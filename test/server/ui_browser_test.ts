@@ -1,10 +1,13 @@
 // The web UI in a real browser (Debian's chromium through playwright-core; .ci/run installs it):
 // import iris, read its column table, build a model with an invalid field and see the message
 // beside it, fix it, watch the scoring chart grow while the job runs, read the model page
-// (confusion matrix, variable importances), predict and download the CSV, compare two models.
+// (confusion matrix, variable importances), predict and download the CSV, compare two models;
+// also split, upload, as-factor and a binomial model's ROC, and cancel.
 import { afterAll, beforeAll, describe, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { assert, assertEquals } from "../_harness.ts";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { importIris, openBrowser, startServer, trainTiny } from "./_browser.ts";
 
 describe("web UI in chromium", () => {
@@ -14,11 +17,11 @@ describe("web UI in chromium", () => {
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(process.env.TIDE_BINARY), openBrowser()]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  });
+  }, 20_000);
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-  });
+  }, 10_000);
 
   test("imports a file, trains with a live chart, inspects, predicts and compares", async () => {
     await importIris(page, server.url);
@@ -37,14 +40,21 @@ describe("web UI in chromium", () => {
     assertEquals(parts.length, 2);
     assertEquals(parts[0] + parts[1], 150);
 
-    // Upload from the browser: the same file becomes a second frame.
+    // Upload a two-class file from the browser, turn its 0/1 response into a factor, train: ROC.
+    await writeFile(join(server.dir, "binary.csv"), "x1,x2,y\n" + Array.from({ length: 60 }, (_, i) => `${(i % 7) / 7 + (i % 2)},${(i % 5) / 5},${i % 2}`).join("\n") + "\n");
     await page.goto(`${server.url}/#/frames`);
     await page.waitForSelector("#import-upload");
-    await page.setInputFiles("#import-upload [name=file]", `${server.dir}/iris.csv`);
+    await page.setInputFiles("#import-upload [name=file]", join(server.dir, "binary.csv"));
     await page.click("#import-upload button");
     await page.waitForURL(/#\/frame\/(?!iris\.hex)/);
     await page.waitForSelector("#columns");
-    assertEquals(await page.$$eval("#columns tbody tr", (r) => r.length), 5);
+    const binary = decodeURIComponent(page.url().split("#/frame/")[1]);
+    await page.click('[data-factor="2"]');
+    await page.waitForFunction(() => document.querySelector("#columns tbody tr:nth-child(3) td:nth-child(2)")?.textContent === "factor");
+    await trainTiny(page, server.url, "binary", undefined, undefined, binary);
+    await page.click("#open-model");
+    await page.waitForSelector("#chart-svg-roc");
+    assert(Number(await page.getAttribute("#chart-svg-roc", "data-points")) > 4);
 
     // An invalid field: the server's message appears beside it, and the form is not left.
     await page.goto(`${server.url}/#/build/iris.hex`);
