@@ -76,7 +76,10 @@ export class Jobs {
       signal: job.controller.signal,
       warn: (m) => job.warnings.push(m),
       event: (e) => {
-        if ((e as { type?: string })?.type === "score") job.scores.push(e);
+        const type = (e as { type?: string })?.type;
+        // Each fold or grid model starts a new scoring history.
+        if (type === "model" || type === "grid_model") job.scores.length = 0;
+        if (type === "score") job.scores.push(e);
         for (const l of job.listeners) l(e);
       },
     };

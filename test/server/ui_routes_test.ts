@@ -94,4 +94,21 @@ describe("web UI routes", () => {
     assertEquals((await s.call("GET", "/3/Models.fetch.bin/nope")).status, 404);
     await s.close();
   });
+
+  test("a grid's stream names each model as it starts; each starts a new history", async () => {
+    // In a Worker, as tide serve trains (the in-process grid path reports no model starts).
+    const s = await testServer({ workers: true });
+    const key = await s.importCsv("data.csv");
+    const r = await s.call("POST", "/99/Grid/deeplearning", dlForm({ training_frame: key, epochs: "2", hyper_parameters: '{"hidden": [[4], [6]]}' }));
+    assertEquals(r.status, 200, JSON.stringify(r.body));
+    const { events } = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
+    const starts = events.filter(([e]) => e === "grid_model").map(([, d]) => d.index);
+    assertEquals(starts, [1, 2]);
+    const scoresAfterLast = events.slice(events.findIndex(([e, d]) => e === "grid_model" && d.index === 2)).filter(([e]) => e === "score");
+    assert(scoresAfterLast.length > 0 && scoresAfterLast[0][1].row.epochs <= 1, JSON.stringify(scoresAfterLast[0]));
+    assertEquals(events.at(-1)![1].status, "DONE");
+    const late = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
+    assertEquals(late.events.filter(([e]) => e === "score").length, scoresAfterLast.length);
+    await s.close();
+  });
 });

@@ -314,7 +314,7 @@ async function jobPage(id) {
   <section class="card"><progress id="job-progress" max="1" value="0" aria-label="Progress"></progress>
   <div class="row"><span id="job-status" role="status"></span><button id="cancel" class="danger">Cancel</button></div>
   <div class="kv" id="job-stats"></div><p id="job-result"></p></section>
-  <section class="card"><h2>Scoring history</h2><div class="charts"><div id="chart-loss"></div><div id="chart-err"></div></div></section>`;
+  <section class="card"><h2 id="chart-title">Scoring history</h2><div class="charts"><div id="chart-loss"></div><div id="chart-err"></div></div></section>`;
   const scores = [];
   let job = null, drawn = 0;
   document.getElementById("cancel").onclick = () => api("POST", `/3/Jobs/${enc(id)}/cancel`).catch((e) => toast(e.message));
@@ -342,6 +342,13 @@ async function jobPage(id) {
     redraw();
   });
   es.addEventListener("progress", (m) => stats(JSON.parse(m.data)));
+  // A new cross-validation fold or grid model: its own chart, titled by which model it is.
+  for (const kind of ["model", "grid_model"]) es.addEventListener(kind, (m) => {
+    const e = JSON.parse(m.data);
+    scores.length = 0;
+    drawn = -1;
+    document.getElementById("chart-title").textContent = kind === "grid_model" ? `Scoring history of grid model ${e.index} (${e.modelId})` : e.role === "main" ? "Scoring history of the main model" : `Scoring history of fold ${e.index} of ${e.count - 1}`;
+  });
   es.addEventListener("end", () => {
     es.close();
     const res = document.getElementById("job-result");
