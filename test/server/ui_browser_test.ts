@@ -3,27 +3,16 @@
 // beside it, fix it, watch the scoring chart grow while the job runs, read the model page
 // (confusion matrix, variable importances), predict and download the CSV, compare two models;
 // also split, upload, as-factor and a binomial model's ROC, and cancel.
-import { afterAll, beforeAll, describe, test } from "bun:test";
-import type { Browser, Page } from "playwright-core";
-import { assert, assertEquals } from "../_harness.ts";
+import { assert, assertEquals, test } from "../_harness.ts";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import process from "node:process";
 import { importIris, openBrowser, startServer, trainTiny } from "./_browser.ts";
 
-describe("web UI in chromium", () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
-  let browser: Browser;
-  let page: Page;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(process.env.TIDE_BINARY), openBrowser()]);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  }, 20_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  }, 10_000);
-
-  test("imports a file, trains with a live chart, inspects, predicts and compares", async () => {
+test("web UI in chromium: imports a file, trains with a live chart, inspects, predicts, compares and cancels", async () => {
+  const [server, browser] = await Promise.all([startServer(process.env.TIDE_BINARY), openBrowser()]);
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     await importIris(page, server.url);
     const cells = await page.$$eval("#columns tbody tr", (rows) => rows.map((r) => [...r.querySelectorAll("td")].slice(0, 8).map((td) => td.textContent!.trim())));
     assertEquals(cells.map((r) => r[0]), ["sepal_len", "sepal_wid", "petal_len", "petal_wid", "species"]);
@@ -124,5 +113,8 @@ describe("web UI in chromium", () => {
     await page.click("#cancel");
     await page.waitForSelector("#open-model");
     assert((await page.textContent("#job-status"))!.includes("CANCELLED"), (await page.textContent("#job-status"))!);
-  }, 30_000);
-});
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}, { timeout: 40_000 });
