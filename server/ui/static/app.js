@@ -335,7 +335,7 @@ async function jobPage(id) {
     job = JSON.parse(m.data);
     document.getElementById("job-progress").value = job.progress;
     document.getElementById("job-status").textContent = `${job.description}: ${job.status} · ${Math.round(job.progress * 100)}% · ${job.progress_msg ?? ""}`;
-    document.getElementById("cancel").disabled = job.status !== "RUNNING";
+    document.getElementById("cancel").hidden = job.status !== "RUNNING";
   });
   es.addEventListener("score", (m) => {
     scores.push(JSON.parse(m.data));
