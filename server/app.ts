@@ -14,6 +14,7 @@ import { frameRoutes } from "./routes_frames.ts";
 import { gridRoutes } from "./routes_grid.ts";
 import { modelRoutes } from "./routes_models.ts";
 import { Store } from "./store.ts";
+import { uiRoutes } from "./ui/routes.ts";
 import { errorResponse, H2OError, json, meta } from "./wire.ts";
 
 /** Server settings (the `tide serve` flags). */
@@ -107,7 +108,7 @@ export async function createServer(options: ServerOptions = {}): Promise<TideSer
     });
   }
 
-  app.get("/", (c) => c.html(`<!doctype html><title>Tide</title><p>Tide ${VERSION}: H2O's REST API for Deep Learning. Connect with <code>h2o.connect(url="${new URL(c.req.url).origin}")</code>.</p>`));
+  uiRoutes(app, ctx);
   app.get("/3/Metadata/schemas/:name", (c) => metadata(c.req.param("name")));
   app.get("/3/Cloud", () => json(cloud(ctx)));
   app.post("/4/sessions", () => json({ __schema: "/4/schemas/SessionIdV4", session_key: `_sid_${Math.random().toString(36).slice(2, 8)}` }));

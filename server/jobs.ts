@@ -17,6 +17,8 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Adds a warning the client re-emits after the job ends. */
   warn(message: string): void;
+  /** Hands a training event (progress, scoring) to the job's listeners (the UI's live stream). */
+  event(e: unknown): void;
 }
 
 /** One job. */
@@ -29,6 +31,10 @@ export class Job {
   readonly start = Date.now();
   end: number | null = null;
   readonly controller = new AbortController();
+  /** Who hears this job's events and state changes (server/ui/events.ts streams them). */
+  readonly listeners = new Set<(e: unknown) => void>();
+  /** Scoring events so far, so a stream opened late starts with the whole chart. */
+  readonly scores: unknown[] = [];
 
   constructor(
     readonly id: string,
@@ -69,6 +75,13 @@ export class Jobs {
       },
       signal: job.controller.signal,
       warn: (m) => job.warnings.push(m),
+      event: (e) => {
+        const type = (e as { type?: string })?.type;
+        // Each fold or grid model starts a new scoring history.
+        if (type === "model" || type === "grid_model") job.scores.length = 0;
+        if (type === "score") job.scores.push(e);
+        for (const l of job.listeners) l(e);
+      },
     };
     setTimeout(async () => {
       try {
@@ -88,6 +101,7 @@ export class Jobs {
         }
       } finally {
         job.end = Date.now();
+        for (const l of job.listeners) l({ type: "end" });
       }
     }, 0);
     return job;
@@ -106,6 +120,11 @@ export class Jobs {
       job.progressMsg = "Cancelled by the user";
     }
     return job;
+  }
+
+  /** Every job, oldest first. */
+  all(): Job[] {
+    return [...this.#jobs.values()];
   }
 
   /** Jobs still running. */

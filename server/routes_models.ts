@@ -234,6 +234,7 @@ export function startTraining(ctx: ServerContext, form: Form): { job: ReturnType
     // With nfolds the fold models train first, then the main model: progress spans all of them.
     let part = 0, parts = 1, label = "";
     const onEvent = (e: DeepLearningEvent) => {
+      jc.event(e);
       if (e.type === "model") {
         part = e.role === "main" ? e.count - 1 : e.index - 1;
         parts = e.count;

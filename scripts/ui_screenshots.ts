@@ -1,0 +1,66 @@
+/**
+ * Screenshots of every web UI page (`npm run screenshots`), at 1280×800 and 390×844, into
+ * docs/ui/. It starts `tide serve` from source over a temporary folder holding iris, drives
+ * Debian's chromium (never a downloaded browser) through the pages the way a person would, and
+ * prints the cold-start time from launching the server to the first page painted.
+ *
+ * ```sh
+ * bun scripts/ui_screenshots.ts [--out docs/ui] [--binary dist/tide]
+ * ```
+ * @module
+ */
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import process from "node:process";
+import { ASSETS } from "../server/ui/assets.gen.ts";
+import { openBrowser, startServer, trainTiny } from "../test/server/_browser.ts";
+
+const ROOT = resolve(import.meta.dirname ?? ".", "..");
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const out = resolve(arg("--out") ?? join(ROOT, "docs", "ui"));
+await mkdir(out, { recursive: true });
+// The browser is up first, so the cold start counts the server's start-up and the first page only.
+const browser = await openBrowser();
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const server = await startServer(arg("--binary"));
+try {
+  await page.goto(server.url);
+  await page.waitForSelector("body[data-ready]");
+  await page.evaluate(() => new Promise(requestAnimationFrame));
+  const painted = performance.now();
+  const fcp = await page.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN);
+  console.log(`cold start: ${(painted - server.launched).toFixed(0)} ms from launching tide serve to the first page painted ` +
+    `(listening after ${(server.listening - server.launched).toFixed(0)} ms; in the browser, first contentful paint ${fcp.toFixed(0)} ms after navigation starts)`);
+  const bytes = Object.values(ASSETS).reduce((a, t) => a + new TextEncoder().encode(t).length, 0);
+  console.log(`UI assets: ${Object.keys(ASSETS).length} files, ${(bytes / 1024).toFixed(1)} KiB (${Object.keys(ASSETS).join(", ")})`);
+  const model = await trainTiny(page, server.url, "shot");
+  const second = await trainTiny(page, server.url, "shot2", "hidden", "5");
+  const pages: [string, string, string][] = [
+    ["frames", "#/frames", "#frames"],
+    ["frame", "#/frame/iris.hex", "#columns"],
+    ["build", "#/build/iris.hex", "#build"],
+    ["jobs", "#/jobs", "#jobs"],
+    ["job", `#/job/${model.job}`, "#chart-svg-history"],
+    ["model", `#/model/${model.id}`, "#chart-svg-varimp"],
+    ["compare", `#/compare/${model.id},${second.id}`, "#chart-svg-compare"],
+  ];
+  for (const [w, h, tag] of [[1280, 800, "wide"], [390, 844, "narrow"]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const [name, hash, sel] of pages) {
+      await page.goto(`${server.url}/${hash}`);
+      await page.waitForSelector(sel);
+      if (name === "model") {
+        await page.click("#predict button");
+        await page.waitForSelector("#prediction-rows");
+      }
+      await page.screenshot({ path: join(out, `${name}-${tag}.png`), fullPage: name !== "build" });
+    }
+  }
+  console.log(`screenshots in ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}

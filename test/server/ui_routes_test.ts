@@ -1,0 +1,111 @@
+// The web UI's routes: its embedded files, the listing routes, the summary's histograms, and
+// the per-job server-sent-events stream (scores arrive while training runs; the stream ends with
+// the job and a late subscriber still gets the whole history).
+import { assert, assertEquals, test } from "../_harness.ts";
+import { uiModule } from "../../scripts/gen_ui.ts";
+import { ASSETS } from "../../server/ui/assets.gen.ts";
+import { dlForm, testServer } from "./_server.ts";
+import { readFileSync } from "node:fs";
+import { decodeModel } from "../../model/file.ts";
+
+/** Reads a text/event-stream to its end; returns [event, data] pairs and the comment count. */
+async function readEvents(res: Response): Promise<{ events: [string, any][]; comments: number }> {
+const text = await res.text();
+const events: [string, any][] = [];
+let comments = 0;
+for (const block of text.split("\n\n")) {
+  if (!block.trim()) continue;
+  if (block.startsWith(":")) {
+    comments++;
+    continue;
+  }
+  const ev = block.match(/^event: (.*)$/m)?.[1] ?? "message";
+  events.push([ev, JSON.parse(block.match(/^data: (.*)$/m)![1])]);
+}
+return { events, comments };
+}
+
+test("web UI routes: serves the embedded page, script and style; the generated module is up to date", async () => {
+  const s = await testServer();
+  const index = await s.fetch(new Request("http://t/"));
+  assertEquals(index.status, 200);
+  assert(index.headers.get("content-type")!.startsWith("text/html"));
+  const html = await index.text();
+  assert(html.includes('src="/ui/app.js"') && html.includes('href="/ui/style.css"'), html);
+  for (const [name, type] of [["app.js", "text/javascript"], ["style.css", "text/css"]]) {
+    const r = await s.fetch(new Request(`http://t/ui/${name}`));
+    assertEquals(r.status, 200);
+    assert(r.headers.get("content-type")!.startsWith(type));
+    assertEquals(await r.text(), readFileSync(new URL(`../../server/ui/static/${name}`, import.meta.url), "utf8"));
+  }
+  const missing = await s.call("GET", "/ui/nope.js");
+  assertEquals(missing.status, 404);
+  assert(missing.body.msg.includes("app.js"), missing.body.msg);
+  assertEquals(readFileSync(new URL("../../server/ui/assets.gen.ts", import.meta.url), "utf8"), uiModule(), "run bun scripts/gen_ui.ts");
+  assert(!Object.values(ASSETS).some((t) => /https?:\/\/(?!127\.0\.0\.1)[a-z]/.test(t.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, ""))), "no asset loads anything from the network");
+  await s.close();
+});
+
+test("web UI routes: lists frames and jobs; the summary carries histograms", async () => {
+  const s = await testServer();
+  const key = await s.importCsv("data.csv");
+  const frames = await s.call("GET", "/3/Frames");
+  assertEquals(frames.body.frames.map((f: any) => [f.frame_id.name, f.rows, f.columns]), [[key, 120, 4]]);
+  const jobs = await s.call("GET", "/3/Jobs");
+  assertEquals(jobs.body.jobs.map((j: any) => [j.description, j.status]), [["Parse", "DONE"]]);
+  const sum = (await s.call("GET", `/3/Frames/${key}/summary`)).body.frames[0];
+  const [x1, , , label] = sum.columns;
+  assertEquals(x1.histogram_bins.length, 20);
+  assertEquals(x1.histogram_bins.reduce((a: number, b: number) => a + b, 0), 120);
+  assertEquals(x1.histogram_base, x1.mins[0]);
+  assertEquals(label.histogram_bins, [40, 40, 40]);
+  assertEquals((await s.call("GET", "/3/Frames/nope/summary")).status, 404);
+  await s.close();
+});
+
+test("web UI routes: streams a training's progress and scoring events, then ends with the job", async () => {
+  const s = await testServer();
+  const key = await s.importCsv("data.csv");
+  const r = await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, epochs: "6", score_each_iteration: "True", train_samples_per_iteration: "120" }));
+  assertEquals(r.status, 200, JSON.stringify(r.body));
+  const id = r.body.job.key.name;
+  const live = await s.fetch(new Request(`http://t/ui/jobs/${id}/events`));
+  assertEquals(live.headers.get("content-type"), "text/event-stream");
+  const { events } = await readEvents(live);
+  const kinds = events.map(([e]) => e);
+  assertEquals(kinds[0], "job");
+  assertEquals(kinds.at(-1), "end");
+  assertEquals(events.at(-1)![1].status, "DONE");
+  const scores = events.filter(([e]) => e === "score").map(([, d]) => d.row);
+  assert(scores.length >= 6, `scores: ${kinds.join(",")}`);
+  assert(scores.every((row, i) => i === 0 || row.epochs > scores[i - 1].epochs), "epochs rise");
+  assert(typeof scores[0].training_logloss === "number");
+  // A stream opened after the job ended replays the scores and ends at once.
+  const late = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${id}/events`)));
+  assertEquals(late.events.filter(([e]) => e === "score").length, scores.length);
+  assertEquals(late.events.at(-1)![0], "end");
+  assertEquals((await s.call("GET", "/ui/jobs/nope/events")).status, 404);
+  // The model file downloads and reads back.
+  const file = await s.fetch(new Request(`http://t/3/Models.fetch.bin/${r.body.job.dest.name}`));
+  assertEquals(file.status, 200);
+  assertEquals(decodeModel(new Uint8Array(await file.arrayBuffer())).modelId, r.body.job.dest.name);
+  assertEquals((await s.call("GET", "/3/Models.fetch.bin/nope")).status, 404);
+  await s.close();
+});
+
+test("web UI routes: a grid's stream names each model as it starts; each starts a new history", async () => {
+  // In a Worker, as tide serve trains (the in-process grid path reports no model starts).
+  const s = await testServer({ workers: true });
+  const key = await s.importCsv("data.csv");
+  const r = await s.call("POST", "/99/Grid/deeplearning", dlForm({ training_frame: key, epochs: "2", hyper_parameters: '{"hidden": [[4], [6]]}' }));
+  assertEquals(r.status, 200, JSON.stringify(r.body));
+  const { events } = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
+  const starts = events.filter(([e]) => e === "grid_model").map(([, d]) => d.index);
+  assertEquals(starts, [1, 2]);
+  const scoresAfterLast = events.slice(events.findIndex(([e, d]) => e === "grid_model" && d.index === 2)).filter(([e]) => e === "score");
+  assert(scoresAfterLast.length > 0 && scoresAfterLast[0][1].row.epochs <= 1, JSON.stringify(scoresAfterLast[0]));
+  assertEquals(events.at(-1)![1].status, "DONE");
+  const late = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
+  assertEquals(late.events.filter(([e]) => e === "score").length, scoresAfterLast.length);
+  await s.close();
+});
