@@ -18,7 +18,7 @@ import { parseBytes, setupFrame } from "./parsing.ts";
 import { evalRapids, parseRapids } from "./rapids.ts";
 import { shareFrame, warmRollups } from "./shared.ts";
 import { toShared } from "./shared_columns.ts";
-import { bool, concat, H2OError, int, json, keyName, keyRef, meta, parseList, readForm } from "./wire.ts";
+import { bool, H2OError, int, json, keyName, keyRef, meta, parseList, readBodyLimited, readForm } from "./wire.ts";
 
 /** Registers the frame routes. */
 export function frameRoutes(app: Hono, ctx: ServerContext): void {
@@ -65,7 +65,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     const limit = ctx.options.maxUploadBytes;
     const declared = Number(req.headers.get("content-length") ?? "0");
     if (declared > limit) throw new H2OError(413, `Upload too large: ${declared} bytes, the limit is ${limit} (tide serve --max_upload_mb)`);
-    let bytes = await readBytesLimited(req, limit);
+    let bytes = await readBodyLimited(req, limit, `Upload too large: over ${limit} bytes (tide serve --max_upload_mb)`);
     const type = req.headers.get("content-type") ?? "";
     if (type.startsWith("multipart/form-data")) bytes = firstPart(bytes, type);
     const url = new URL(req.url);
@@ -280,24 +280,6 @@ function destName(ctx: ServerContext, source: string): string {
   let name = `${b}.hex`;
   for (let k = 1; ctx.store.frames.has(name); k++) name = `${b}${k}.hex`;
   return name;
-}
-
-async function readBytesLimited(req: Request, limit: number): Promise<Uint8Array> {
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const parts: Uint8Array[] = [];
-  let n = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    n += value.length;
-    if (n > limit) {
-      await reader.cancel().catch(() => {});
-      throw new H2OError(413, `Upload too large: over ${limit} bytes (tide serve --max_upload_mb)`);
-    }
-    parts.push(value);
-  }
-  return concat(parts, n);
 }
 
 /** The first file part of a multipart body (as `curl -F file=@x.csv` sends). */

@@ -125,8 +125,12 @@ export async function readForm(req: Request, limit = 64 * 2 ** 20): Promise<Form
   return out;
 }
 
-async function readText(req: Request, limit: number): Promise<string> {
-  if (!req.body) return "";
+/**
+ * A request body, read up to `limit` bytes: past it the read stops and the request is refused
+ * with 413 (`tooLarge` says what was too large and how to allow more).
+ */
+export async function readBodyLimited(req: Request, limit: number, tooLarge = `Request body too large: over ${limit} bytes`): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
   let n = 0;
@@ -136,12 +140,17 @@ async function readText(req: Request, limit: number): Promise<string> {
     n += value.length;
     if (n > limit) {
       await reader.cancel().catch(() => {});
-      throw new H2OError(413, `Request body too large: over ${limit} bytes`);
+      throw new H2OError(413, tooLarge);
     }
     parts.push(value);
   }
+  return concat(parts, n);
+}
+
+async function readText(req: Request, limit: number): Promise<string> {
+  const bytes = await readBodyLimited(req, limit);
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(concat(parts, n));
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new H2OError(400, "Malformed body: it is not UTF-8 text");
   }

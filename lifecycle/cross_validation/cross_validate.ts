@@ -12,7 +12,7 @@ import { parseParams } from "../../core/params.ts";
 import { adaptFrame, type PreprocessorSpec } from "../../core/train/preprocess.ts";
 import { paramSpecs, type PluginSet } from "../../core/train/resolve.ts";
 import type { ModelMetrics } from "../../core/train/score.ts";
-import { type ModelData, type TrainEvent, type TrainingHook, trainModel } from "../../core/train/train.ts";
+import { type ModelData, type TrainEvent, type TrainInput, trainModel } from "../../core/train/train.ts";
 import type { Column, Frame } from "../../frame/frame.ts";
 import { NumericVector } from "../../frame/vector.ts";
 import { DeepLearningModel } from "../../model/model.ts";
@@ -25,19 +25,12 @@ export type CrossValidationEvent =
   | TrainEvent
   | { readonly type: "model"; readonly role: "fold" | "main"; readonly index: number; readonly count: number; readonly modelId: string; readonly epochs: number };
 
-/** Inputs of {@linkcode crossValidate}: those of `trainModel`, with CV parameters in `params`. */
-export interface CrossValidationInput {
-  readonly train: Frame;
-  readonly valid?: Frame | null;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly plugins: PluginSet;
-  readonly backend: Backend;
-  readonly onEvent?: (e: CrossValidationEvent) => void;
-  readonly signal?: AbortSignal;
-  readonly cores?: number;
-  /** Hooks for the main model's training loop (export_checkpoints_dir, …); fold models run without them. */
-  readonly hooks?: readonly TrainingHook[];
-}
+/**
+ * Inputs of {@linkcode crossValidate}: those of `trainModel` (its hooks run for the main model;
+ * fold models run without them), with CV parameters in `params`, and events that also say which
+ * fold or main model starts.
+ */
+export type CrossValidationInput = Omit<TrainInput, "onEvent" | "checkpoint"> & { readonly onEvent?: (e: CrossValidationEvent) => void };
 
 /** The main model (with its cross-validation output) and the fold models. */
 export interface CrossValidationResult {
