@@ -36,6 +36,8 @@ export async function importTimed(path: string, io: Io, options: { quiet?: boole
   const frame = await importFile(path, { header: options.header ?? "auto" });
   const ms = performance.now() - t0;
   if (!options.quiet) io.err(`Imported ${path}: ${count(frame.nrow)} rows × ${count(frame.ncol)} columns in ${seconds(ms / 1000)}\n`);
+  // The parser's blocks and builders are garbage now: free them before training allocates its rows.
+  (globalThis as { Bun?: { gc(force: boolean): void } }).Bun?.gc(true);
   return { frame, ms };
 }
 

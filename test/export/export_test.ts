@@ -104,7 +104,7 @@ function mixedModel(name: string, params: Record<string, unknown>, y: string) {
     models.set(name, (async () => {
       const { dir, train, test: testCsv } = await mixedCsv();
       const ignored = ["cls", "bin", "count", "x2"].filter((c) => c !== y);
-      const model = await new DeepLearning({ ...params, epochs: 20, seed: 5, ignored_columns: ignored }).train({ y, training_frame: await importFile(train) });
+      const model = await new DeepLearning({ ...params, epochs: 20, seed: 5, reproducible: true, ignored_columns: ignored }).train({ y, training_frame: await importFile(train) });
       await model.save(join(dir, "m.tide"));
       return { model: join(dir, "m.tide"), data: testCsv, header: true };
     })());
@@ -119,7 +119,7 @@ function mnistModel() {
       const { train: all, test } = await mnistFrames();
       const train = all.rows(Int32Array.from({ length: 3000 }, (_, i) => i * 20)).asfactor("C785");
       const model = await new DeepLearning({
-        distribution: "multinomial", activation: "RectifierWithDropout", hidden: [32, 32, 32], input_dropout_ratio: 0.2, sparse: true, l1: 1e-5, epochs: 2, seed: 2,
+        distribution: "multinomial", activation: "RectifierWithDropout", hidden: [32, 32, 32], input_dropout_ratio: 0.2, sparse: true, l1: 1e-5, epochs: 2, seed: 2, reproducible: true,
       }).train({ y: "C785", training_frame: train });
       await model.save(join(dir, "mnist.tide"));
       await writeFile(join(dir, "mnist_test.csv"), frameToCsv(test.head(1000)));
