@@ -14,6 +14,13 @@ import { forwardTrace } from "../core/_net.ts";
 import { activations } from "../../plugins/mod.ts";
 import { blobs } from "./_data.ts";
 
+/** A numeric column's values (throws for another type). */
+function num(f: Frame, name: string) {
+  const c = f.col(name);
+  if (c.type !== "numeric") throw new Error(`${name} is not numeric`);
+  return c.data;
+}
+
 const backend = referenceBackend();
 const FRAME = blobs(60, 3); // x1, x2, noise, cls (2 levels)
 
@@ -34,7 +41,7 @@ test("autoencoder trains without a response: n₀ outputs, reconstruction MSE in
   assertEquals(m.data.output.trainingMetrics!.model_category, "AutoEncoder");
   const back = new DeepLearningModel(decodeModel(encodeModel(m.data), "test"), undefined, { backend });
   assertEquals(back.isAutoencoder, true);
-  assertEquals(String((await back.anomaly(FRAME)).col("Reconstruction.MSE").data.at(5)), String((await m.anomaly(FRAME)).col("Reconstruction.MSE").data.at(5)));
+  assertEquals(String(num((await back.anomaly(FRAME)), "Reconstruction.MSE").at(5)), String(num((await m.anomaly(FRAME)), "Reconstruction.MSE").at(5)));
   assert(m.toString().includes("Tanh"), "the layer table names the output activation");
 });
 
@@ -56,7 +63,7 @@ test("early stopping and overwrite_with_best_model read the reconstruction MSE",
 
 test("anomaly(): Reconstruction.MSE is the row's mean squared error in the normalised input space; per-feature columns sum to it", async () => {
   const m = await fitAe();
-  const mse = (await m.anomaly(FRAME)).col("Reconstruction.MSE").data;
+  const mse = num((await m.anomaly(FRAME)), "Reconstruction.MSE");
   const se = await m.anomaly(FRAME, { perFeature: true });
   assertEquals(se.names, ["reconstr_cls.neg.SE", "reconstr_cls.pos.SE", "reconstr_cls.missing(NA).SE", "reconstr_x1.SE", "reconstr_x2.SE", "reconstr_noise.SE"]);
   for (let r = 0; r < FRAME.nrow; r += 7) {
@@ -64,14 +71,14 @@ test("anomaly(): Reconstruction.MSE is the row's mean squared error in the norma
     assertClose(mse.at(r), sum / 6, { rtol: 1e-12, message: `row ${r}` });
   }
   // By hand for row 0: normalised inputs against the reconstruction (raw network outputs).
-  const p = m.data.preprocessor, x = FRAME.col("x1").data.at(0);
+  const p = m.data.preprocessor, x = num(FRAME, "x1").at(0);
   const x1 = p.inputs.find((i) => i.name === "x1") as { sub: number; mul: number };
   const out = forwardTrace(m.data.state as Record<string, Float64Array>, [...m.data.shape.units], activations.get("Tanh"), [
     ...(FRAME.col("cls") as { codes: Int32Array }).codes[0] === 0 ? [1, 0, 0] : [0, 1, 0], (x - x1.sub) * x1.mul,
-    ...["x2", "noise"].map((n) => { const q = p.inputs.find((i) => i.name === n) as { sub: number; mul: number }; return (FRAME.col(n).data.at(0) - q.sub) * q.mul; }),
+    ...["x2", "noise"].map((n) => { const q = p.inputs.find((i) => i.name === n) as { sub: number; mul: number }; return (num(FRAME, n).at(0) - q.sub) * q.mul; }),
   ]);
   const a = Math.tanh(out.z[out.z.length - 1][3]);
-  assertClose(se.col("reconstr_x1.SE").data.at(0), (a - (x - x1.sub) * x1.mul) ** 2, { rtol: 1e-10 });
+  assertClose(num(se, "reconstr_x1.SE").at(0), (a - (x - x1.sub) * x1.mul) ** 2, { rtol: 1e-10 });
 });
 
 test("anomaly(): shuffling the rows of the scored frame permutes the scores the same way", async () => {
@@ -80,7 +87,7 @@ test("anomaly(): shuffling the rows of the scored frame permutes the scores the 
   const shuffled = new Frame(FRAME.columns.map((c) => c.type === "categorical"
     ? { ...c, codes: Int32Array.from(perm, (i) => c.codes[i]) }
     : { name: c.name, type: "numeric" as const, data: Float64Array.from(perm, (i) => (c as { data: { at(i: number): number } }).data.at(i)) }));
-  const a = (await m.anomaly(FRAME)).col("Reconstruction.MSE").data, b = (await m.anomaly(shuffled)).col("Reconstruction.MSE").data;
+  const a = num((await m.anomaly(FRAME)), "Reconstruction.MSE"), b = num((await m.anomaly(shuffled)), "Reconstruction.MSE");
   perm.forEach((i, k) => assertEquals(b.at(k), a.at(i), `row ${k}`));
 });
 
@@ -91,8 +98,8 @@ test("predict() on an autoencoder gives reconstr_<input> columns, numerics back 
   const se = await m.anomaly(FRAME, { perFeature: true });
   const x1 = m.data.preprocessor.inputs.find((i) => i.name === "x1") as { sub: number; mul: number };
   for (let r = 0; r < 5; r++) {
-    const back = (pred.col("reconstr_x1").data.at(r) - x1.sub) * x1.mul, xn = (FRAME.col("x1").data.at(r) - x1.sub) * x1.mul;
-    assertClose((back - xn) ** 2, se.col("reconstr_x1.SE").data.at(r), { rtol: 1e-9, atol: 1e-12 });
+    const back = (num(pred, "reconstr_x1").at(r) - x1.sub) * x1.mul, xn = (num(FRAME, "x1").at(r) - x1.sub) * x1.mul;
+    assertClose((back - xn) ** 2, num(se, "reconstr_x1.SE").at(r), { rtol: 1e-9, atol: 1e-12 });
   }
 });
 

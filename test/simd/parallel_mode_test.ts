@@ -19,7 +19,7 @@ const units = [12, 8, 6, 3];
 const ROWS = 240;
 
 function rows(): PackedRows {
-  const rng = new Rng([7, 1]);
+  const rng = new Rng(7);
   const dense = new Float32Array(ROWS * units[0]);
   for (let i = 0; i < dense.length; i++) dense[i] = rng.uniform() < 0.3 ? 0 : Math.fround(rng.uniform() * 2 - 1);
   const target = Float32Array.from({ length: ROWS }, (_, r) => (dense[r * units[0]] > 0 ? 1 : 0) + (dense[r * units[0] + 1] > 0.3 ? 1 : 0));
