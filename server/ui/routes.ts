@@ -2,7 +2,8 @@
  * The web UI's routes (docs/ui.md): its static files at `/` and `/ui/…` (embedded in the binary
  * through the generated ./assets.gen.ts), the two H2O listing routes the Python client does not
  * use (`GET /3/Frames`, `GET /3/Jobs`), H2O's `GET /3/Frames/{id}/summary` with histograms and
- * `GET /3/Models.fetch.bin/{id}` (the model file), and
+ * `GET /3/Models.fetch.bin/{id}` (the model file), `GET /3/Models/{id}/export?format=js|onnx` (the
+ * standalone scorer `tide export` writes), and
  * one server-sent-events stream per job for live progress. Every other request the pages make goes
  * to the same REST routes as H2O's clients.
  * @module
@@ -11,6 +12,12 @@ import type { Hono } from "hono";
 import type { ServerContext } from "../app.ts";
 import type { Column } from "../../frame/frame.ts";
 import { encodeModel } from "../../model/file.ts";
+import { exportJs } from "../../export/js.ts";
+import { scoringModel } from "../../export/model_view.ts";
+import { exportOnnx } from "../../export/onnx.ts";
+import { backends } from "../../backends/mod.ts";
+import { distributions } from "../../plugins/mod.ts";
+import { VERSION } from "../../version.ts";
 import { frameJson } from "../frame_json.ts";
 import { H2OError, json, keyRef, meta } from "../wire.ts";
 import { ASSETS } from "./assets.gen.ts";
@@ -45,6 +52,28 @@ export function uiRoutes(app: Hono, ctx: ServerContext): void {
     const id = c.req.param("id");
     const bytes = encodeModel(ctx.store.model(id, "model_id").model.data);
     return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers: { "content-type": "application/octet-stream", "content-disposition": `attachment; filename="${id.replace(/[^\w.-]/g, "_")}"` } });
+  });
+
+  // The standalone scorer, as `tide export` writes it; a model the exporter refuses is a 412 with its reason.
+  app.get("/3/Models/:id/export", (c) => {
+    const id = c.req.param("id");
+    const format = new URL(c.req.raw.url).searchParams.get("format") ?? "js";
+    if (format !== "js" && format !== "onnx") throw new H2OError(412, `Illegal argument for field: format: "${format}" is not an export format; use js or onnx`);
+    const data = ctx.store.model(id, "model_id").model.data;
+    let bytes: Uint8Array;
+    try {
+      const view = scoringModel(data, (d) => (distributions.has(d) ? distributions.get(d).link : undefined));
+      const producer = `tide ${VERSION} serve`;
+      // Rounds as the backend that scores this model does, as tide export does.
+      const float32 = !backends.has(view.backend) || backends.get(view.backend).create().precision === 32;
+      bytes = format === "onnx" ? exportOnnx(view, producer) : new TextEncoder().encode(exportJs(view, producer, { float32 }));
+    } catch (e) {
+      if (e instanceof RangeError) throw new H2OError(412, e.message, { values: { argument: "model_id", name: id } });
+      throw e;
+    }
+    const name = `${id.replace(/[^\w.-]/g, "_")}.${format === "onnx" ? "onnx" : "mjs"}`;
+    const type = format === "onnx" ? "application/octet-stream" : "text/javascript; charset=utf-8";
+    return new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), { headers: { "content-type": type, "content-disposition": `attachment; filename="${name}"` } });
   });
 
   app.get("/3/Frames/:id/summary", (c) => {
