@@ -1,7 +1,8 @@
 // The web UI in a real browser (Debian's chromium through playwright-core; .ci/run installs it):
 // import iris, read its column table, build a model with an invalid field and see the message
 // beside it, fix it, watch the scoring chart grow while the job runs, read the model page
-// (confusion matrix, variable importances), predict and download the CSV, compare two models;
+// (confusion matrix, variable importances), predict and download the CSV, download the JavaScript
+// scorer, read an autoencoder's reconstruction errors, compare two models;
 // also split, upload, as-factor and a binomial model's ROC, and cancel.
 import { assert, assertEquals, test } from "../_harness.ts";
 import { writeFile } from "node:fs/promises";
@@ -91,6 +92,26 @@ test("web UI in chromium: imports a file, trains with a live chart, inspects, pr
     const lines = csv.trim().split("\n");
     assertEquals(lines.length, 151);
     assert(lines[0].replace(/"/g, "").startsWith("predict,setosa,versicolor,virginica"), lines[0]);
+
+    // The standalone scorer downloads as a JavaScript module.
+    const [scorer] = await Promise.all([page.waitForEvent("download"), page.click("#export-js")]);
+    assertEquals(scorer.suggestedFilename(), "live.mjs");
+
+    // An autoencoder's page: the reconstruction error's histogram, the worst rows, and the export's refusal.
+    await page.evaluate(async () => {
+      const body = new URLSearchParams({ training_frame: "iris.hex", model_id: "ae", autoencoder: "True", hidden: "[2]", epochs: "2", ignored_columns: '["species"]' });
+      const job = await (await fetch("/3/ModelBuilders/deeplearning", { method: "POST", body })).json();
+      while ((await (await fetch(`/3/Jobs/${job.job.key.name}`)).json()).jobs[0].status === "RUNNING") await new Promise((r) => setTimeout(r, 100));
+    });
+    await page.goto(`${server.url}/#/model/ae`);
+    await page.click("#anomaly button");
+    await page.waitForSelector("#worst-rows");
+    assertEquals(await page.getAttribute("#chart-svg-anomaly", "data-points"), "150");
+    const errs = await page.$$eval("#worst-rows tbody tr", (rs) => rs.map((r) => Number(r.children[1].textContent)));
+    assert(errs.length === 10 && errs.every((e, i) => i === 0 || e <= errs[i - 1]), errs.join(","));
+    await page.click("#export-onnx");
+    await page.waitForSelector("#export-msg.error");
+    assert((await page.textContent("#export-msg"))!.includes("autoencoders are not exported"));
 
     const other = await trainTiny(page, server.url, "other", "hidden", "4");
     await page.goto(`${server.url}/#/compare/live,${other.id}`);

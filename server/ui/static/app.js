@@ -390,11 +390,12 @@ async function modelPage(id) {
   const changed = m.parameters.filter((p) => JSON.stringify(p.actual_value) !== JSON.stringify(p.default_value));
   const metricSets = [["Training", o.training_metrics], ["Validation", o.validation_metrics], ["Cross-validation", o.cross_validation_metrics]].filter(([, x]) => x);
   main.innerHTML = `<h1>Model ${esc(id)}</h1>
-  <p class="muted">${o.model_category} · response ${esc(m.response_column_name)} · trained on <a href="#/frame/${enc(m.data_frame?.name)}">${esc(m.data_frame?.name)}</a> in ${(o.run_time / 1000).toFixed(1)} s · status ${esc(o.training_status)} · <a id="download-model" href="/3/Models.fetch.bin/${enc(id)}" download="${esc(id)}">Download the model file</a></p>
+  <p class="muted">${o.model_category} · response ${esc(m.response_column_name)} · trained on <a href="#/frame/${enc(m.data_frame?.name)}">${esc(m.data_frame?.name)}</a> in ${(o.run_time / 1000).toFixed(1)} s · status ${esc(o.training_status)} · <a id="download-model" href="/3/Models.fetch.bin/${enc(id)}" download="${esc(id)}">Download the model file</a> · Standalone scorer: <button type="button" id="export-js" data-format="js">JavaScript module</button> <button type="button" id="export-onnx" data-format="onnx">ONNX</button> <span id="export-msg" role="status"></span></p>
   <section class="card"><h2>Metrics</h2><div class="scroll">${metricsTable(metricSets)}</div>
   ${metricSets.map(([name, x]) => (x.cm ? `<h3>Confusion matrix (${name.toLowerCase()})</h3>${confusionHtml(x.cm.table, name === "Training" ? "cm" : "")}` : "")).join("")}</section>
   <section class="card"><h2>Charts</h2><div class="charts"><div id="chart-loss"></div><div id="chart-err"></div><div id="chart-varimp"></div><div id="chart-roc"></div></div></section>
   <section class="card"><h2>Predict on a frame</h2><form id="predict" class="row"><label>Frame<select name="frame">${frames.map((f) => `<option ${f.frame_id.name === m.data_frame?.name ? "selected" : ""}>${esc(f.frame_id.name)}</option>`).join("")}</select></label><button>Predict</button></form><div id="predictions"></div></section>
+  ${o.model_category === "AutoEncoder" ? `<section class="card"><h2>Reconstruction error</h2><form id="anomaly" class="row"><label>Frame<select name="frame">${frames.map((f) => `<option ${f.frame_id.name === m.data_frame?.name ? "selected" : ""}>${esc(f.frame_id.name)}</option>`).join("")}</select></label><button>Compute</button></form><div id="anomaly-out"></div></section>` : ""}
   <section class="card"><h2>Layers</h2>${tableHtml(o.model_summary)}</section>
   <section class="card"><h2>Parameters</h2><h3>Set differently from the default</h3>${paramList(changed, changed)}
   <details><summary>All ${m.parameters.length} parameters</summary>${paramList(m.parameters.filter((p) => p.actual_value !== null && p.actual_value !== undefined), changed)}</details></section>`;
@@ -409,6 +410,9 @@ async function modelPage(id) {
     document.getElementById("chart-roc").innerHTML = `<h3>ROC (${o.validation_metrics ? "validation" : "training"})</h3>` +
       lineChart([{ name: "ROC", xs: [0, ...r.map((x) => x.fpr), 1], ys: [0, ...r.map((x) => x.tpr), 1] }, { name: "chance", xs: [0, 1], ys: [0, 1] }], { xLabel: "false positive rate", yLabel: "true positive rate", id: "roc" });
   }
+  for (const b of document.querySelectorAll("#export-js, #export-onnx")) b.onclick = () => exportModel(id, b.dataset.format);
+  const anomaly = document.getElementById("anomaly");
+  if (anomaly) anomaly.onsubmit = (e) => (e.preventDefault(), anomalyReport(id, e.target.frame.value));
   document.getElementById("predict").onsubmit = async (e) => {
     e.preventDefault();
     const out = document.getElementById("predictions");
@@ -424,6 +428,47 @@ async function modelPage(id) {
     }
   };
 }
+
+/** Downloads the standalone scorer (GET /3/Models/{id}/export); a refusal shows the server's reason. */
+async function exportModel(id, format) {
+  const msg = document.getElementById("export-msg");
+  msg.className = "muted";
+  msg.textContent = "Exporting…";
+  const res = await fetch(`/3/Models/${enc(id)}/export?format=${format}`);
+  if (!res.ok) {
+    const body = await res.json().catch(() => ({}));
+    msg.className = "error";
+    msg.textContent = body.msg || `HTTP ${res.status}`;
+    return;
+  }
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = res.headers.get("content-disposition")?.match(/filename="(.*)"/)?.[1] ?? `${id}.${format}`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  msg.textContent = `Downloaded ${a.download}`;
+}
+/** An autoencoder's reconstruction error on a frame (h2o-py's model.anomaly(frame)): its histogram and the worst rows. */
+async function anomalyReport(id, frame) {
+  const out = document.getElementById("anomaly-out");
+  const dest = `${id}_reconstruction_error_${frame}`.replace(/[^\w.-]/g, "_");
+  out.innerHTML = `<p class="muted">Scoring…</p>`;
+  try {
+    await api("POST", `/3/Predictions/models/${enc(id)}/frames/${enc(frame)}`, { reconstruction_error: "True", predictions_frame: dest });
+    const err = Array.from((await api("GET", `/3/Frames/${enc(dest)}?row_count=-1`)).frames[0].columns[0].data, Number);
+    const worst = err.map((e, i) => [e, i]).filter(([e]) => Number.isFinite(e)).sort((a, b) => b[0] - a[0]).slice(0, WORST_ROWS);
+    const rows = await Promise.all(worst.map(([, i]) => api("GET", `/3/Frames/${enc(frame)}?row_offset=${i}&row_count=1`).then((r) => r.frames[0].columns)));
+    const cols = rows[0] ?? [];
+    const cell = (c) => (c.type === "enum" ? esc(c.domain[c.data[0]]) : c.type === "string" ? esc(c.string_data?.[0]) : num(c.data[0]));
+    out.innerHTML = `<p><a href="/3/DownloadDataset?frame_id=${enc(dest)}" download="${esc(dest)}.csv">Download ${esc(dest)}.csv</a> · ${err.length} rows, mean ${num(err.filter(Number.isFinite).reduce((a, b) => a + b, 0) / err.filter(Number.isFinite).length)}, max ${num(worst[0]?.[0])}</p>
+      <div class="charts"><div><h3>Distribution of Reconstruction.MSE</h3>${histChart(err, "anomaly")}</div></div>
+      <h3>The ${worst.length} worst-reconstructed rows</h3><div class="scroll"><table id="worst-rows"><thead><tr><th>row</th><th>Reconstruction.MSE</th>${cols.map((c) => `<th>${esc(c.label)}</th>`).join("")}</tr></thead><tbody>` +
+      worst.map(([e, i], k) => `<tr><td>${i + 1}</td><td>${num(e)}</td>${rows[k].map(cell).join("")}</tr>`).join("") + "</tbody></table></div>";
+  } catch (e) {
+    out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
+  }
+}
+const WORST_ROWS = 10;
 
 /** Parameters as name/value pairs; those in `changed` in bold with their default. */
 function paramList(params, changed) {
@@ -532,6 +577,21 @@ function barChart(items, id) {
   const W = 480, rowH = 18, L = 130, H = items.length * rowH + 8;
   return `<svg class="chart" id="chart-svg-${id}" data-points="${items.length}" viewBox="0 0 ${W} ${H}" role="img" aria-label="bar chart">${items.map(([label, v], i) =>
     `<text x="${L - 6}" y="${i * rowH + 16}" text-anchor="end">${esc(String(label).slice(0, 20))}</text><rect x="${L}" y="${i * rowH + 5}" height="${rowH - 5}" width="${Math.max(1, v * (W - L - 50))}" fill="${COLORS[0]}"/><text x="${L + v * (W - L - 50) + 4}" y="${i * rowH + 16}">${num(v, 3)}</text>`).join("")}</svg>`;
+}
+/** A histogram of `values` in 20 equal-width bins; `data-points` is the number of values counted. */
+function histChart(values, id) {
+  const v = values.filter(Number.isFinite);
+  if (!v.length) return `<p class="muted">No values.</p>`;
+  const lo = Math.min(...v), hi = Math.max(...v), n = hi > lo ? 20 : 1, w = hi > lo ? (hi - lo) / n : 1;
+  const bins = new Array(n).fill(0);
+  for (const x of v) bins[Math.min(n - 1, Math.floor((x - lo) / w))]++;
+  const W = 480, H = 240, L = 52, R = 12, T = 10, B = 36, max = Math.max(...bins), bw = (W - L - R) / n;
+  const sy = (c) => T + (1 - c / max) * (H - T - B);
+  return `<svg class="chart" id="chart-svg-${id}" data-points="${v.length}" viewBox="0 0 ${W} ${H}" role="img" aria-label="histogram: rows by value">` +
+    ticks(0, max).map((c) => `<line x1="${L}" x2="${W - R}" y1="${sy(c)}" y2="${sy(c)}" stroke="#eee"/><text x="${L - 4}" y="${sy(c) + 4}" text-anchor="end">${c}</text>`).join("") +
+    bins.map((c, i) => `<rect x="${(L + i * bw + 0.5).toFixed(1)}" width="${Math.max(0.5, bw - 1).toFixed(1)}" y="${sy(c).toFixed(1)}" height="${(H - B - sy(c)).toFixed(1)}" fill="${COLORS[0]}"><title>${num(lo + i * w)} to ${num(lo + (i + 1) * w)}: ${c} rows</title></rect>`).join("") +
+    `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#999"/><text x="${L}" y="${H - B + 14}" text-anchor="start">${num(lo, 3)}</text><text x="${W - R}" y="${H - B + 14}" text-anchor="end">${num(hi, 3)}</text>
+    <text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">reconstruction error</text><text transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">rows</text></svg>`;
 }
 /** A column's histogram, 100×24 px. */
 function miniHistogram(c) {
