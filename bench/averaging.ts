@@ -19,11 +19,11 @@ import { tcpTransport } from "../plugins/transports/tcp.ts";
 import { makeRing } from "../test/transport/_ring.ts";
 import type { FusedNetwork } from "../core/backend.ts";
 import { allocState, initialize, parameterCount } from "../core/train/network.ts";
-import { adaptFrame, fitPreprocessor, packRows } from "../core/train/preprocess.ts";
 import { permutation } from "../core/train/train.ts";
 import { mnistFrames } from "../datasets/mnist.ts";
 import { simdBackend } from "../backends/simd/simd.ts";
 import { activations, distributions, optimizers, regularizers } from "../plugins/mod.ts";
+import { packMnist } from "./_mnist_rows.ts";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,11 +59,7 @@ for (const net of NETS) {
   await ring.close();
 
   // Computation: one SIMD thread, mini-batch 1, ADADELTA, on MNIST.
-  const prep = fitPreprocessor(frame, {
-    response: "C785", classification: true, ignored: [], weightsColumn: null, ignoreConstCols: true, useAllFactorLevels: true,
-    standardize: true, sparse: net.sparse, autoencoder: false, standardizeResponse: false,
-  }).spec!;
-  const packed = packRows(prep, adaptFrame(prep, frame), { precision: 32 });
+  const { prep, packed } = packMnist(frame, net.sparse);
   const u = [prep.width, ...net.hidden, 10];
   const be = simdBackend();
   if (!(await be.init())) throw new Error(be.unavailableReason);

@@ -14,12 +14,12 @@
 import process from "node:process";
 import type { FusedNetwork, FusedTrainer } from "../core/backend.ts";
 import { allocState, initialize } from "../core/train/network.ts";
-import { adaptFrame, fitPreprocessor, packRows } from "../core/train/preprocess.ts";
 import { permutation } from "../core/train/train.ts";
 import { mnistFrames } from "../datasets/mnist.ts";
 import { simdBackend } from "../backends/simd/simd.ts";
 import { activations, distributions, optimizers, regularizers } from "../plugins/mod.ts";
 import { DeepLearning } from "../mod.ts";
+import { packMnist } from "./_mnist_rows.ts";
 
 const NETS = [
   { name: "trial", hidden: [32, 32, 32], dropout: true, inputDropout: 0.2, sparse: true, l1: 1e-5 },
@@ -43,11 +43,7 @@ const testFrame = test.asfactor("C785");
 const lines: string[] = [];
 
 for (const net of NETS.filter((n) => !only || n.name === only)) {
-  const prep = fitPreprocessor(frame, {
-    response: "C785", classification: true, ignored: [], weightsColumn: null, ignoreConstCols: true, useAllFactorLevels: true,
-    standardize: true, sparse: net.sparse, autoencoder: false, standardizeResponse: false,
-  }).spec!;
-  const packed = packRows(prep, adaptFrame(prep, frame), { precision: 32 });
+  const { prep, packed } = packMnist(frame, net.sparse);
   const units = [prep.width, ...net.hidden, 10];
   const trainers: FusedTrainer[] = [];
   for (const c of CONFIGS) {

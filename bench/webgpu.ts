@@ -15,11 +15,11 @@
 import process from "node:process";
 import type { FusedNetwork } from "../core/backend.ts";
 import { allocState, initialize, parameterCount } from "../core/train/network.ts";
-import { adaptFrame, fitPreprocessor, packRows } from "../core/train/preprocess.ts";
 import { permutation } from "../core/train/train.ts";
 import { mnistFrames } from "../datasets/mnist.ts";
 import { webgpuBackend } from "../backends/webgpu/webgpu.ts";
 import { activations, distributions, optimizers, regularizers } from "../plugins/mod.ts";
+import { packMnist } from "./_mnist_rows.ts";
 
 const t0 = performance.now();
 const arg = (name: string) => {
@@ -50,11 +50,7 @@ const frame = train.asfactor("C785");
 const rows: string[] = [];
 let firstBatch: string | null = null;
 for (const net of NETS.filter((n) => !only || n.name === only)) {
-  const prep = fitPreprocessor(frame, {
-    response: "C785", classification: true, ignored: [], weightsColumn: null, ignoreConstCols: true, useAllFactorLevels: true,
-    standardize: true, sparse: net.sparse, autoencoder: false, standardizeResponse: false,
-  }).spec!;
-  const packed = packRows(prep, adaptFrame(prep, frame), { precision: 32 });
+  const { prep, packed } = packMnist(frame, net.sparse);
   const units = [prep.width, ...net.hidden, 10];
   const weights = parameterCount({ units, channels: 1 });
   for (const mb of batches) {

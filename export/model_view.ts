@@ -5,29 +5,17 @@
  * @module
  */
 import type { ModelData } from "../core/train/train.ts";
+import type { CategoricalInput as PrepCategoricalInput, NumericInput as PrepNumericInput } from "../core/train/preprocess.ts";
 
-/** A numeric predictor: value ↦ (x − sub)·mul, missing ↦ (mean − sub)·mul, at input `offset`. */
-export interface NumericInput {
-  readonly kind: "numeric";
-  readonly name: string;
-  readonly offset: number;
-  readonly mean: number;
-  readonly sub: number;
-  readonly mul: number;
-}
+/** A numeric predictor, as the preprocessor declares it: value ↦ (x − sub)·mul, missing ↦ (mean − sub)·mul. */
+export type NumericInput = Pick<PrepNumericInput, "kind" | "name" | "offset" | "mean" | "sub" | "mul">;
 
 /**
- * A categorical predictor: one-hot over `slots` inputs from `offset`. Level k goes to slot k
- * (k − 1 without the first level, which then has no slot); missing and unseen levels go to the
- * last slot.
+ * A categorical predictor, as the preprocessor declares it: one-hot over `slots` inputs from
+ * `offset`. Level k goes to slot k (k − 1 without the first level, which then has no slot);
+ * missing and unseen levels go to the last slot.
  */
-export interface CategoricalInput {
-  readonly kind: "categorical";
-  readonly name: string;
-  readonly offset: number;
-  readonly domain: readonly string[];
-  readonly slots: number;
-}
+export type CategoricalInput = Pick<PrepCategoricalInput, "kind" | "name" | "offset" | "domain" | "slots">;
 
 /** One dense layer: z = W·a + b (W row-major, `rows` × `cols`), then the activation. */
 export interface Layer {

@@ -15,6 +15,7 @@
  * @module
  */
 import type { ModelData } from "../core/train/train.ts";
+import { crc32 } from "../io/crc32.ts";
 import { networkWidth } from "../core/train/inputs.ts";
 import type { PreprocessorSpec } from "../core/train/preprocess.ts";
 
@@ -232,19 +233,4 @@ function reviver(_key: string, v: unknown): unknown {
   return v;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (IEEE), as zip and gzip use. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32 } from "../io/crc32.ts";

@@ -17,9 +17,9 @@ import { Buffer } from "node:buffer";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import net from "node:net";
 import process from "node:process";
-import zlib from "node:zlib";
 import type { Channel, Closer, Transport } from "../../core/transport.ts";
 import { defineTransport } from "../../core/transport.ts";
+import { crc32 } from "../../io/crc32.ts";
 
 /** The wire protocol's version: a peer that speaks another one is refused. */
 export const PROTOCOL_VERSION = 1;
@@ -38,29 +38,7 @@ export interface TcpOptions {
   readonly log?: (line: string) => void;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-const nativeCrc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-
-/** CRC-32 (IEEE 802.3): zlib's own where the runtime has it (Node ≥ 20.15, Bun, Deno), else a table. */
-export function crc32(data: Uint8Array): number {
-  return nativeCrc32 ? nativeCrc32(data) >>> 0 : tableCrc32(data);
-}
-
-/** CRC-32 by table, for runtimes without zlib.crc32. */
-export function tableCrc32(data: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+export { crc32, tableCrc32 } from "../../io/crc32.ts";
 
 /** One frame: header and payload. */
 export function encodeFrame(type: number, payload: Uint8Array, version = PROTOCOL_VERSION): Uint8Array {
