@@ -5,6 +5,7 @@
  */
 import type { ParamSpecs } from "../core/params.ts";
 import type { Frame } from "../frame/frame.ts";
+import { levelAt } from "../frame/frame.ts";
 import { formatHead } from "../frame/format.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { DeepLearningModel } from "../model/model.ts";
@@ -44,8 +45,10 @@ export function frameToCsv(frame: Frame): string {
       if (c.type === "numeric") {
         const v = c.data.at(r);
         cells[j] = Number.isNaN(v) ? "" : String(v);
-      } else if (c.type === "categorical") cells[j] = c.codes[r] < 0 ? "" : csvField(c.domain[c.codes[r]]);
-      else cells[j] = c.data[r] === null ? "" : csvField(c.data[r]!);
+      } else if (c.type === "categorical") {
+        const k = c.codes.at(r);
+        cells[j] = k < 0 ? "" : csvField(c.domain[k]);
+      } else cells[j] = c.data[r] === null ? "" : csvField(c.data[r]!);
     }
     // A lone empty field would be a blank line, which readers skip: quote it.
     lines.push(cols.length === 1 && cells[0] === "" ? '""' : cells.join(","));
@@ -126,7 +129,7 @@ export const predict: Command = {
 /** True when a frame read without a header has, as its first row, every predictor name of the model. */
 function namesTheModelsColumns(frame: Frame, model: DeepLearningModel): boolean {
   if (frame.nrow === 0 || !frame.names.every((n, j) => n === `C${j + 1}`)) return false;
-  const first = new Set(frame.columns.map((c) => c.type === "categorical" ? (c.codes[0] < 0 ? "" : c.domain[c.codes[0]]) : c.type === "string" ? c.data[0] ?? "" : ""));
+  const first = new Set(frame.columns.map((c) => c.type === "categorical" ? levelAt(c, 0) ?? "" : c.type === "string" ? c.data[0] ?? "" : ""));
   const names = model.data.preprocessor.inputs.map((i) => i.name);
   return names.length > 0 && names.every((n) => first.has(n)) && !names.every((n, j) => n === `C${j + 1}`);
 }

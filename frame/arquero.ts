@@ -4,7 +4,7 @@
  * @module
  */
 import * as aq from "arquero";
-import { asCategorical, asNumeric, compareStrings, Frame, NumericVector } from "./frame.ts";
+import { asCategorical, asNumeric, CodeVector, compareStrings, Frame, levelAt, NumericVector } from "./frame.ts";
 import type { CategoricalColumn, Column, ColumnType } from "./frame.ts";
 import { STRING_DISTINCT_FRACTION, STRING_MIN_LEVELS } from "./csv.ts";
 
@@ -39,7 +39,7 @@ export function toArquero(frame: Frame): ArqueroTable {
   for (const c of frame.columns) {
     if (c.type === "numeric") data[c.name] = c.data.toArray();
     else if (c.type === "categorical") {
-      const values = Array.from(c.codes, (k) => (k < 0 ? null : c.domain[k]));
+      const values = levelArray(c);
       origin.set(values, { type: "categorical", domain: c.domain });
       data[c.name] = values;
     } else {
@@ -105,7 +105,7 @@ function fromValues(name: string, raw: unknown, whole: unknown, rows: () => Arra
       if (k === undefined) ok = false;
       else codes[i] = k;
     }
-    if (ok) return { name, type: "categorical", codes, domain: known.domain };
+    if (ok) return { name, type: "categorical", codes: CodeVector.from(codes, known.domain.length), domain: known.domain };
   }
   if (known?.type === "string" && Array.prototype.every.call(values, (v) => v == null || typeof v === "string")) {
     return { name, type: "string", data: Array.from(values, (v) => (v == null ? null : (v as string))) };
@@ -149,11 +149,18 @@ function infer(name: string, values: ArrayLike<unknown>): Column {
   const domain = [...distinct as Set<string>].sort(compareStrings);
   const code = new Map(domain.map((v, i) => [v, i]));
   const codes = Int32Array.from(text, (v) => (v === null ? -1 : code.get(v)!));
-  return { name, type: "categorical", codes, domain } satisfies CategoricalColumn;
+  return { name, type: "categorical", codes: CodeVector.from(codes, domain.length), domain } satisfies CategoricalColumn;
 }
 
 function asString(c: Column): Column {
   if (c.type === "string") return c;
-  if (c.type === "categorical") return { name: c.name, type: "string", data: Array.from(c.codes, (k) => (k < 0 ? null : c.domain[k])) };
+  if (c.type === "categorical") return { name: c.name, type: "string", data: levelArray(c) };
   return { name: c.name, type: "string", data: Array.from(c.data.toFloat64Array(), (v) => (Number.isNaN(v) ? null : String(v))) };
+}
+
+/** A categorical column's levels per row, null for missing. */
+function levelArray(c: CategoricalColumn): (string | null)[] {
+  const out = new Array<string | null>(c.codes.length);
+  for (let i = 0; i < out.length; i++) out[i] = levelAt(c, i);
+  return out;
 }

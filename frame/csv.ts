@@ -14,7 +14,7 @@
  * columns get their narrowest exact encoding (see frame/vector.ts).
  * @module
  */
-import { compareStrings, Frame, narrowCodes, NumericVector } from "./frame.ts";
+import { CodeVector, compareStrings, Frame, NumericVector } from "./frame.ts";
 import type { Column, ColumnType } from "./frame.ts";
 import {
   type BadBytes, CR, decodeText, DOT, FieldCursor, LF, matchesAny, MINUS, parseNumberBytes, POW10, QUOTE,
@@ -951,7 +951,7 @@ class State {
     const remap = new Int32Array(levels.length);
     order.forEach((old, i) => (remap[old] = i));
     for (let i = 0; i < codes.length; i++) if (codes[i] >= 0) codes[i] = remap[codes[i]];
-    return { name, type: "categorical", codes: narrowCodes(codes, levels.length), domain: order.map((i) => levels[i]) };
+    return { name, type: "categorical", codes: CodeVector.from(codes, levels.length), domain: order.map((i) => levels[i]) };
   }
 }
 

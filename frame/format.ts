@@ -4,6 +4,7 @@
  * @module
  */
 import type { Column, ColumnSummary, Frame } from "./frame.ts";
+import { levelAt } from "./frame.ts";
 
 /** Options for {@linkcode formatDescribe}. */
 export interface DescribeOptions {
@@ -168,7 +169,7 @@ function isConstant(s: ColumnSummary, type: string, nrow: number): boolean {
 
 function cell(c: Column, i: number): string {
   if (c.type === "numeric") return formatNumber(c.data.at(i));
-  const v = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
+  const v = c.type === "categorical" ? levelAt(c, i) : c.data[i];
   if (v === null) return "NA";
   return v.length > 24 ? v.slice(0, 23) + "…" : v;
 }

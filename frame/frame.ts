@@ -1,16 +1,17 @@
 /**
  * Frames: named, typed columns of equal length, as H2O's frames. Numeric columns are
  * {@linkcode NumericVector}s in their narrowest exact encoding (NaN reads as missing);
- * categoricals are 8-, 16- or 32-bit integer codes into a domain with -1 for missing.
+ * categoricals are {@linkcode CodeVector}s: 8-, 16- or 32-bit codes into a domain with -1 for
+ * missing, or none per row when every row holds one level (or none).
  * Frames are immutable: every transform returns a new frame that shares untouched columns.
  * @module
  */
 import { Rng, seedWords, hashWords } from "../core/rng.ts";
-import { codeArrayFor, NumericVector } from "./vector.ts";
-import type { NumericStorage } from "./vector.ts";
+import { codeArrayFor, CodeVector, NumericVector } from "./vector.ts";
+import type { CodeStorage, NumericStorage } from "./vector.ts";
 
-export { NumericVector } from "./vector.ts";
-export type { NumericStorage } from "./vector.ts";
+export { CodeVector, NumericVector } from "./vector.ts";
+export type { CodeArray, CodeStorage, NumericStorage } from "./vector.ts";
 
 /** A numeric column; `data.at(i)` is row i's value, NaN when missing. */
 export interface NumericColumn {
@@ -19,14 +20,11 @@ export interface NumericColumn {
   readonly data: NumericVector;
 }
 
-/** Categorical codes: the narrowest signed array for the domain's size. */
-export type CodeArray = Int8Array | Int16Array | Int32Array;
-
-/** A categorical (enum) column: `codes[i]` indexes `domain`, -1 is missing. */
+/** A categorical (enum) column: `codes.at(i)` indexes `domain`, -1 is missing. */
 export interface CategoricalColumn {
   readonly name: string;
   readonly type: "categorical";
-  readonly codes: CodeArray;
+  readonly codes: CodeVector;
   readonly domain: readonly string[];
 }
 
@@ -47,10 +45,10 @@ export type Column = NumericColumn | CategoricalColumn | StringColumn;
 export type ColumnInput =
   | Column
   | { readonly name: string; readonly type: "numeric"; readonly data: ArrayLike<number> | NumericVector }
-  | { readonly name: string; readonly type: "categorical"; readonly codes: ArrayLike<number>; readonly domain: readonly string[] };
+  | { readonly name: string; readonly type: "categorical"; readonly codes: ArrayLike<number> | CodeVector; readonly domain: readonly string[] };
 
-/** How a column is stored: a {@linkcode NumericStorage}, "int8"/"int16"/"int32" codes, or "string". */
-export type ColumnStorage = NumericStorage | "string";
+/** How a column is stored: a {@linkcode NumericStorage}, a {@linkcode CodeStorage}, or "string". */
+export type ColumnStorage = NumericStorage | CodeStorage | "string";
 
 /** The column types, as `describe` prints them. */
 export type ColumnType = Column["type"];
@@ -217,7 +215,7 @@ export class Frame {
       const v = c.data.at(row);
       return Number.isNaN(v) ? null : v;
     }
-    if (c.type === "categorical") return c.codes[row] < 0 ? null : c.domain[c.codes[row]];
+    if (c.type === "categorical") return levelAt(c, row);
     return c.data[row];
   }
 
@@ -231,17 +229,23 @@ export function columnLength(c: Column): number {
   return c.type === "categorical" ? c.codes.length : c.data.length;
 }
 
+/** Row `i`'s level of a categorical column, null when missing. */
+export function levelAt(c: CategoricalColumn, i: number): string | null {
+  const k = c.codes.at(i);
+  return k < 0 ? null : c.domain[k];
+}
+
 /** How a column is stored. */
 export function columnStorage(c: Column): ColumnStorage {
   if (c.type === "numeric") return c.data.storage;
   if (c.type === "string") return "string";
-  return c.codes instanceof Int8Array ? "int8" : c.codes instanceof Int16Array ? "int16" : "int32";
+  return c.codes.storage;
 }
 
 /** Bytes of a column's per-row storage. */
 export function columnBytes(c: Column): number {
   if (c.type === "numeric") return c.data.bytes;
-  if (c.type === "categorical") return c.codes.byteLength;
+  if (c.type === "categorical") return c.codes.bytes;
   let n = 8 * c.data.length;
   for (const s of c.data) if (s !== null) n += 2 * s.length;
   return n;
@@ -252,23 +256,10 @@ export function storeColumn(c: ColumnInput): Column {
   if (c.type === "numeric") {
     return c.data instanceof NumericVector ? c as NumericColumn : { name: c.name, type: "numeric", data: NumericVector.from(c.data) };
   }
-  if (c.type === "categorical") return { name: c.name, type: "categorical", codes: narrowCodes(c.codes, c.domain.length), domain: c.domain };
-  return c;
-}
-
-/** Codes in the narrowest signed array for `levels` levels (kept when already that array). */
-export function narrowCodes(codes: ArrayLike<number>, levels: number): CodeArray {
-  const Ctor = codeArrayFor(levels);
-  if (codes instanceof Ctor) return codes;
-  const out = new Ctor(codes.length);
-  for (let i = 0; i < out.length; i++) {
-    const v = codes[i];
-    if (!(v >= -1 && v < levels && Math.floor(v) === v)) {
-      throw new RangeError(`Cannot store categorical codes: row ${i + 1} has code ${v}, expected -1 (missing) or 0 … ${levels - 1} for ${levels} level(s)`);
-    }
-    out[i] = v;
+  if (c.type === "categorical") {
+    return c.codes instanceof CodeVector ? c as CategoricalColumn : { name: c.name, type: "categorical", codes: CodeVector.from(c.codes, c.domain.length), domain: c.domain };
   }
-  return out;
+  return c;
 }
 
 /** Formats a number as H2O labels numeric levels: integers without a fraction ("3", not "3.0"). */
@@ -285,13 +276,13 @@ export function asCategorical(c: Column): CategoricalColumn {
     const code = new Map(distinct.map((v, i) => [v, i]));
     const codes = new (codeArrayFor(distinct.length))(values.length);
     for (let i = 0; i < codes.length; i++) codes[i] = Number.isNaN(values[i]) ? -1 : code.get(values[i])!;
-    return { name: c.name, type: "categorical", codes, domain: distinct.map(formatLevel) };
+    return { name: c.name, type: "categorical", codes: CodeVector.from(codes, distinct.length), domain: distinct.map(formatLevel) };
   }
   const domain = [...new Set(c.data.filter((v): v is string => v !== null))].sort(compareStrings);
   const code = new Map(domain.map((v, i) => [v, i]));
   const codes = new (codeArrayFor(domain.length))(c.data.length);
   for (let i = 0; i < codes.length; i++) codes[i] = c.data[i] === null ? -1 : code.get(c.data[i]!)!;
-  return { name: c.name, type: "categorical", codes, domain };
+  return { name: c.name, type: "categorical", codes: CodeVector.from(codes, domain.length), domain };
 }
 
 /** Converts a column to numeric: levels or strings that are not numbers become missing. */
@@ -299,7 +290,7 @@ export function asNumeric(c: Column): NumericColumn {
   if (c.type === "numeric") return c;
   const data = new Float64Array(columnLength(c));
   for (let i = 0; i < data.length; i++) {
-    const s = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
+    const s = c.type === "categorical" ? levelAt(c, i) : c.data[i];
     const v = s === null || s.trim() === "" ? NaN : Number(s);
     data[i] = Number.isFinite(v) || Math.abs(v) === Infinity ? v : NaN;
   }
@@ -331,11 +322,7 @@ export function compareStrings(a: string, b: string): number {
 function takeRows(c: Column, index: ArrayLike<number>): Column {
   const n = index.length;
   if (c.type === "numeric") return { ...c, data: c.data.take(index) };
-  if (c.type === "categorical") {
-    const codes = new (c.codes.constructor as Int32ArrayConstructor)(n);
-    for (let i = 0; i < n; i++) codes[i] = c.codes[index[i]];
-    return { ...c, codes };
-  }
+  if (c.type === "categorical") return { ...c, codes: c.codes.take(index) };
   return { ...c, data: Array.from({ length: n }, (_, i) => c.data[index[i]]) };
 }
 
@@ -365,8 +352,7 @@ function summarize(c: Column): ColumnSummary {
     };
   }
   if (c.type === "categorical") {
-    let missing = 0;
-    for (let i = 0; i < c.codes.length; i++) if (c.codes[i] < 0) missing++;
+    const missing = c.codes.countMissing();
     return {
       name: c.name, type: c.type, min: NaN, max: NaN, mean: NaN, sigma: NaN, zeros: 0, missing,
       cardinality: c.domain.length,

@@ -124,6 +124,13 @@ export class NumericVector {
     return new NumericVector(n, "float64", raw, -0, NaN);
   }
 
+  /** `length` rows of one value (NaN: every row missing), with no per-row array. */
+  static constant(length: number, value: number): NumericVector {
+    // −0 keeps its sign only in a float array (a constant's bias would add it away).
+    if (value === 0 && 1 / value < 0) return NumericVector.from(new Float32Array(length).fill(-0));
+    return new NumericVector(length, value === value ? "constant" : "missing", null, value, NaN);
+  }
+
   /** The value at row `i` (NaN when missing). */
   at(i: number): number {
     const raw = this.raw;
@@ -207,7 +214,128 @@ function hasNegativeZero(x: ArrayLike<number>): boolean {
   return false;
 }
 
-/** Bytes a categorical code array needs per row for `levels` levels (-1 is missing). */
+/** Categorical codes per row: the narrowest signed array for the domain's size. */
+export type CodeArray = Int8Array | Int16Array | Int32Array;
+
+/** How a categorical column's codes are stored; `tide describe` prints it. */
+export type CodeStorage = "int8" | "int16" | "int32" | "constant" | "missing";
+
+/** The signed array whose values hold every code of `levels` levels (-1 is missing). */
 export function codeArrayFor(levels: number): typeof Int8Array | typeof Int16Array | typeof Int32Array {
   return levels <= 127 ? Int8Array : levels <= 32767 ? Int16Array : Int32Array;
+}
+
+const CODE_STORAGE = new Map<unknown, CodeStorage>([[Int8Array, "int8"], [Int16Array, "int16"], [Int32Array, "int32"]]);
+
+/**
+ * A read-only categorical code vector (-1 is missing) in its narrowest form: 8-, 16- or 32-bit
+ * codes per row, or no per-row array when every row holds the same level (`constant`) or none
+ * (`missing`), as H2O keeps a constant chunk as one value.
+ * @example
+ * ```ts
+ * const v = CodeVector.from([2, 2, 2], 3);
+ * v.storage; // "constant"
+ * v.at(1);   // 2
+ * ```
+ */
+export class CodeVector {
+  /** Rows. */
+  readonly length: number;
+  readonly storage: CodeStorage;
+  /** Codes per row (null for constant and missing columns). */
+  readonly raw: CodeArray | null;
+  /** Every row's code when `raw` is null (-1 for missing); -1 otherwise. */
+  readonly fill: number;
+
+  private constructor(length: number, storage: CodeStorage, raw: CodeArray | null, fill: number) {
+    this.length = length;
+    this.storage = storage;
+    this.raw = raw;
+    this.fill = fill;
+  }
+
+  /**
+   * The narrowest form of `codes` for `levels` levels. An array already of that width is kept
+   * without a copy. Throws `RangeError` naming the row of a code outside -1 … levels − 1.
+   */
+  static from(codes: ArrayLike<number> | CodeVector, levels: number): CodeVector {
+    if (codes instanceof CodeVector) return codes;
+    const n = codes.length;
+    let first = n ? codes[0] : -1, same = true;
+    for (let i = 0; i < n; i++) {
+      const v = codes[i];
+      if (!(v >= -1 && v < levels && Math.floor(v) === v)) {
+        throw new RangeError(`Cannot store categorical codes: row ${i + 1} has code ${v}, expected -1 (missing) or 0 … ${levels - 1} for ${levels} level(s)`);
+      }
+      if (v !== first) same = false;
+    }
+    if (same) return CodeVector.constant(n, first);
+    const Ctor = codeArrayFor(levels);
+    const raw = codes instanceof Ctor ? codes : Ctor.from(codes);
+    return new CodeVector(n, CODE_STORAGE.get(Ctor)!, raw, -1);
+  }
+
+  /** `length` rows of one code (-1: every row missing), with no per-row array. */
+  static constant(length: number, code: number): CodeVector {
+    if (!(Number.isInteger(code) && code >= -1)) throw new RangeError(`Cannot store categorical codes: the constant code must be -1 (missing) or a level index ≥ 0, got ${code}`);
+    return new CodeVector(length, code < 0 ? "missing" : "constant", null, code);
+  }
+
+  /** The code at row `i` (-1 when missing). */
+  at(i: number): number {
+    const raw = this.raw;
+    return raw === null ? this.fill : raw[i];
+  }
+
+  /** The codes in row order (so `Array.from(v)` and `Int32Array.from(v)` read them). */
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+
+  /** Bytes of per-row storage. */
+  get bytes(): number {
+    return this.raw ? this.raw.byteLength : 0;
+  }
+
+  /** Rows whose code is -1. */
+  countMissing(): number {
+    const raw = this.raw;
+    if (raw === null) return this.fill < 0 ? this.length : 0;
+    let n = 0;
+    for (let i = 0; i < raw.length; i++) if (raw[i] < 0) n++;
+    return n;
+  }
+
+  /**
+   * Every code in a typed array: the stored array itself when there is one (do not write to
+   * it), else a new array filled with the constant code. For consumers that need an array.
+   */
+  toArray(): CodeArray {
+    if (this.raw) return this.raw;
+    return new (codeArrayFor(this.fill + 1))(this.length).fill(this.fill);
+  }
+
+  /** Every code in a new Int32Array (safe to write to). */
+  toInt32Array(): Int32Array {
+    return this.raw ? Int32Array.from(this.raw) : new Int32Array(this.length).fill(this.fill);
+  }
+
+  /**
+   * The rows `index`, in that order. A subset of a coded column stays at its width (its domain
+   * is unchanged) unless every selected row holds the same code, which stores no array.
+   */
+  take(index: ArrayLike<number>): CodeVector {
+    const n = index.length;
+    const raw = this.raw;
+    if (raw === null) return new CodeVector(n, this.storage, null, this.fill);
+    const out = new (raw.constructor as new (n: number) => CodeArray)(n);
+    let same = true;
+    const first = n ? raw[index[0]] : -1;
+    for (let k = 0; k < n; k++) {
+      const v = raw[index[k]];
+      out[k] = v;
+      if (v !== first) same = false;
+    }
+    return same ? CodeVector.constant(n, first) : new CodeVector(n, this.storage, out, -1);
+  }
 }

@@ -16,6 +16,7 @@
  */
 import type { ModelData } from "../core/train/train.ts";
 import { crc32 } from "../io/crc32.ts";
+import { CodeVector, NumericVector } from "../frame/vector.ts";
 import { networkWidth } from "../core/train/inputs.ts";
 import type { PreprocessorSpec } from "../core/train/preprocess.ts";
 
@@ -216,6 +217,9 @@ function align8(n: number): number {
 // JSON has no NaN, ±Infinity or typed arrays; tag them so a round trip is exact.
 function replacer(_key: string, v: unknown): unknown {
   if (typeof v === "number" && !Number.isFinite(v)) return { $num: String(v) };
+  // Frame columns the model keeps (cross-validation holdout predictions): their values, re-stored on load.
+  if (v instanceof NumericVector) return { $vector: "numeric", values: Array.from(v, (x) => (Number.isFinite(x) ? x : { $num: String(x) })) };
+  if (v instanceof CodeVector) return { $vector: "codes", storage: v.storage, length: v.length, fill: v.fill, values: v.raw ? Array.from(v.raw) : [] };
   if (v instanceof Float64Array || v instanceof Float32Array || v instanceof Int32Array) {
     return { $typed: v.constructor.name, values: Array.from(v, (x) => (Number.isFinite(x) ? x : { $num: String(x) })) };
   }
@@ -224,6 +228,16 @@ function replacer(_key: string, v: unknown): unknown {
 
 function reviver(_key: string, v: unknown): unknown {
   if (v && typeof v === "object" && "$num" in v) return Number((v as { $num: string }).$num);
+  if (v && typeof v === "object" && "$vector" in v) {
+    const t = v as { $vector: string; values: number[]; storage?: string; length?: number; fill?: number };
+    if (!Array.isArray(t.values)) throw new SyntaxError("a stored column has no values");
+    if (t.$vector === "numeric") return NumericVector.from(Float64Array.from(t.values));
+    if (t.$vector !== "codes") throw new SyntaxError(`unknown column type ${t.$vector}`);
+    if (t.storage === "constant" || t.storage === "missing") return CodeVector.constant(t.length ?? 0, t.fill ?? -1);
+    const levels = CODE_WIDTH_LEVELS[t.storage ?? ""];
+    if (!levels) throw new SyntaxError(`unknown code storage ${t.storage}`);
+    return CodeVector.from(t.values, levels); // the same width as was stored
+  }
   if (v && typeof v === "object" && "$typed" in v) {
     const t = v as { $typed: string; values: number[] };
     const Ctor = { Float64Array, Float32Array, Int32Array }[t.$typed];
@@ -232,5 +246,8 @@ function reviver(_key: string, v: unknown): unknown {
   }
   return v;
 }
+
+/** The most levels each stored code width holds, so a revived CodeVector keeps its width. */
+const CODE_WIDTH_LEVELS: Record<string, number> = { int8: 127, int16: 32767, int32: 2 ** 31 - 1 };
 
 export { crc32 } from "../io/crc32.ts";

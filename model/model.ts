@@ -14,7 +14,7 @@ import { GenericNetwork } from "../core/train/step.ts";
 import type { HistoryRow, ModelData, ModelOutput } from "../core/train/train.ts";
 import type { VariableImportance } from "../core/train/varimp.ts";
 import type { Column } from "../frame/frame.ts";
-import { Frame, NumericVector } from "../frame/frame.ts";
+import { CodeVector, Frame, NumericVector } from "../frame/frame.ts";
 import { readBytes, writeFileAtomic } from "../io/files.ts";
 import { selectBackend } from "../backends/mod.ts";
 import * as builtins from "../plugins/mod.ts";
@@ -126,7 +126,7 @@ export class DeepLearningModel {
       for (let c = 0; c < C; c++) probs[c][i] = row[c];
       codes[i] = predictedClass(row, threshold);
     }
-    const cols: Column[] = [{ name: "predict", type: "categorical", codes, domain: r.domain }];
+    const cols: Column[] = [{ name: "predict", type: "categorical", codes: CodeVector.from(codes, C), domain: r.domain }];
     r.domain.forEach((level, c) => cols.push({ name: uniqueName(predictionColumnName(level), cols), type: "numeric", data: NumericVector.from(probs[c]) }));
     return new Frame(cols);
   }

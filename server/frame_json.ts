@@ -57,8 +57,9 @@ export function rollups(c: Column): Rollups {
     r = { mins: lo, maxs: hi, mean: n ? mean : NaN, sigma: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, zeros, missing, integral };
   } else if (c.type === "categorical") {
     let missing = 0, zeros = 0, n = 0, mean = 0, m2 = 0;
-    for (let i = 0; i < c.codes.length; i++) {
-      const v = c.codes[i];
+    const codes = c.codes.toArray(); // once per column (cached): a constant column's codes are filled
+    for (let i = 0; i < codes.length; i++) {
+      const v = codes[i];
       if (v < 0) {
         missing++;
         continue;
@@ -69,7 +70,7 @@ export function rollups(c: Column): Rollups {
       mean += d / n;
       m2 += d * (v - mean);
     }
-    const { lo, hi } = extremes(Float64Array.from(c.codes, (v) => (v < 0 ? NaN : v)), 5);
+    const { lo, hi } = extremes(Float64Array.from(codes, (v) => (v < 0 ? NaN : v)), 5);
     r = { mins: lo, maxs: hi, mean: n ? mean : NaN, sigma: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, zeros, missing, integral: true };
   } else {
     const missing = c.data.filter((v) => v === null).length;
@@ -130,7 +131,7 @@ function columnJson(c: Column, r0: number, rn: number, withData: boolean): Recor
   let data: unknown = null, stringData: unknown = null;
   if (withData) {
     if (c.type === "numeric") data = Array.from({ length: rn }, (_, k) => c.data.at(r0 + k));
-    else if (c.type === "categorical") data = Array.from(c.codes.subarray(r0, r0 + rn), (v) => (v < 0 ? NaN : v));
+    else if (c.type === "categorical") data = Array.from({ length: rn }, (_, k) => { const v = c.codes.at(r0 + k); return v < 0 ? NaN : v; });
     else stringData = c.data.slice(r0, r0 + rn);
   }
   return {
@@ -158,7 +159,10 @@ export function frameCsv(frame: Frame, options: { escapeQuotes?: boolean; sep?: 
         const v = c.data.at(i);
         return Number.isNaN(v) ? "" : String(v);
       }
-      if (c.type === "categorical") return c.codes[i] < 0 ? "" : q(c.domain[c.codes[i]]);
+      if (c.type === "categorical") {
+        const k = c.codes.at(i);
+        return k < 0 ? "" : q(c.domain[k]);
+      }
       return c.data[i] === null ? "" : q(c.data[i]!);
     });
     lines.push(cells.join(sep));

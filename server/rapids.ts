@@ -6,7 +6,7 @@
  */
 import { hashWords, Rng, seedWords } from "../core/rng.ts";
 import type { Column, ColumnInput, NumericColumn } from "../frame/frame.ts";
-import { asCategorical, Frame } from "../frame/frame.ts";
+import { asCategorical, CodeVector, Frame, levelAt } from "../frame/frame.ts";
 import type { Store } from "./store.ts";
 import { H2OError } from "./wire.ts";
 
@@ -260,7 +260,7 @@ async function evaluate(ast: Ast, ctx: RapidsContext): Promise<Value> {
       if (!(v instanceof Frame) || v.nrow !== 1 || v.ncol !== 1) return v;
       const c = v.columns[0];
       if (c.type === "numeric") return c.data.at(0);
-      if (c.type === "categorical") return c.codes[0] < 0 ? "NA" : c.domain[c.codes[0]];
+      if (c.type === "categorical") return levelAt(c, 0) ?? "NA";
       return c.data[0] ?? "NA";
     }
     case "setTimeZone": {
@@ -337,7 +337,14 @@ function rowsOf(f: Frame, sel: Value): number[] {
 
 function numericValues(c: Column): ArrayLike<number> {
   if (c.type === "numeric") return c.data.toArray();
-  if (c.type === "categorical") return Float64Array.from(c.codes, (v) => (v < 0 ? NaN : v));
+  if (c.type === "categorical") {
+    const out = new Float64Array(c.codes.length);
+    for (let i = 0; i < out.length; i++) {
+      const v = c.codes.at(i);
+      out[i] = v < 0 ? NaN : v;
+    }
+    return out;
+  }
   return bad(`Column '${c.name}' holds strings; a numeric or categorical column is needed`);
 }
 
@@ -380,7 +387,7 @@ function constantOrColumn(src: Value, n: number, name: string): ColumnInput {
     return { ...src.columns[0], name };
   }
   if (typeof src === "number") return { name, type: "numeric", data: new Float64Array(n).fill(src) };
-  if (typeof src === "string") return { name, type: "categorical", codes: new Int32Array(n), domain: [src] };
+  if (typeof src === "string") return { name, type: "categorical", codes: CodeVector.constant(n, 0), domain: [src] };
   return bad("A column value must be a frame, a number or a string");
 }
 

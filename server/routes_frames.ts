@@ -10,7 +10,7 @@ import { gzipSync } from "node:zlib";
 import { basename, join } from "node:path";
 import type { Hono } from "hono";
 import type { Column, ColumnInput, Frame as FrameT, NumericColumn } from "../frame/frame.ts";
-import { asCategorical, asNumeric, Frame } from "../frame/frame.ts";
+import { asCategorical, asNumeric, Frame, levelAt } from "../frame/frame.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import type { ServerContext } from "./app.ts";
 import { frameCsv, frameJson, setupType } from "./frame_json.ts";
@@ -245,7 +245,7 @@ function rbind(frames: readonly FrameT[]): FrameT {
     for (const p of parts) {
       const n = p.type === "categorical" ? p.codes.length : p.data.length;
       for (let i = 0; i < n; i++) {
-        const v = p.type === "categorical" ? (p.codes[i] < 0 ? null : p.domain[p.codes[i]])
+        const v = p.type === "categorical" ? levelAt(p, i)
           : p.type === "numeric" ? (Number.isNaN(p.data.at(i)) ? null : String(p.data.at(i))) : p.data[i];
         values.push(v);
       }

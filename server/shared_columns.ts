@@ -2,11 +2,12 @@
  * Columns and bytes in SharedArrayBuffers, the form in which they cross between the server and
  * its Workers without a copy (Bun's structured clone of ordinary typed arrays runs at about
  * 100 MB/s and blocks the sender). A numeric column crosses as its `NumericVector`'s public
- * fields (length, storage, raw, bias, na) with `raw` shared, and is revived on the other side.
+ * fields (length, storage, raw, bias, na) with `raw` shared, and is revived on the other side; a
+ * categorical column's `CodeVector` likewise (length, storage, raw, fill).
  * @module
  */
 import type { Column } from "../frame/frame.ts";
-import { NumericVector } from "../frame/frame.ts";
+import { CodeVector, NumericVector } from "../frame/frame.ts";
 
 type Shareable = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
 const cache = new WeakMap<object, object>();
@@ -43,10 +44,27 @@ export function reviveVector(fields: Pick<NumericVector, "length" | "storage" | 
   return Object.assign(Object.create(NumericVector.prototype), { length, storage, raw, bias, na }) as NumericVector;
 }
 
+/** Codes with the same values whose storage is shared memory (cached per vector). */
+function sharedCodes(v: CodeVector): CodeVector {
+  if (v.raw === null || v.raw.buffer instanceof SharedArrayBuffer) return v;
+  const hit = cache.get(v);
+  if (hit) return hit as CodeVector;
+  const out = reviveCodes({ length: v.length, storage: v.storage, raw: toShared(v.raw), fill: v.fill });
+  cache.set(v, out);
+  return out;
+}
+
+/** A `CodeVector` from its public fields, as structured clone delivers them (see {@linkcode reviveVector}). */
+export function reviveCodes(fields: Pick<CodeVector, "length" | "storage" | "raw" | "fill">): CodeVector {
+  if (fields instanceof CodeVector) return fields;
+  const { length, storage, raw, fill } = fields;
+  return Object.assign(Object.create(CodeVector.prototype), { length, storage, raw, fill }) as CodeVector;
+}
+
 /** One column with its numbers or codes in shared memory. */
 export function sharedColumn(c: Column): Column {
   if (c.type === "numeric") return { ...c, data: sharedVector(c.data) };
-  if (c.type === "categorical") return { ...c, codes: toShared(c.codes) };
+  if (c.type === "categorical") return { ...c, codes: sharedCodes(c.codes) };
   return c;
 }
 
@@ -55,7 +73,7 @@ export function sharedColumns(cols: readonly Column[]): Column[] {
   return cols.map(sharedColumn);
 }
 
-/** Columns as received from another thread: numeric vectors revived. */
+/** Columns as received from another thread: numeric vectors and categorical codes revived. */
 export function reviveColumns(cols: readonly Column[]): Column[] {
-  return cols.map((c) => (c.type === "numeric" ? { ...c, data: reviveVector(c.data) } : c));
+  return cols.map((c) => (c.type === "numeric" ? { ...c, data: reviveVector(c.data) } : c.type === "categorical" ? { ...c, codes: reviveCodes(c.codes) } : c));
 }

@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { ColumnInput, Frame as FrameT } from "../frame/frame.ts";
-import { Frame } from "../frame/frame.ts";
+import { CodeVector, Frame, NumericVector } from "../frame/frame.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import { DeepLearningModel } from "../model/model.ts";
 import type { GridRecord } from "./routes_grid.ts";
@@ -193,15 +193,22 @@ const FRAME_MAGIC = "TIDEFRAM";
  * A frame as bytes: magic, u32 header length, JSON header (names, types, domains, string
  * values, array types and lengths), then the arrays, 8-byte aligned, little-endian. Numeric
  * columns are written as their values (Float32 when exact, else Float64); reading stores them in
- * their narrowest encoding again.
+ * their narrowest encoding again. A column with one value for every row (constant or all
+ * missing) is written as that value alone (`dtype` "constant": the number as text, or the code).
  */
 export function encodeFrame(key: string, frame: FrameT): Uint8Array {
   const arrays: ArrayBufferView[] = [];
   const cols = frame.columns.map((c) => {
     if (c.type === "string") return { name: c.name, type: c.type, values: c.data };
-    const a = c.type === "numeric" ? c.data.toArray() : c.codes;
+    const domain = c.type === "categorical" ? c.domain : undefined;
+    if (c.type === "numeric" ? c.data.raw === null : c.codes.raw === null) {
+      // JSON has no NaN or Infinity: a numeric constant is kept as its exact text.
+      const value = c.type === "numeric" ? String(c.data.bias) : c.codes.fill;
+      return { name: c.name, type: c.type, domain, dtype: "constant", length: frame.nrow, value };
+    }
+    const a = c.type === "numeric" ? c.data.toArray() : c.codes.toArray();
     arrays.push(a);
-    return { name: c.name, type: c.type, domain: c.type === "categorical" ? c.domain : undefined, dtype: a.constructor.name, length: a.length };
+    return { name: c.name, type: c.type, domain, dtype: a.constructor.name, length: a.length };
   });
   const header = new TextEncoder().encode(JSON.stringify({ key, columns: cols }));
   const start = align8(12 + header.length);
@@ -229,7 +236,7 @@ export function decodeFrame(bytes: Uint8Array, source: string): { key: string; f
   };
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== FRAME_MAGIC) bad("not a Tide frame file");
   const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
-  let header: { key: string; columns: { name: string; type: string; domain?: string[]; values?: (string | null)[]; dtype?: string; length?: number }[] };
+  let header: { key: string; columns: { name: string; type: string; domain?: string[]; values?: (string | null)[]; dtype?: string; length?: number; value?: string | number }[] };
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hlen)));
   } catch {
@@ -238,6 +245,17 @@ export function decodeFrame(bytes: Uint8Array, source: string): { key: string; f
   let o = align8(12 + hlen);
   const columns: ColumnInput[] = header.columns.map((c): ColumnInput => {
     if (c.type === "string") return { name: c.name, type: "string", data: c.values ?? [] };
+    if (c.dtype === "constant") {
+      if (!Number.isSafeInteger(c.length) || c.length! < 0) return bad(`column "${c.name}" has no valid length`);
+      if (c.type === "categorical") {
+        const code = c.value as number;
+        if (!(Number.isInteger(code) && code >= -1 && code < (c.domain ?? []).length)) bad(`column "${c.name}" has no valid constant code`);
+        return { name: c.name, type: "categorical", codes: CodeVector.constant(c.length!, code), domain: c.domain ?? [] };
+      }
+      const v = Number(c.value);
+      if (typeof c.value !== "string" || (Number.isNaN(v) && c.value !== "NaN")) bad(`column "${c.name}" has no valid constant value`);
+      return { name: c.name, type: "numeric", data: NumericVector.constant(c.length!, v) };
+    }
     const Ctor = ARRAYS[c.dtype ?? ""];
     if (!Ctor || !Number.isSafeInteger(c.length)) return bad(`column "${c.name}" has no valid array`);
     const n = c.length! * Ctor.BYTES_PER_ELEMENT;

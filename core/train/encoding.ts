@@ -17,6 +17,7 @@
 import type { FloatArray } from "../backend.ts";
 import type { Message } from "../params.ts";
 import type { CategoricalColumn, Column, Frame } from "../../frame/frame.ts";
+import { levelAt } from "../../frame/frame.ts";
 
 /** The categorical_encoding values Deep Learning accepts. */
 export type CategoricalEncoding = "AUTO" | "OneHotInternal" | "Binary" | "Eigen" | "LabelEncoder" | "SortByResponse" | "EnumLimited";
@@ -62,8 +63,7 @@ export function encodeCategorical(c: CategoricalColumn, encoding: CategoricalEnc
       return [{ kind: "numeric", name: c.name, encoded: { column: c.name, domain: c.domain, values: c.domain.map((_, i) => i), missing: NaN } }];
     case "Eigen": {
       const n = counts(c, null);
-      let na = 0;
-      for (let r = 0; r < c.codes.length; r++) if (c.codes[r] < 0) na++;
+      const na = c.codes.countMissing();
       if (K > 0) n[n.reduce((m, x, i) => (x > n[m] ? i : m), 0)] += na; // H2O imputes the most frequent level first
       return [{ kind: "numeric", name: `${c.name}.Eigen`, encoded: { column: c.name, domain: c.domain, values: eigenValues(n), missing: NaN } }];
     }
@@ -84,7 +84,10 @@ export function encodeCategorical(c: CategoricalColumn, encoding: CategoricalEnc
 /** Rows (or weights) per level; missing values are not counted. */
 function counts(c: CategoricalColumn, weights: FloatArray | null): Float64Array {
   const n = new Float64Array(c.domain.length);
-  for (let r = 0; r < c.codes.length; r++) if (c.codes[r] >= 0) n[c.codes[r]] += weights ? weights[r] : 1;
+  for (let r = 0; r < c.codes.length; r++) {
+    const k = c.codes.at(r);
+    if (k >= 0) n[k] += weights ? weights[r] : 1;
+  }
   return n;
 }
 
@@ -116,8 +119,8 @@ function sortByResponse(c: CategoricalColumn, ctx: EncodingContext): string[] {
   const y = ctx.frame.col(ctx.response);
   const sum = new Float64Array(K), w = new Float64Array(K);
   for (let r = 0; r < c.codes.length; r++) {
-    const code = c.codes[r];
-    const v = y.type === "numeric" ? y.data.at(r) : y.type === "categorical" ? (y.codes[r] < 0 ? NaN : y.codes[r]) : NaN;
+    const code = c.codes.at(r);
+    const v = y.type === "numeric" ? y.data.at(r) : y.type === "categorical" ? (y.codes.at(r) < 0 ? NaN : y.codes.at(r)) : NaN;
     const wr = ctx.weights ? ctx.weights[r] : 1;
     if (code < 0 || Number.isNaN(v) || !(wr > 0)) continue;
     sum[code] += wr * v;
@@ -139,7 +142,7 @@ export function levelValues(c: Column, e: LevelValues, messages: Message[]): Flo
   let unseen = 0;
   for (let r = 0; r < n; r++) {
     let level: string | null;
-    if (c.type === "categorical") level = c.codes[r] < 0 ? null : c.domain[c.codes[r]];
+    if (c.type === "categorical") level = levelAt(c, r);
     else if (c.type === "numeric") level = Number.isNaN(c.data.at(r)) ? null : String(c.data.at(r));
     else level = c.data[r];
     const i = level === null ? undefined : index.get(level);

@@ -11,8 +11,9 @@
  */
 import type { Message } from "../params.ts";
 import type { FloatArray, PackedRows } from "../backend.ts";
-import type { CodeArray, Column, Frame } from "../../frame/frame.ts";
-import { NumericVector } from "../../frame/vector.ts";
+import type { Column, Frame } from "../../frame/frame.ts";
+import { levelAt } from "../../frame/frame.ts";
+import { codeArrayFor, CodeVector, NumericVector } from "../../frame/vector.ts";
 import type { ClassBalance } from "./balance.ts";
 import { type CategoricalEncoding, encodeCategorical, type LevelValues, levelValues } from "./encoding.ts";
 import { hashSeed } from "./hashing.ts";
@@ -244,9 +245,11 @@ function isConstant(c: Column): boolean {
     return !(max > min); // also true when every value is missing
   }
   if (c.type === "categorical") {
+    const raw = c.codes.raw;
+    if (raw === null) return true; // one level, or none
     let first = -1;
-    for (let i = 0; i < c.codes.length; i++) {
-      const v = c.codes[i];
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i];
       if (v < 0) continue;
       if (first < 0) first = v;
       else if (v !== first) return false;
@@ -285,7 +288,7 @@ export function moments(x: ArrayLike<number>, w: ArrayLike<number> | null): { me
 export interface AdaptedFrame {
   readonly rows: number;
   /** Per input: the numeric column, or categorical codes already mapped to the training domain (-1 = NA or unseen). */
-  readonly columns: readonly (NumericVector | CodeArray | null)[];
+  readonly columns: readonly (NumericVector | CodeVector | null)[];
   readonly response: FloatArray | null;
   readonly weights: FloatArray | null;
   /** offset_column values (raw units), when the model has one. */
@@ -355,7 +358,11 @@ export function adaptFrame(spec: PreprocessorSpec, frame: Frame, { requireRespon
     const c = frame.col(r.name);
     if (r.kind === "categorical") {
       const codes = recode(c, r.domain, messages, true);
-      response = Float64Array.from(codes, (v) => (v < 0 ? NaN : v));
+      response = new Float64Array(codes.length);
+      for (let i = 0; i < response.length; i++) {
+        const v = codes.at(i);
+        response[i] = v < 0 ? NaN : v;
+      }
     } else {
       response = toNumbers(c);
     }
@@ -375,7 +382,7 @@ function quoteList(names: readonly string[]): string {
 
 function present(c: Column, i: number): boolean {
   if (c.type === "numeric") return !Number.isNaN(c.data.at(i));
-  if (c.type === "categorical") return c.codes[i] >= 0;
+  if (c.type === "categorical") return c.codes.at(i) >= 0;
   return c.data[i] !== null && c.data[i]!.trim() !== "";
 }
 
@@ -392,7 +399,7 @@ function toNumbers(c: Column): FloatArray {
   if (c.type === "numeric") return c.data.toArray();
   const out = new Float64Array(c.type === "categorical" ? c.codes.length : c.data.length);
   for (let i = 0; i < out.length; i++) {
-    const s = c.type === "categorical" ? (c.codes[i] < 0 ? null : c.domain[c.codes[i]]) : c.data[i];
+    const s = c.type === "categorical" ? levelAt(c, i) : c.data[i];
     const v = s === null || s.trim() === "" ? NaN : Number(s);
     out[i] = Number.isFinite(v) ? v : NaN;
   }
@@ -412,21 +419,25 @@ function offsetValues(frame: Frame, name: string): FloatArray {
 }
 
 /** Level codes of `c` in `domain`; −1 for missing, and for levels outside it unless `other` is given. */
-export function recode(c: Column, domain: readonly string[], messages: Message[], isResponse = false, other?: number): CodeArray {
+export function recode(c: Column, domain: readonly string[], messages: Message[], isResponse = false, other?: number): CodeVector {
   const index = new Map(domain.map((v, i) => [v, i]));
   const n = c.type === "categorical" ? c.codes.length : c.data.length;
   // Unchanged codes (the training frame, or the same domain) are shared, not copied.
   if (c.type === "categorical" && c.domain.length === domain.length && c.domain.every((v, i) => v === domain[i])) return c.codes;
-  const out = new Int32Array(n);
+  const levels = Math.max(domain.length, (other ?? -1) + 1);
+  const out = new (codeArrayFor(levels))(n);
+  let result: CodeVector | null = null;
   // Unseen levels and their row counts (in first-seen order).
   const unseen = new Map<string, number>();
   if (c.type === "categorical") {
     const map = Int32Array.from(c.domain, (v) => index.get(v) ?? -2);
-    for (let i = 0; i < n; i++) {
-      const v = c.codes[i];
-      if (v >= 0 && map[v] === -2 && other === undefined) unseen.set(c.domain[v], (unseen.get(c.domain[v]) ?? 0) + 1);
+    const raw = c.codes.raw;
+    for (let i = 0; i < (raw ? n : Math.min(n, 1)); i++) {
+      const v = raw ? raw[i] : c.codes.fill; // a constant column: its one code, counted for all rows
+      if (v >= 0 && map[v] === -2 && other === undefined) unseen.set(c.domain[v], (unseen.get(c.domain[v]) ?? 0) + (raw ? 1 : n));
       out[i] = v < 0 ? -1 : map[v] !== -2 ? map[v] : other !== undefined ? other : -1;
     }
+    if (!raw) result = CodeVector.constant(n, n ? out[0] : -1);
   } else {
     for (let i = 0; i < n; i++) {
       const raw = c.type === "numeric" ? c.data.at(i) : c.data[i];
@@ -440,7 +451,8 @@ export function recode(c: Column, domain: readonly string[], messages: Message[]
       out[i] = hit !== undefined ? hit : other !== undefined ? other : -1;
     }
   }
-  if (unseen.size === 0) return out;
+  result ??= CodeVector.from(out, levels);
+  if (unseen.size === 0) return result;
   const lower = new Map(domain.map((v) => [v.toLowerCase(), v]));
   let caseRows = 0, otherRows = 0;
   const casePairs: string[] = [], others: string[] = [];
@@ -466,7 +478,7 @@ export function recode(c: Column, domain: readonly string[], messages: Message[]
       message: `${otherRows} row(s) of ${what} have ${isResponse ? "classes" : "levels"} unseen in training (${others.join(", ")}${more > 0 && others.length === 5 ? ", …" : ""}); ${effect}`,
     });
   }
-  return out;
+  return result;
 }
 
 /** Writes row `r`'s expanded inputs into `out` (length `spec.width`), zeros included. */
@@ -479,7 +491,7 @@ export function expandRow(spec: PreprocessorSpec, a: AdaptedFrame, r: number, ou
       const v = col ? (col as NumericVector).at(r) : NaN;
       out[inp.offset] = ((Number.isFinite(v) ? v : inp.mean) - inp.sub) * inp.mul; // NaN and ±Infinity are missing
     } else {
-      const slot = categoricalSlot(spec, inp, col ? (col as CodeArray)[r] : -1);
+      const slot = categoricalSlot(spec, inp, col ? (col as CodeVector).at(r) : -1);
       if (slot >= 0) out[inp.offset + slot] = 1;
     }
   }
@@ -496,7 +508,7 @@ export function hasMissing(spec: PreprocessorSpec, a: AdaptedFrame, r: number): 
   for (let k = 0; k < spec.inputs.length; k++) {
     const col = a.columns[k];
     if (!col) return true;
-    if (spec.inputs[k].kind === "numeric" ? Number.isNaN((col as NumericVector).at(r)) : (col as CodeArray)[r] < 0) return true;
+    if (spec.inputs[k].kind === "numeric" ? Number.isNaN((col as NumericVector).at(r)) : (col as CodeVector).at(r) < 0) return true;
   }
   return false;
 }
@@ -584,9 +596,15 @@ function expandBlock(
         out[j * width + offset] = r === na ? fill : (r + bias - sub) * mul;
       }
     } else {
-      const codes = col as CodeArray | null;
+      const codes = col as CodeVector | null;
+      const raw = codes ? codes.raw : null;
+      if (raw === null) {
+        const slot = categoricalSlot(spec, inp, codes ? codes.fill : -1); // one level (or none) for every row
+        if (slot >= 0) for (let j = 0; j < count; j++) out[j * width + inp.offset + slot] = 1;
+        continue;
+      }
       for (let j = 0; j < count; j++) {
-        const slot = categoricalSlot(spec, inp, codes ? codes[rows ? rows[from + j] : from + j] : -1);
+        const slot = categoricalSlot(spec, inp, raw[rows ? rows[from + j] : from + j]);
         if (slot >= 0) out[j * width + inp.offset + slot] = 1;
       }
     }

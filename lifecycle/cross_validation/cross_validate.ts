@@ -14,7 +14,7 @@ import { paramSpecs, type PluginSet } from "../../core/train/resolve.ts";
 import type { ModelMetrics } from "../../core/train/score.ts";
 import { type ModelData, type TrainEvent, type TrainInput, trainModel } from "../../core/train/train.ts";
 import type { Column, Frame } from "../../frame/frame.ts";
-import { NumericVector } from "../../frame/vector.ts";
+import { CodeVector, NumericVector } from "../../frame/vector.ts";
 import { DeepLearningModel } from "../../model/model.ts";
 import { assignFolds, checkCrossValidation, type FoldAssignment } from "./folds.ts";
 import type { CrossValidationOutput } from "./output.ts";
@@ -157,7 +157,7 @@ async function holdoutMetrics(
       if (folds.fold[i] !== k) continue;
       cols.forEach((c, j) => {
         const out = predictions[j];
-        if (c.type === "categorical" && out.type === "categorical") out.codes[i] = c.codes[i];
+        if (c.type === "categorical" && out.type === "categorical") out.codes[i] = c.codes.at(i);
         else if (c.type === "numeric" && out.type === "numeric") out.data[i] = r.kind === "categorical" ? Math.round(values[j][i] * 1e8) / 1e8 : values[j][i];
       });
       const wi = w ? w[i] : 1;
@@ -171,7 +171,8 @@ async function holdoutMetrics(
     }
     states.push(s);
   }
-  const columns: Column[] = predictions.map((c) => (c.type === "numeric" ? { name: c.name, type: "numeric", data: NumericVector.from(c.data) } : c));
+  const columns: Column[] = predictions.map((c) => (c.type === "numeric" ? { name: c.name, type: "numeric", data: NumericVector.from(c.data) }
+    : { ...c, codes: CodeVector.from(c.codes, c.domain.length) }));
   return { foldMetrics: states.map((s) => acc.value(s)), merged: acc.value(mergeAll(acc, states)), predictions: columns };
 }
 

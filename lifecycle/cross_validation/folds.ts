@@ -82,7 +82,7 @@ export function checkCrossValidation(p: Readonly<Record<string, unknown>>, given
 function foldColumnProblem(train: Frame, name: string): string | undefined {
   const c = train.col(name);
   if (c.type === "string") return `fold column "${name}" holds free text: convert it with asfactor`;
-  const missing = c.type === "categorical" ? c.codes.findIndex((v) => v < 0) : Array.prototype.findIndex.call(c.data, (v: number) => Number.isNaN(v));
+  const missing = c.type === "categorical" ? c.codes.toArray().findIndex((v) => v < 0) : Array.prototype.findIndex.call(c.data, (v: number) => Number.isNaN(v));
   if (missing >= 0) return `fold column "${name}" is missing at row ${missing + 1}: every row needs a fold`;
   if (c.type === "categorical") {
     const used = new Set(c.codes).size;
@@ -112,7 +112,7 @@ export function assignFolds(train: Frame, p: CvParams): FoldAssignment {
       // Folds in domain order over the levels that occur.
       const used = [...new Set(c.codes)].sort((a, b) => a - b);
       const index = new Map(used.map((code, k) => [code, k]));
-      for (let i = 0; i < n; i++) fold[i] = index.get(c.codes[i])!;
+      for (let i = 0; i < n; i++) fold[i] = index.get(c.codes.at(i))!;
       return { fold, nfolds: used.length, scheme: "Column", labels: used.map((code) => c.domain[code]) };
     }
     if (c.type !== "numeric") throw new RangeError(`fold column "${p.fold_column}" must be categorical or integer`);
@@ -136,7 +136,7 @@ export function assignFolds(train: Frame, p: CvParams): FoldAssignment {
   } else {
     // Stratified: one stream seed per class; a row without a class falls back to i mod F.
     const y = train.col(p.response_column!);
-    const cls = y.type === "categorical" ? y.codes : y.type === "numeric" ? Int32Array.from(y.data, (v) => (Number.isNaN(v) ? -1 : v)) : null;
+    const cls = y.type === "categorical" ? y.codes.toArray() : y.type === "numeric" ? Int32Array.from(y.data, (v) => (Number.isNaN(v) ? -1 : v)) : null;
     const rng = new Rng();
     for (let i = 0; i < n; i++) {
       const c = cls ? cls[i] : -1;

@@ -141,10 +141,13 @@ export function uiRoutes(app: Hono, ctx: ServerContext): void {
 
 /** H2O's histogram fields: equal-width bins for numbers, one count per level for factors. */
 function histogram(col: Column): Record<string, unknown> {
-  const c = col as { type: string; data?: { toArray(): ArrayLike<number> }; codes?: ArrayLike<number>; domain?: readonly string[] };
+  const c = col as { type: string; data?: { toArray(): ArrayLike<number> }; codes?: { length: number; at(i: number): number }; domain?: readonly string[] };
   if (c.type === "categorical") {
     const bins = new Array(c.domain!.length).fill(0);
-    for (let i = 0; i < c.codes!.length; i++) if (c.codes![i] >= 0) bins[c.codes![i]]++;
+    for (let i = 0; i < c.codes!.length; i++) {
+      const k = c.codes!.at(i);
+      if (k >= 0) bins[k]++;
+    }
     return { histogram_bins: bins, histogram_base: 0, histogram_stride: 1 };
   }
   if (c.type !== "numeric") return {};

@@ -25,7 +25,7 @@
 import { assert, test } from "../_harness.ts";
 import type { Backend } from "../../core/backend.ts";
 import { mnistFrames } from "../../datasets/mnist.ts";
-import type { Frame } from "../../frame/frame.ts";
+import type { CategoricalColumn, Frame } from "../../frame/frame.ts";
 import { DeepLearning } from "../../model/deep_learning.ts";
 import { referenceBackend } from "../../backends/reference/reference.ts";
 import { simdBackend } from "../../backends/simd/simd.ts";
@@ -60,8 +60,8 @@ async function run(backend: Backend, params: Record<string, unknown>): Promise<{
   const { train, test } = await data();
   const model = await new DeepLearning({ ...BOOKLET, ...params }).train({ y: "C785", training_frame: train, backend });
   const error = (await model.performance(test)).classificationError();
-  const pred = (await model.predict(test)).col("predict") as { codes: Int32Array };
-  return { error, labels: Int32Array.from(pred.codes), threads: model.data.output.threads };
+  const pred = (await model.predict(test)).col("predict") as CategoricalColumn;
+  return { error, labels: pred.codes.toInt32Array(), threads: model.data.output.threads };
 }
 
 async function ready(b: Backend): Promise<Backend> {

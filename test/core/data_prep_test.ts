@@ -9,7 +9,7 @@ import { eigenValues } from "../../core/train/encoding.ts";
 import { bucketOf, hashRows, murmur2 } from "../../core/train/hashing.ts";
 import { networkInputNames, networkWidth, packInputs } from "../../core/train/inputs.ts";
 import { adaptFrame, type CategoricalInput, type FitOptions, fitPreprocessor, packRows, type PreprocessorSpec } from "../../core/train/preprocess.ts";
-import { type Column, type ColumnInput, Frame } from "../../frame/frame.ts";
+import { CodeVector, type ColumnInput, Frame } from "../../frame/frame.ts";
 
 const SEED: [number, number] = [7, 0];
 const labels = (counts: number[]) => Float64Array.from(counts.flatMap((n, c) => Array.from({ length: n }, () => c)));
@@ -58,7 +58,7 @@ test("correctProbabilities() moves probabilities back to the original priors and
 
 // ── categorical_encoding ─────────────────────────────────────────────────────────────────────
 
-const cat = (name: string, domain: string[], codes: number[]): Column => ({ name, type: "categorical", domain, codes: Int32Array.from(codes) });
+const cat = (name: string, domain: string[], codes: number[]): ColumnInput => ({ name, type: "categorical", domain, codes: Int32Array.from(codes) });
 const num = (name: string, data: number[]): ColumnInput => ({ name, type: "numeric", data: Float64Array.from(data) });
 const FIT: FitOptions = {
   response: "y", classification: false, ignored: [], weightsColumn: null, ignoreConstCols: true, useAllFactorLevels: true,
@@ -126,9 +126,9 @@ test("categorical_encoding SortByResponse orders levels by mean response; EnumLi
   assertEquals([inp.name, inp.column, inp.domain.length, inp.domain.at(-1)], ["x.top_10_levels", "x", 11, "other"]);
   assert(!inp.domain.includes("L0"), "a level seen once is not kept");
   const a = adaptFrame(spec, g);
-  const col = a.columns[0] as Int32Array;
-  assertEquals(col[1], 10); // L0 → "other"
-  assertEquals(col[codes.length - 1], -1); // NA stays NA
+  const col = a.columns[0] as CodeVector;
+  assertEquals(col.at(1), 10); // L0 → "other"
+  assertEquals(col.at(codes.length - 1), -1); // NA stays NA
   assertEquals(a.messages.length, 0);
 });
 

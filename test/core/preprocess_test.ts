@@ -9,12 +9,12 @@ import {
   adaptFrame, expandRow, type FitOptions, fitPreprocessor, hasMissing, inputNames, moments, packRows, type PreprocessorSpec, targetValue,
 } from "../../core/train/preprocess.ts";
 import { regressionPrediction } from "../../core/train/score.ts";
-import { type Column, type ColumnInput, Frame } from "../../frame/frame.ts";
+import { CodeVector, type Column, type ColumnInput, Frame } from "../../frame/frame.ts";
 import { distributions } from "../../plugins/mod.ts";
 
 const num = (name: string, values: number[]): ColumnInput => ({ name, type: "numeric", data: Float64Array.from(values) });
 /** A categorical column from level strings (null = NA) with an explicit domain. */
-const cat = (name: string, values: (string | null)[], domain: string[]): Column => ({
+const cat = (name: string, values: (string | null)[], domain: string[]): ColumnInput => ({
   name, type: "categorical", domain, codes: Int32Array.from(values, (v) => (v === null ? -1 : domain.indexOf(v))),
 });
 const str = (name: string, values: (string | null)[]): Column => ({ name, type: "string", data: values });
@@ -254,7 +254,7 @@ test("adaptFrame() warns about unseen levels with their count and maps them to t
   const a = adaptFrame(spec, SCORE3);
   const warn = a.messages.find((m) => m.field === "k");
   assert(warn && warn.level === "warn" && warn.message.includes("1 row(s)") && warn.message.includes("unseen"), JSON.stringify(a.messages));
-  assertEquals(Array.from(a.columns[0] as Int32Array), [1, -1, -1, 0, 2]);
+  assertEquals(Array.from(a.columns[0] as CodeVector), [1, -1, -1, 0, 2]);
   const clean = adaptFrame(spec, TRAIN3);
   assertEquals(clean.messages.length, 0, "the training frame adapts without warnings");
 });

@@ -5,12 +5,12 @@
  */
 import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
 import { paramSpecs, resolvePlan, type TrainingPlan } from "../../core/train/resolve.ts";
-import { type Column, Frame } from "../../frame/frame.ts";
+import { type ColumnInput, Frame } from "../../frame/frame.ts";
 import * as plugins from "../../plugins/mod.ts";
 
 const n = 12;
 const seq = (f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
-const catCol = (name: string, k: number): Column => ({
+const catCol = (name: string, k: number): ColumnInput => ({
   name, type: "categorical", domain: Array.from({ length: k }, (_, i) => `c${i}`), codes: Int32Array.from({ length: n }, (_, i) => i % k),
 });
 const FRAME = new Frame([

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { BUN, exec, ROOT } from "../e2e/_exec.ts";
 import { irisFiles, type IrisFiles } from "../cli/_iris.ts";
 import { DeepLearningModel } from "../../model/model.ts";
+import type { CategoricalColumn } from "../../frame/frame.ts";
 import { connectPeers, coordinatorHook } from "../../distributed/coordinator.ts";
 import { servePeer } from "../../distributed/peer.ts";
 import { tcpTransport } from "../../plugins/transports/tcp.ts";
@@ -58,9 +59,9 @@ const train = (args: string[], timeoutMs = 60_000) =>
 async function accuracy(modelPath: string): Promise<number> {
   const m = await DeepLearningModel.load(modelPath);
   const pred = await m.predict(await importFile(iris.test));
-  const labels = pred.col("predict") as { codes: ArrayLike<number>; domain: readonly string[] };
+  const labels = pred.col("predict") as CategoricalColumn;
   let ok = 0;
-  for (let i = 0; i < iris.testSpecies.length; i++) if (labels.domain[labels.codes[i]] === iris.testSpecies[i]) ok++;
+  for (let i = 0; i < iris.testSpecies.length; i++) if (labels.domain[labels.codes.at(i)] === iris.testSpecies[i]) ok++;
   return ok / iris.testSpecies.length;
 }
 

@@ -9,7 +9,7 @@
 import fc from "fast-check";
 import { frameToCsv } from "../../cli/predict.ts";
 import { parseCsv } from "../../frame/csv.ts";
-import type { ColumnType, Frame } from "../../frame/frame.ts";
+import { type ColumnType, type Frame, levelAt } from "../../frame/frame.ts";
 
 const enc = new TextEncoder();
 /** Tokens that matter to a CSV reader, plus bytes that are not UTF-8. */
@@ -87,7 +87,7 @@ function cells(f: Frame): unknown[][] {
     const out: unknown[] = [];
     for (let r = 0; r < f.nrow; r++) {
       if (c.type === "numeric") { const v = c.data.at(r); out.push(Number.isNaN(v) ? null : String(v === 0 ? 0 : v)); }
-      else if (c.type === "categorical") out.push(c.codes[r] < 0 ? null : c.domain[c.codes[r]]);
+      else if (c.type === "categorical") out.push(levelAt(c, r));
       else out.push(c.data[r]);
     }
     return [c.type, out];

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { assert, assertEquals, test } from "../_harness.ts";
 import { parseCsv, parseCsvText } from "../../frame/csv.ts";
 import type { CsvOptions } from "../../frame/csv.ts";
-import type { Frame } from "../../frame/frame.ts";
+import { type Frame, levelAt } from "../../frame/frame.ts";
 import { csvBytes, csvTables } from "./_csv_fuzz.ts";
 
 const enc = new TextEncoder();
@@ -25,7 +25,7 @@ function snapshot(bytes: Uint8Array, options: CsvOptions): string {
       if (c.type === "numeric") {
         const v = c.data.at(r);
         out.push(Object.is(v, -0) ? "-0" : Number.isNaN(v) ? null : v);
-      } else if (c.type === "categorical") out.push(c.codes[r] < 0 ? null : c.domain[c.codes[r]]);
+      } else if (c.type === "categorical") out.push(levelAt(c, r));
       else out.push(c.data[r]);
     }
     return [c.name, c.type, out];

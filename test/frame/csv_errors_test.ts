@@ -73,5 +73,5 @@ test("parseCsv() reads the same escaped and bare spellings of a value as one lev
   const k = f.col("k");
   assert(k.type === "categorical");
   assertEquals(k.domain, ['a"b', "x"]);
-  assertEquals(k.codes, [0, 0, 0, 1, 1]);
+  assertEquals(Array.from(k.codes), [0, 0, 0, 1, 1]);
 });

@@ -124,7 +124,7 @@ test("parseCsv() guesses numeric and categorical columns, sorting domains by byt
   const c = f.col("c");
   assert(c.type === "categorical");
   assertEquals(c.domain, ["B", "a", "b", "é"]);
-  assertEquals(c.codes, [2, 0, 1, 3, 2]);
+  assertEquals(Array.from(c.codes), [2, 0, 1, 3, 2]);
   const m = f.col("mixed");
   assert(m.type === "categorical");
   assertEquals(m.domain, ["10", "2", "x"]); // lexicographic, as H2O sorts levels

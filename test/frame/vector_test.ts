@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
 import { Frame } from "../../frame/frame.ts";
-import { NumericVector } from "../../frame/vector.ts";
+import { CodeVector, NumericVector } from "../../frame/vector.ts";
 
 const read = (v: NumericVector) => Array.from({ length: v.length }, (_, i) => v.at(i));
 const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
@@ -71,8 +71,8 @@ test("Frame stores numeric and categorical input arrays narrowly and reports byt
   assertEquals(f.bytes, 30);
   assertEquals([f.value(1, "px"), f.value(1, "k"), f.value(2, "x")], [128, null, 0.3]);
   const k = f.col("k");
-  assert(k.type === "categorical" && k.codes instanceof Int8Array);
-  const wide = new Frame([{ name: "k", type: "categorical", codes: [199], domain: Array.from({ length: 200 }, (_, i) => `l${i}`) }]);
+  assert(k.type === "categorical" && k.codes.raw instanceof Int8Array);
+  const wide = new Frame([{ name: "k", type: "categorical", codes: [199, 0], domain: Array.from({ length: 200 }, (_, i) => `l${i}`) }]);
   assertEquals(wide.storage()[0].storage, "int16");
   assertThrows(() => new Frame([{ name: "k", type: "categorical", codes: [2], domain: ["a"] }]), RangeError, "code 2");
 });
@@ -87,4 +87,42 @@ test("Frame transforms keep values: rows, splitFrame, asfactor and asnumeric on 
   assertEquals(Array.from(g.asnumeric("y").col("y").type === "numeric" ? (g.asnumeric("y").col("y") as { data: NumericVector }).data : []), [3, NaN, 1, 3, 2]);
   const d = f.describe()[0];
   assertEquals([d.min, d.max, d.missing, d.mean], [1, 3, 1, 2.25]);
+});
+
+test("CodeVector.from() keeps no per-row array for a constant or all-missing column", () => {
+  const cases: [number[], number, string, number][] = [
+    [[0, 1, -1], 2, "int8", 3],
+    [[2, 2, 2, 2], 3, "constant", 0],
+    [[-1, -1], 3, "missing", 0],
+    [[], 1, "missing", 0],
+    [[199, 0], 200, "int16", 4],
+    [[40000, 40000], 40001, "constant", 0],
+  ];
+  for (const [codes, levels, storage, bytes] of cases) {
+    const v = CodeVector.from(codes, levels);
+    assertEquals([v.storage, v.bytes, v.length], [storage, bytes, codes.length], codes.join(","));
+    assertEquals(Array.from(v), codes);
+    assertEquals(Array.from(v.toArray()), codes);
+    assertEquals(Array.from(v.toInt32Array()), codes);
+    assertEquals(v.countMissing(), codes.filter((k) => k < 0).length);
+    assert((v.raw === null) === (storage === "constant" || storage === "missing"));
+  }
+  assertEquals(CodeVector.from([40000, 40000], 40001).toArray().constructor, Int32Array, "a filled array holds the code");
+  assertThrows(() => CodeVector.from([0, 3], 3), RangeError, "row 2 has code 3");
+  assertThrows(() => CodeVector.from([0.5], 3), RangeError, "row 1");
+  assertThrows(() => CodeVector.constant(3, -2), RangeError, "constant code");
+});
+
+test("CodeVector.take() stores a selection of one level as a constant, and a constant selection as one", () => {
+  const v = CodeVector.from([0, 1, 1, -1, 1], 2);
+  assertEquals(v.storage, "int8");
+  const ones = v.take([1, 2, 4]);
+  assertEquals([ones.storage, ones.bytes, Array.from(ones)], ["constant", 0, [1, 1, 1]]);
+  const none = v.take([3, 3]);
+  assertEquals([none.storage, Array.from(none)], ["missing", [-1, -1]]);
+  const mixed = v.take([4, 0, 3]);
+  assertEquals([mixed.storage, Array.from(mixed)], ["int8", [1, 0, -1]]);
+  assertEquals(Array.from(ones.take([2, 0])), [1, 1]);
+  const c = CodeVector.constant(3, 4);
+  assertEquals([c.storage, c.at(2), Array.from(c.toArray())], ["constant", 4, [4, 4, 4]]);
 });

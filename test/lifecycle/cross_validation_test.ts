@@ -9,7 +9,7 @@ import { assert, assertClose, assertEquals, assertThrows, test } from "../_harne
 import { referenceBackend } from "../../backends/reference/reference.ts";
 import { memoryIo } from "../../cli/_io.ts";
 import { main } from "../../cli/main.ts";
-import { Frame } from "../../frame/frame.ts";
+import { type CategoricalColumn, Frame } from "../../frame/frame.ts";
 import { assignFolds, checkCrossValidation } from "../../lifecycle/cross_validation/folds.ts";
 import { cvFoldAssignment, cvHoldoutPredictions } from "../../lifecycle/cross_validation/holdout.ts";
 import { decodeModel, encodeModel } from "../../model/file.ts";
@@ -30,9 +30,9 @@ test("assignFolds: Modulo is i mod F; Random is seeded and uses every fold; Stra
   assert(Array.from(a.fold).join() !== Array.from(assignFolds(f, { ...base, nfolds: 5, seed: 8 }).fold).join(), "another seed, other folds");
   assert(count(a.fold, 5).every((n) => n >= 15 && n <= 45), `fold sizes ${count(a.fold, 5)}`);
   const s = assignFolds(f, { ...base, nfolds: 5, fold_assignment: "Stratified" });
-  const species = f.col("species") as { codes: Int32Array };
+  const species = f.col("species") as CategoricalColumn;
   for (let c = 0; c < 3; c++) {
-    const perFold = count(s.fold.filter((_, i) => species.codes[i] === c), 5);
+    const perFold = count(s.fold.filter((_, i) => species.codes.at(i) === c), 5);
     assert(perFold.every((n) => n >= 3), `class ${c} per fold ${perFold}`);
   }
 });
@@ -134,6 +134,8 @@ test("tide train --nfolds prints the summary table; tide predict --cv_holdout wr
   assertEquals(await main(["predict", "--model", out, "--cv_holdout", "--out", csv], io2), 0, io2.stderr);
   const lines = (await readFile(csv, "utf8")).trim().split("\n");
   assertEquals([lines.length, lines[0]], [151, "predict,setosa,versicolor,virginica"]);
+  // The model file keeps the probabilities too (they once came back empty).
+  assert(lines.slice(1).every((l) => l.split(",").slice(1).every((p) => p !== "" && Number(p) >= 0 && Number(p) <= 1)), lines.slice(0, 3).join("\n"));
   const io3 = memoryIo();
   assertEquals(await main(["train", "--training_frame", files.all, "--y", "species", "--fold_assignment", "Modulo"], io3), 1);
   assert(io3.stderr.includes(`"fold_assignment" = Modulo needs cross-validation`), io3.stderr);

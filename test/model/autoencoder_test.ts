@@ -9,7 +9,7 @@ import { DeepLearningModel } from "../../model/model.ts";
 import { decodeModel, encodeModel } from "../../model/file.ts";
 import { referenceBackend } from "../../backends/reference/reference.ts";
 import { simdBackend } from "../../backends/simd/simd.ts";
-import { Frame } from "../../frame/frame.ts";
+import { type CategoricalColumn, Frame } from "../../frame/frame.ts";
 import { forwardTrace } from "../core/_net.ts";
 import { activations } from "../../plugins/mod.ts";
 import { blobs } from "./_data.ts";
@@ -74,7 +74,7 @@ test("anomaly(): Reconstruction.MSE is the row's mean squared error in the norma
   const p = m.data.preprocessor, x = num(FRAME, "x1").at(0);
   const x1 = p.inputs.find((i) => i.name === "x1") as { sub: number; mul: number };
   const out = forwardTrace(m.data.state as Record<string, Float64Array>, [...m.data.shape.units], activations.get("Tanh"), [
-    ...(FRAME.col("cls") as { codes: Int32Array }).codes[0] === 0 ? [1, 0, 0] : [0, 1, 0], (x - x1.sub) * x1.mul,
+    ...(FRAME.col("cls") as CategoricalColumn).codes.at(0) === 0 ? [1, 0, 0] : [0, 1, 0], (x - x1.sub) * x1.mul,
     ...["x2", "noise"].map((n) => { const q = p.inputs.find((i) => i.name === n) as { sub: number; mul: number }; return (num(FRAME, n).at(0) - q.sub) * q.mul; }),
   ]);
   const a = Math.tanh(out.z[out.z.length - 1][3]);
@@ -85,7 +85,7 @@ test("anomaly(): shuffling the rows of the scored frame permutes the scores the 
   const m = await fitAe();
   const perm = Array.from({ length: FRAME.nrow }, (_, i) => (i * 17) % FRAME.nrow);
   const shuffled = new Frame(FRAME.columns.map((c) => c.type === "categorical"
-    ? { ...c, codes: Int32Array.from(perm, (i) => c.codes[i]) }
+    ? { ...c, codes: Int32Array.from(perm, (i) => c.codes.at(i)) }
     : { name: c.name, type: "numeric" as const, data: Float64Array.from(perm, (i) => (c as { data: { at(i: number): number } }).data.at(i)) }));
   const a = num((await m.anomaly(FRAME)), "Reconstruction.MSE"), b = num((await m.anomaly(shuffled)), "Reconstruction.MSE");
   perm.forEach((i, k) => assertEquals(b.at(k), a.at(i), `row ${k}`));
