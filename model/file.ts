@@ -238,6 +238,7 @@ function reviver(_key: string, v: unknown): unknown {
     if (!levels) throw new SyntaxError(`unknown code storage ${t.storage}`);
     return CodeVector.from(t.values, levels); // the same width as was stored
   }
+  if (isLegacyVector(v)) return legacyVector(v);
   if (v && typeof v === "object" && "$typed" in v) {
     const t = v as { $typed: string; values: number[] };
     const Ctor = { Float64Array, Float32Array, Int32Array }[t.$typed];
@@ -245,6 +246,36 @@ function reviver(_key: string, v: unknown): unknown {
     return Ctor.from(t.values);
   }
   return v;
+}
+
+/** A numeric column as files written before `$vector` hold it: the vector's fields, its stored array as JSON made it. */
+interface LegacyVector {
+  length: number;
+  storage: string;
+  raw: ArrayLike<number> | Record<string, number> | null;
+  bias: number | null;
+  na: number | null;
+}
+
+function isLegacyVector(v: unknown): v is LegacyVector {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const keys = Object.keys(v).sort().join();
+  return keys === "bias,length,na,raw,storage" && Number.isSafeInteger((v as LegacyVector).length);
+}
+
+/**
+ * Those files kept float arrays as `$typed` and 1-, 2- or 4-byte ones as objects keyed by index;
+ * both are read back through the vector's own rule (value = stored + bias; `na` is missing).
+ */
+function legacyVector(v: LegacyVector): NumericVector {
+  const raw = v.raw as Record<number, number> | null;
+  const bias = v.bias ?? NaN, na = v.na ?? NaN; // JSON wrote NaN as null
+  const values = Float64Array.from({ length: v.length }, (_, i) => {
+    if (raw === null) return bias;
+    const r = Number(raw[i]);
+    return r === na ? NaN : r + bias;
+  });
+  return NumericVector.from(values);
 }
 
 /** The most levels each stored code width holds, so a revived CodeVector keeps its width. */

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { Activation } from "../../core/activation.ts";
 import { Registry } from "../../core/registry.ts";
 import type { ModelData } from "../../core/train/train.ts";
+import { type Column, Frame } from "../../frame/frame.ts";
 import { DeepLearning } from "../../model/deep_learning.ts";
 import { crc32, decodeModel, encodeModel, MODEL_FORMAT_VERSION } from "../../model/file.ts";
 import { DeepLearningModel } from "../../model/model.ts";
@@ -91,6 +92,27 @@ test("encodeModel()/decodeModel() round-trip NaN, ±Infinity, −0 and typed arr
   const w = back.state["weights.0.slot0"];
   assert(w instanceof Float64Array, "state arrays come back as Float64Array");
   assert(Number.isNaN(w[0]) && Object.is(w[1], -0) && w[2] === Infinity && w[3] === -Infinity && w[4] === 5e-324 && w[5] === 1.7976931348623157e308, `${Array.from(w)}`);
+});
+
+test("encodeModel()/decodeModel() keep the frame columns a model holds (holdout predictions), in their storage", async () => {
+  const m = await model();
+  const cols = new Frame([
+    { name: "predict", type: "categorical", codes: [0, 2, -1, 1], domain: ["a", "b", "c"] },
+    { name: "same", type: "categorical", codes: [1, 1, 1, 1], domain: ["a", "b"] },
+    { name: "none", type: "categorical", codes: [-1, -1, -1, -1], domain: ["a"] },
+    { name: "p", type: "numeric", data: [0.25, NaN, 1, Infinity] },
+    { name: "q", type: "numeric", data: [0, 1, 1, 0] },
+  ]).columns;
+  const withCols = (c: unknown): ModelData => ({ ...m.data, output: { ...m.data.output, crossValidation: { holdoutPredictions: c } } as ModelData["output"] });
+  const held = (d: ModelData) => new Frame((d.output.crossValidation as unknown as { holdoutPredictions: Column[] }).holdoutPredictions);
+  const back = held(decodeModel(encodeModel(withCols(cols))));
+  const want = new Frame(cols);
+  assertEquals(back.storage(), want.storage());
+  for (const n of want.names) assertEquals(Array.from({ length: 4 }, (_, i) => back.value(i, n)), Array.from({ length: 4 }, (_, i) => want.value(i, n)), n);
+  // Files written before columns were tagged hold a numeric vector's fields as JSON made them.
+  const legacy = cols.map((c) => (c.type === "numeric" ? { ...c, data: { ...c.data } } : c));
+  const old = held(decodeModel(encodeModel(withCols(legacy))));
+  assertEquals(Array.from({ length: 4 }, (_, i) => [old.value(i, "p"), old.value(i, "q")]), [[0.25, 0], [null, 1], [1, 1], [Infinity, 0]]);
 });
 
 test("decodeModel() rejects a truncated file with a RangeError, at every length", async () => {
