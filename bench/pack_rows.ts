@@ -1,9 +1,11 @@
 /**
  * Times `packRows`, the step that turns a frame into the rows backends train on, on the MNIST
  * training set as the booklet's trial run packs it (60000 × 717 inputs after constant columns,
- * `sparse` → CSR, Float32), on the sorted 10000-row scoring sample, and on a dense frame of
- * 25 real-valued columns. Prints the median of the runs, the frame's bytes and a checksum of
- * the packed values (equal checksums mean equal packed rows, to compare two versions).
+ * `sparse` → CSR, Float32), on the sorted 10000-row scoring sample, on a dense frame of
+ * 25 real-valued columns, and on 200000 rows of 10 categorical columns (one-hot, 237 inputs),
+ * two of them constant or all missing (kept as inputs), beside 5 real ones. Prints the median of
+ * the runs, the frame's bytes and a checksum of the packed values (equal checksums mean equal
+ * packed rows, to compare two versions).
  *
  *   bun bench/pack_rows.ts [--runs 5]
  * @module
@@ -30,8 +32,8 @@ function checksum(p: PackedRows): number {
   return s;
 }
 
-function time(label: string, frame: Frame, y: string, sparse: boolean, rows?: number[]): void {
-  const { spec } = fitPreprocessor(frame, { ...fitOptions, response: y, sparse });
+function time(label: string, frame: Frame, y: string, sparse: boolean, rows?: number[], options: Partial<typeof fitOptions> = {}): void {
+  const { spec } = fitPreprocessor(frame, { ...fitOptions, ...options, response: y, sparse });
   const a = adaptFrame(spec!, frame);
   const ms: number[] = [];
   let packed: PackedRows | null = null;
@@ -58,3 +60,16 @@ const rand = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
 const cols = Array.from({ length: 25 }, (_, j) => ({ name: `x${j}`, type: "numeric" as const, data: Float64Array.from({ length: 200000 }, () => rand() * 10) }));
 const dense = new Frame([...cols, { name: "y", type: "categorical", codes: Int32Array.from({ length: 200000 }, () => (rand() < 0.5 ? 0 : 1)), domain: ["a", "b"] }]);
 time("200000 × 25 reals, dense", dense, "y", false);
+const N = 200000;
+const codes = (levels: number) => Int32Array.from({ length: N }, () => (rand() < 0.02 ? -1 : Math.floor(rand() * levels)));
+const levelNames = (k: number) => Array.from({ length: k }, (_, i) => `l${i}`);
+const catCols = [200, 12, 5, 5, 3, 3, 2, 2].map((k, j) => ({ name: `c${j}`, type: "categorical" as const, codes: codes(k), domain: levelNames(k) }));
+const categorical = new Frame([
+  ...cols.slice(0, 5).map((c) => ({ ...c, data: c.data.subarray(0, N) })),
+  ...catCols,
+  { name: "same", type: "categorical", codes: new Int32Array(N).fill(1), domain: levelNames(3) },
+  { name: "blank", type: "categorical", codes: new Int32Array(N).fill(-1), domain: levelNames(2) },
+  { name: "y", type: "categorical", codes: Int32Array.from({ length: N }, () => (rand() < 0.5 ? 0 : 1)), domain: ["a", "b"] },
+]);
+console.log(`  (categorical frame ${(categorical.bytes / 1e6).toFixed(2)} MB)`);
+time("200000 × 10 categoricals + 5 reals", categorical, "y", false, undefined, { ignoreConstCols: false });
