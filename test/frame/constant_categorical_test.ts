@@ -2,7 +2,7 @@
  * Constant and all-missing categorical columns keep no per-row array (frame/vector.ts,
  * CodeVector), and every reader sees the same levels as from a coded column: CSV import,
  * asfactor, row selections, describe, one-hot preprocessing, prediction, the CSV writers,
- * arquero, the server's frame files and the columns it shares with Workers.
+ * arquero, the server's Rapids, frame files and the columns it shares with Workers.
  */
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -19,6 +19,7 @@ import { frameToCsv } from "../../cli/predict.ts";
 import { frameCsv } from "../../server/frame_json.ts";
 import { decodeFrame, encodeFrame, Store } from "../../server/store.ts";
 import { reviveColumns, sharedColumns } from "../../server/shared_columns.ts";
+import { evalRapids, parseRapids } from "../../server/rapids.ts";
 
 // 40 rows: k varies (a, b, c, NA), same is always "s", none is never present (declared categorical).
 const ROWS = Array.from({ length: 40 }, (_, i) => {
@@ -143,4 +144,17 @@ test("columns shared with Workers keep the constant form and revive after a stru
   assertEquals(f.storage(), full.storage());
   for (const n of full.names) assertEquals(levels(f, n), levels(full, n));
   assertEquals(cat(f, "same").codes.at(5), 0);
+});
+
+test("Rapids: a row selection of one level, a string column appended and as.factor of a constant are constant", async () => {
+  const store = new Store(null);
+  await store.putFrame("f", full);
+  const ctx = { store, session: "s", timeZone: "UTC" };
+  const run = async (ast: string) => (await evalRapids(parseRapids(ast), ctx)).value as Frame;
+  const a = await run(`(rows f (== (cols_py f 'k') "a"))`);
+  assertEquals([a.storage()[1].storage, levels(a, "k").every((v) => v === "a"), a.nrow], ["constant", true, 12]);
+  const g = await run(`(append f "tag" "t")`);
+  assertEquals([g.storage()[5].storage, g.storage()[5].bytes, cat(g, "t").domain, g.value(39, "t")], ["constant", 0, ["tag"], "tag"]);
+  const h = await run(`(as.factor (cols_py f 'same'))`);
+  assertEquals([h.storage()[0].storage, levels(h, "same")], ["constant", levels(full, "same")]);
 });
