@@ -30,6 +30,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { kernelImports } from "../backends/simd/host.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const argv = process.argv.slice(2);
@@ -75,7 +76,7 @@ const t0 = performance.now();
 const bytes = compileGemm(flag("--src") ?? undefined);
 const compileMs = performance.now() - t0;
 const memory = new WebAssembly.Memory({ initial: 2048, maximum: 65536, shared: true }); // 128 MiB
-const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes as BufferSource), { env: { memory } });
+const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes as BufferSource), kernelImports(memory));
 const k = instance.exports as unknown as Exports;
 
 // Memory map: A, B, C regions of 16 MiB each, then scratch.

@@ -11,6 +11,7 @@ import { readBytes } from "../io/files.ts";
 import { decodeModel } from "../model/file.ts";
 import { DeepLearningModel } from "../model/model.ts";
 import { checkPluginRecords, envPluginPaths, genericPathNote, loadPlugins, type PluginRecord, pluginsWithoutFastBody } from "../plugins/load.ts";
+import { activations } from "../plugins/mod.ts";
 import { UsageError } from "./_flags.ts";
 import type { Io } from "./_io.ts";
 
@@ -74,8 +75,10 @@ export async function loadModelChecked(path: string): Promise<DeepLearningModel>
 
 /**
  * The start-of-training note when a loaded plugin without a fast body keeps these training
- * parameters off the fused kernels (null when none does, or on the reference backend, which
- * has no fused path).
+ * parameters off the fused kernels, wholly or in part (null when none does, or on the reference
+ * backend, which has no fused path). It mirrors the SIMD backend's choice (`fusedKinds` in
+ * backends/simd/simd.ts): a one-channel activation, when it is the only slow plugin and the
+ * network is no autoencoder, is called from the kernels; anything else leaves them.
  */
 export function genericPathNoteFor(params: Readonly<Record<string, unknown>>): string | null {
   if (params.backend === "reference") return null;
@@ -86,5 +89,8 @@ export function genericPathNoteFor(params: Readonly<Record<string, unknown>>): s
   if (!slow.length) return null;
   const asked = Number(params.nthreads ?? -1);
   const threads = asked > 0 ? asked : (globalThis.navigator?.hardwareConcurrency || 1);
-  return genericPathNote(slow, params.reproducible === true || params.reproducible === "true" ? 1 : threads);
+  const autoencoder = params.autoencoder === true || params.autoencoder === "true";
+  const calledFromKernels = params.backend !== "webgpu" && !autoencoder && slow.length === 1 && slow[0].kind === "activation" &&
+    (activations.get(act).channels ?? 1) === 1;
+  return genericPathNote(slow, params.reproducible === true || params.reproducible === "true" ? 1 : threads, calledFromKernels);
 }

@@ -252,6 +252,11 @@ export interface FusedTrainer {
    * boundary. Optional: a trainer without replicas has nothing to merge.
    */
   average?(): void;
+  /**
+   * Threads it actually trains on, when fewer than the network's `threads` (the SIMD backend runs
+   * a plugin activation without a fast body on one thread). Absent: `threads`.
+   */
+  readonly threads?: number;
   /** The parallel mode the trainer runs and why (for `parallel_mode` "auto"), once it knows. */
   readonly parallelNote?: string;
   /**

@@ -239,10 +239,22 @@ export function pluginsWithoutFastBody(model: PluginUse, plugins: PluginTargets 
   return slow;
 }
 
-/** The line shown at the start of a training that a plugin keeps off the fused path. */
-export function genericPathNote(slow: readonly PluginRecord[], threadsAsked: number): string {
+/**
+ * The line shown at the start of a training when plugins without a fast body are used. With
+ * `calledFromKernels` (a one-channel activation, the only slow plugin, on the SIMD backend) the
+ * fused kernels keep the network and call the activation's math; otherwise the whole network
+ * leaves them for the generic op path.
+ */
+export function genericPathNote(slow: readonly PluginRecord[], threadsAsked: number, calledFromKernels = false): string {
   const names = slow.map((r) => `${r.kind} "${r.name}" (${basename(r.file)})`).join(", ");
   const verb = slow.length > 1 ? "have" : "has";
+  const threads = `on 1 thread${threadsAsked > 1 ? ` instead of ${threadsAsked}` : ""}`;
+  const how = "docs/plugins.md says how a plugin gains a fast body";
+  if (calledFromKernels) {
+    return `note: the plugin ${names} has no fast body, so the SIMD kernels call its f and df (TypeScript) once per layer and row;` +
+      ` the rest stays on the fused kernels (the layers' products, the output layer, the optimizer's updates, regularization, dropout),` +
+      ` ${threads} (a Worker cannot be handed a plugin's functions); ${how}`;
+  }
   return `note: the plugin ${names} ${verb} no fast body, so the whole network trains on the generic op path` +
-    ` (plugin functions called per value), on 1 thread${threadsAsked > 1 ? ` instead of ${threadsAsked}` : ""}; docs/plugins.md says how a plugin gains a fast body`;
+    ` (plugin functions called per value), ${threads}; ${how}`;
 }

@@ -3,7 +3,9 @@
  *
  * The entry is a generated, Bun-only file in `.cache/build/` (removed after the build): it
  * imports the gzipped MNIST IDX files with `with { type: "file" }` (Bun embeds them in the
- * binary), registers them with datasets/embedded.ts, then imports cli/main.ts and runs it, so
+ * binary), registers them with datasets/embedded.ts, answers `--version` itself, else imports
+ * cli/main.ts (a separate chunk: the build splits code, so that answer loads almost none of the
+ * CLI; docs/cli.md, Start-up time) and runs it, so
  * `tide demo mnist` works from a binary copied anywhere, with no node_modules. Every
  * `backends/<name>/worker.ts` is added as an entrypoint (Workers must be, in a compiled
  * binary), as are server/parse_worker.ts and server/train_worker.ts (`tide serve` parses and trains there) and every `--entry` given.
@@ -12,6 +14,7 @@
  * bun run scripts/build.ts                        # dist/tide
  * bun run scripts/build.ts --outfile /tmp/tide    # elsewhere
  * bun run scripts/build.ts --entry plugins/extra_worker.ts --no-mnist
+ * bun run scripts/build.ts --no-splitting --outfile /tmp/tide-flat   # as bench/startup.ts --variants does
  * ```
  * @module
  */
@@ -39,6 +42,17 @@ export interface BuildOptions {
   mnist?: boolean;
   /** Minify (default true). */
   minify?: boolean;
+  /**
+   * Code splitting (default true): the entry is a small chunk that loads the CLI's chunk only
+   * when it runs a command, so `tide --version` loads almost none of the bytecode.
+   */
+  splitting?: boolean;
+  /** Precompiled bytecode (default true). */
+  bytecode?: boolean;
+  /** Embed source maps, for stack traces (default true). */
+  sourcemap?: boolean;
+  /** Embed the webgpu package's Dawn addon, for `--backend webgpu` (default true, when installed). */
+  dawn?: boolean;
   /** Progress lines (default console.log). */
   log?: (line: string) => void;
 }
@@ -52,7 +66,7 @@ export async function build(options: BuildOptions = {}): Promise<{ outfile: stri
   for (const w of workers) if (!existsSync(w)) throw new RangeError(`Cannot build: entrypoint "${w}" does not exist`);
   await mkdir(CACHE, { recursive: true });
   const assets = options.mnist === false ? [] : await mnistAssets(log);
-  const entry = await writeEntry(assets);
+  const entry = await writeEntry(assets, options.dawn ?? true);
   const entrypoints = [entry, ...workers];
   const root = commonRoot(entrypoints);
   log(`Building ${relative(process.cwd(), outfile) || outfile} from cli/main.ts` +
@@ -62,11 +76,13 @@ export async function build(options: BuildOptions = {}): Promise<{ outfile: stri
     entrypoints,
     compile: { outfile },
     minify: options.minify ?? true,
-    sourcemap: "linked",
+    sourcemap: options.sourcemap === false ? "none" : "linked",
     target: "bun",
     // Precompiled bytecode: the executable starts without parsing its JavaScript (docs/cli.md).
-    bytecode: true,
+    bytecode: options.bytecode ?? true,
     format: "esm",
+    // The entry's chunk is tiny; the CLI's modules load (dynamic import) only to run a command (docs/cli.md).
+    splitting: options.splitting ?? true,
     plugins: [workerUrlPlugin({ workers, root })],
   }).catch((e: unknown) => {
     const logs = (e as { errors?: unknown[] }).errors ?? [e];
@@ -124,7 +140,7 @@ function dawnNode(): string {
   return join(ROOT, "node_modules", "webgpu", "dist", `${process.platform}-${arch}`, "dawn.node");
 }
 
-async function writeEntry(assets: { name: string; path: string }[]): Promise<string> {
+async function writeEntry(assets: { name: string; path: string }[], dawn: boolean): Promise<string> {
   // One entry per build process, so concurrent builds (tests beside npm run build) do not race.
   const entry = join(CACHE, `entry-${process.pid}.ts`);
   const rel = (p: string) => {
@@ -142,10 +158,11 @@ async function writeEntry(assets: { name: string; path: string }[]): Promise<str
     `import { runtimeVersion } from ${JSON.stringify(rel(join(ROOT, "cli", "_io.ts")))};`,
     // The webgpu package's Dawn addon for this platform, embedded and loaded only when the webgpu
     // backend asks (backends/webgpu/device.ts): a static require so bun --compile embeds it.
-    ...(existsSync(dawnNode()) ? [`(globalThis as { __tideDawn?: () => unknown }).__tideDawn = () => require(${JSON.stringify(rel(dawnNode()))});`] : []),
+    ...(dawn && existsSync(dawnNode()) ? [`(globalThis as { __tideDawn?: () => unknown }).__tideDawn = () => require(${JSON.stringify(rel(dawnNode()))});`] : []),
     "const args = process.argv.slice(2);",
     'if (args.length === 1 && ["--version", "-v", "version"].includes(args[0])) {',
-    "  process.stdout.write(`tide ${VERSION} (${runtimeVersion()})\\n`);",
+    // console.log, not process.stdout.write: Bun builds process.stdout (node:stream) on first use, about 20 ms (bench/startup.ts).
+    "  console.log(`tide ${VERSION} (${runtimeVersion()})`);",
     "} else {",
     `  const { main } = await import(${JSON.stringify(rel(join(ROOT, "cli", "main.ts")))});`,
     "  process.exitCode = await main(args);",
@@ -170,10 +187,14 @@ function parseArgs(argv: string[]): BuildOptions {
     else if (flag === "--entry") options.entries!.push(value());
     else if (flag === "--no-mnist") options.mnist = false;
     else if (flag === "--no-minify") options.minify = false;
+    else if (flag === "--no-bytecode") options.bytecode = false;
+    else if (flag === "--no-sourcemap") options.sourcemap = false;
+    else if (flag === "--no-dawn") options.dawn = false;
+    else if (flag === "--no-splitting") options.splitting = false;
     else if (flag === "--help" || flag === "-h") {
-      console.log("Usage: bun run scripts/build.ts [--outfile dist/tide] [--entry FILE]… [--no-mnist] [--no-minify]");
+      console.log("Usage: bun run scripts/build.ts [--outfile dist/tide] [--entry FILE]… [--no-mnist] [--no-minify] [--no-bytecode] [--no-splitting] [--no-sourcemap] [--no-dawn]");
       process.exit(0);
-    } else throw new RangeError(`Unknown flag "${a}": the flags are --outfile FILE, --entry FILE, --no-mnist, --no-minify`);
+    } else throw new RangeError(`Unknown flag "${a}": the flags are --outfile FILE, --entry FILE, --no-mnist, --no-minify, --no-bytecode, --no-splitting, --no-sourcemap, --no-dawn`);
   }
   return options;
 }

@@ -15,6 +15,7 @@ import type {
 } from "../../core/backend.ts";
 import { linkInv } from "../../core/distribution.ts";
 import { kernelsWasm } from "./_kernels_wasm.ts";
+import { kernelImports } from "./host.ts";
 import { ACTIVATIONS, C, DISTRIBUTIONS, dropThreshold, L, OPTIMIZERS, T } from "./layout.ts";
 import { AutoMode, type ParallelMode, Replicas } from "./replicas.ts";
 
@@ -163,7 +164,7 @@ export function simdBackend(): Backend {
         if (!WebAssembly.validate(SIMD_PROBE)) throw new Error("WebAssembly SIMD is unavailable");
         module = await kernelsModule();
         memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: true });
-        const inst = await WebAssembly.instantiate(module, { env: { memory } });
+        const inst = await WebAssembly.instantiate(module, kernelImports(memory));
         k = inst.exports as unknown as Kernels;
         heap = new Heap(memory);
         views();
@@ -336,15 +337,22 @@ function runMap(op: Elementwise & { layouts?: boolean[] | null }, ins: number[],
   }
 }
 
-/** Kernel codes for a network, or null when some plugin has no fast body here. */
+/** Kernel activation code 3: a plugin activation without a fast body, its math called on the host (host.ts). */
+export const ACT_HOST = 3;
+
+/**
+ * Kernel codes for a network, or null when some plugin has no fast body here. A one-channel
+ * activation without one still trains fused: the kernels call its `f`/`df` (ACT_HOST), on the
+ * main thread, since a Worker cannot be handed the plugin's functions.
+ */
 function fusedKinds(net: FusedNetwork): { act: number; dist: number; opt: number } | null {
-  const act = ACTIVATIONS[net.activation.fastBody ?? ""];
+  const act = ACTIVATIONS[net.activation.fastBody ?? ""] ?? ((net.activation.channels ?? 1) === 1 ? ACT_HOST : undefined);
   const opt = OPTIMIZERS[net.optimizer.fastBody ?? ""];
   const dist = net.output === "softmax" ? 0 : DISTRIBUTIONS[net.distribution.fastBody ?? ""];
   if (act === undefined || opt === undefined || dist === undefined) return null;
   if (net.output === "softmax" && net.distribution.fastBody !== "softmax") return null;
   // An autoencoder's output uses the hidden activation: Tanh or Rectifier here; sparsity runs on the generic path.
-  if (net.output === "reconstruct" && (act === 2 || net.sparsity)) return null;
+  if (net.output === "reconstruct" && (act === 2 || act === ACT_HOST || net.sparsity)) return null;
   if ((net.activation.channels ?? 1) !== (act === 2 ? 2 : 1)) return null;
   if (act === 2 && !net.skipZero) return null; // Maxout without fast_mode: the generic path masks losing channels
   if (!net.terms.every((t) => t.regularizer.fastBody === "l1" || t.regularizer.fastBody === "l2")) return null;
@@ -377,6 +385,8 @@ class SimdTrainer implements FusedTrainer {
   readonly #ctx: number;
   readonly #threads: Thread[] = [];
   readonly #ready: Promise<void>;
+  /** ACT_HOST: the kernels instantiated on this thread with the plugin activation bound, and its scratch. */
+  #local: { run: Kernels["train_rows"] | null; readonly tctx: number } | null = null;
   #order = 0;
   #orderCap = 0;
   #dataAllocs: [number, number][] = [];
@@ -394,9 +404,16 @@ class SimdTrainer implements FusedTrainer {
     const L1 = net.units.length - 1;
     this.#ctx = this.#alloc((C.LAYER0 + L1 * C.LAYER_SIZE) * 4);
     this.#writeContext(kinds);
-    const n = Math.max(1, net.threads);
+    // A host activation runs on this thread: a Worker cannot be handed the plugin's functions.
+    const n = kinds.act === ACT_HOST ? 1 : Math.max(1, net.threads);
     const starts: Promise<void>[] = [];
-    for (let t = 0; t < n; t++) {
+    if (kinds.act === ACT_HOST) {
+      const local = (this.#local = { run: null as Kernels["train_rows"] | null, tctx: this.#threadScratch() });
+      starts.push(WebAssembly.instantiate(shared.module, kernelImports(shared.memory, net.activation)).then((inst) => {
+        local.run = (inst.exports as unknown as Kernels).train_rows;
+      }));
+    }
+    for (let t = 0; t < n && !this.#local; t++) {
       const tctx = this.#threadScratch();
       const worker = new Worker(WORKER_URL, { type: "module" });
       const thread: Thread = { worker, tctx, pending: null, failed: null };
@@ -434,6 +451,11 @@ class SimdTrainer implements FusedTrainer {
       this.#mode = "average";
       if (parallel === "auto") this.#auto = new AutoMode(n);
     }
+  }
+
+  /** Threads it trains on: 1 with a host activation, else the network's `threads`. */
+  get threads(): number {
+    return this.#local ? 1 : Math.max(1, this.#net.threads);
   }
 
   get parallelNote(): string | undefined {
@@ -622,6 +644,7 @@ class SimdTrainer implements FusedTrainer {
     replicas?.prepare();
     if (this.#net.constraints.length) for (const c of replicas ? replicas.contexts() : [this.#ctx]) this.#s.k.refresh_norms(c);
     const t0 = performance.now();
+    if (this.#local) return this.#local.run!(this.#ctx, this.#local.tctx, this.#order, order.length, ctx.samples, ctx.pass, 1);
     const n = this.#threads.length, B = Math.max(1, this.#net.miniBatch);
     // Contiguous shares, whole mini-batches each.
     const batches = Math.ceil(order.length / B);

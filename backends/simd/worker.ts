@@ -4,6 +4,8 @@
  * compiled binary (scripts/build.ts adds every backends/*\/worker.ts).
  * @module
  */
+import { kernelImports } from "./host.ts";
+
 interface Run {
   ctx: number;
   tctx: number;
@@ -22,7 +24,7 @@ scope.onmessage = async (e: MessageEvent) => {
   const d = e.data as { module?: WebAssembly.Module; memory?: WebAssembly.Memory } & Partial<Run>;
   try {
     if (d.module) {
-      const inst = await WebAssembly.instantiate(d.module, { env: { memory: d.memory! } });
+      const inst = await WebAssembly.instantiate(d.module, kernelImports(d.memory!));
       train = (inst.exports as unknown as { train_rows: typeof train }).train_rows;
       scope.postMessage({ ready: true });
       return;

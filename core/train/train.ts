@@ -229,7 +229,7 @@ export async function bindTrainer(input: TrainInput, { plan, data, shape, descri
   const fused: FusedTrainer | undefined = backend.fused?.(net);
   fused?.load(data.packed);
   return {
-    net, generic, fused, threads: fused ? (p.nthreads as number) : 1,
+    net, generic, fused, threads: fused ? (fused.threads ?? (p.nthreads as number)) : 1,
     close() {
       fused?.close();
       generic.close();

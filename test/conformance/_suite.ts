@@ -36,6 +36,11 @@ export interface SuiteOptions {
   readonly skip?: readonly { readonly reason: string; readonly tests: readonly string[] }[];
   /** Skips the whole-step cases at mini-batch 1, with this reason (a backend that refuses to train per sample). */
   readonly skipMiniBatch1?: string;
+  /**
+   * The fused trainer takes a one-channel activation without a fast body (calling its `f`/`df`
+   * from the kernels) and must then match the reference; otherwise it must decline it.
+   */
+  readonly hostActivation?: boolean;
 }
 
 interface Case {
@@ -645,8 +650,8 @@ async function genericCase(be: Backend, REF: Backend, c: NetCase, seed: number):
  * The fused trainer (threads 1) against the reference's generic step on the same rows and orders.
  * `before(k, params)` may change the distribution's parameters before call k (both sides share them).
  */
-async function fusedCase(be: Backend, REF: Backend, c: NetCase, seed: number, before?: (k: number, p: Record<string, number>) => void): Promise<void> {
-  const d = describe(c, seed);
+async function fusedCase(be: Backend, REF: Backend, c: NetCase, seed: number, before?: (k: number, p: Record<string, number>) => void, threads = 1): Promise<void> {
+  const d = { ...describe(c, seed), threads };
   const { net: refNet, init } = await referenceNet(REF, d, seed);
   const net = netOn(be, d, init);
   const gr = new GenericNetwork(REF, refNet), gb = new GenericNetwork(be, net);
@@ -654,7 +659,7 @@ async function fusedCase(be: Backend, REF: Backend, c: NetCase, seed: number, be
   let trainer: FusedTrainer | undefined;
   try {
     trainer = be.fused!(net);
-    assert(trainer, `fused() declined a network of built-in plugins with fast bodies (${caseLabel(c)}); skip this case with a reason if that is intended`);
+    assert(trainer, `fused() declined the network (${caseLabel(c)}); skip this case with a reason if that is intended`);
     const rowsRef = caseRows(c, d, seed, 64), rowsBe = caseRows(c, d, seed, be.precision);
     trainer.load(rowsBe);
     let k = 0;
@@ -878,7 +883,23 @@ function noFastBodyCases(): { what: string; c: NetCase }[] {
 
 // ── Registration ─────────────────────────────────────────────────────────────────────────────
 
-function allCases(be: Backend, REF: Backend): Case[] {
+/**
+ * A plugin activation without a fast body, called from the fused kernels: per sample and in
+ * mini-batches, dense and CSR, with dropout, fast_mode off, regularizers, regression and
+ * classification, and with `threads` 2 asked (it runs on one thread, so stays deterministic).
+ */
+function hostActivationCases(): { c: NetCase; threads: number }[] {
+  const a = softsign;
+  return [
+    { c: plain({ activation: a, regularization: "hidden dropout" }), threads: 1 },
+    { c: plain({ activation: a, distribution: distributions.get("multinomial"), optimizer: optimizers.get("adadelta"), regularization: "input dropout", input: "csr" }), threads: 1 },
+    { c: plain({ activation: a, distribution: distributions.get("bernoulli"), optimizer: optimizers.get("nesterov"), regularization: "hidden dropout", miniBatch: 4, weighted: true }), threads: 1 },
+    { c: plain({ activation: a, regularization: "l1+l2", skipZero: false, input: "csr" }), threads: 1 },
+    { c: plain({ activation: a, distribution: distributions.get("huber"), optimizer: optimizers.get("adadelta"), regularization: "max_w2", miniBatch: 4, input: "csr" }), threads: 2 },
+  ];
+}
+
+function allCases(be: Backend, REF: Backend, options: SuiteOptions = {}): Case[] {
   const cases = opCases(be, REF);
   const generic = designCases();
   generic.cases.forEach((c, k) => {
@@ -952,11 +973,20 @@ function allCases(be: Backend, REF: Backend): Case[] {
       },
     });
   }
+  if (options.hostActivation) {
+    hostActivationCases().forEach(({ c, threads }, k) => {
+      cases.push({
+        name: `fused trainer matches reference with a plugin activation without a fast body, called from the kernels [threads ${threads}, ${caseLabel(c)}]`,
+        fn: () => fusedCase(be, REF, c, 860 + k, undefined, threads),
+      });
+    });
+  }
   noFastBodyCases().forEach(({ what, c }, k) => {
+    const host = options.hostActivation && c.activation === softsign;
     cases.push({
-      name: `GenericNetwork step matches reference for a plugin without a fast body, and fused() declines it (${what})`,
+      name: `GenericNetwork step matches reference for a plugin without a fast body${host ? "" : ", and fused() declines it"} (${what})`,
       fn: () => {
-        if (hasFused) {
+        if (hasFused && !host) {
           const d = describe(c, 700 + k);
           const state = allocState(be, { units: d.units, channels: d.activation.channels ?? 1 }, d.optimizer.slots);
           try {
@@ -982,7 +1012,7 @@ export async function runBackendSuite(make: () => Backend, options: SuiteOptions
   const REF = referenceBackend();
   await REF.init();
   const ok = await be.init();
-  const cases = allCases(be, REF);
+  const cases = allCases(be, REF, options);
   const skips = options.skip ?? [];
   const used = new Set<number>();
   const skipOf = (name: string): string | undefined => {

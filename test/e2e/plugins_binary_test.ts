@@ -24,12 +24,13 @@ function validationError(stdout: string): number {
   return Number(m![1]);
 }
 
-test("Swish: trains through the binary with --plugin, says why it leaves the fused path, and predicts", async () => {
+test("Swish: trains through the binary with --plugin, says what stays on the fused kernels and what does not, and predicts", async () => {
   const plugin = await example("swish.ts");
   const r = await runTide(["train", "--plugin", plugin, ...IRIS, "--activation", "Swish", "--hidden", "16", "--epochs", "40", "--nthreads", "2", "--model_out", "swish.tide"]);
   assertEquals(r.code, 0, r.stderr);
   assert(/Loaded activation plugin "Swish" from swish\.ts \(sha256 [0-9a-f]{12}…\)/.test(r.stderr), r.stderr);
-  assert(/plugin activation "Swish" \(swish\.ts\) has no fast body, so the whole network trains on the generic op path/.test(r.stderr), r.stderr);
+  assert(/plugin activation "Swish" \(swish\.ts\) has no fast body, so the SIMD kernels call its f and df .* the rest stays on the fused kernels .* on 1 thread/.test(r.stderr), r.stderr);
+  assert(/Training on backend "simd" \(fused kernel\), 1 thread/.test(r.stderr), r.stderr);
   assert(validationError(r.stdout) <= 0.15, r.stdout);
   const p = await runTide(["predict", "--plugin", plugin, "--model", "swish.tide", "--frame", "test.csv", "--out", "swish.csv"]);
   assertEquals(p.code, 0, p.stderr);

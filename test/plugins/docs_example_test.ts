@@ -27,7 +27,7 @@ function iris(): Frame {
 for (const [name, make] of [["reference", referenceBackend], ["simd", simdBackend]] as const) {
   const probe = make();
   const missing = (await probe.init()) ? false : `${name} backend unavailable: ${probe.unavailableReason}`;
-  test(`the Softplus example trains through the generic path on the ${name} backend`, async () => {
+  test(`the Softplus example trains on the ${name} backend (SIMD: its math called from the fused kernels)`, async () => {
     // Own registries: the shared ones stay as the other test files expect them.
     const plugins = createPlugins();
     plugins.activations.add(softplus);
@@ -35,8 +35,11 @@ for (const [name, make] of [["reference", referenceBackend], ["simd", simdBacken
     await backend.init();
     const [train, test] = iris().splitFrame([0.7], 3);
     for (const activation of ["Softplus", "SoftplusWithDropout"]) {
+      const starts: { fused: boolean; threads: number }[] = [];
       const model = await new DeepLearning({ activation, hidden: [16, 16], epochs: 60, seed: 5, reproducible: true, hidden_dropout_ratios: activation.endsWith("Dropout") ? [0.1, 0.1] : undefined }, plugins)
-        .train({ y: "species", training_frame: train, validation_frame: test, backend });
+        .train({ y: "species", training_frame: train, validation_frame: test, backend, onEvent: (e) => void (e.type === "start" && starts.push(e)) });
+      // SIMD keeps its fused kernels and calls Softplus's f/df from them, on one thread.
+      assertEquals(starts.map((e) => [e.fused, e.threads]), [[name === "simd", 1]]);
       const err = model.modelPerformance({ valid: true }).classificationError();
       assert(err <= 0.15, `${activation} on ${name}: validation error ${err} should be ≤ 0.15`);
       assertEquals(model.data.output.layers[1].type, activation.replace("WithDropout", "Dropout"));

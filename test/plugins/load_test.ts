@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { Backend } from "../../core/backend.ts";
 import { replayOptimizer } from "../../core/optimizer.ts";
 import { Registry } from "../../core/registry.ts";
-import { checkPluginRecords, loadPlugins, pluginSource } from "../../plugins/load.ts";
+import { checkPluginRecords, genericPathNote, loadPlugins, pluginSource } from "../../plugins/load.ts";
 import { paramSpecs } from "../../core/train/resolve.ts";
 import { createPlugins } from "../../mod.ts";
 import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
@@ -99,4 +99,14 @@ test("the same plugin file works from the API: imported directly, added to a reg
   const frame = new Frame([{ name: "x", type: "numeric", data: x }, { name: "y", type: "numeric", data: x.map((v) => v * v) }]);
   const model = await new DeepLearning({ activation: "Swish", hidden: [6], epochs: 5, seed: 1, reproducible: true, backend: "reference" }, plugins).train({ y: "y", training_frame: frame });
   assertEquals(model.data.activation, "Swish");
+});
+
+test("the start-of-training note says what stays on the fused kernels and what does not", () => {
+  const swish = { kind: "activation" as const, name: "Swish", file: "/x/swish.ts", sha256: "0".repeat(64) };
+  const adam = { kind: "optimizer" as const, name: "adam", file: "/x/adam.ts", sha256: "1".repeat(64) };
+  const hosted = genericPathNote([swish], 4, true);
+  assert(/activation "Swish" \(swish\.ts\) has no fast body, so the SIMD kernels call its f and df/.test(hosted), hosted);
+  assert(/the rest stays on the fused kernels \(the layers' products, the output layer, the optimizer's updates, regularization, dropout\), on 1 thread instead of 4/.test(hosted), hosted);
+  const whole = genericPathNote([swish, adam], 1);
+  assert(/activation "Swish" \(swish\.ts\), optimizer "adam" \(adam\.ts\) have no fast body, so the whole network trains on the generic op path .*, on 1 thread;/.test(whole), whole);
 });

@@ -6,6 +6,7 @@
  * @module
  */
 import { assert, assertClose, test } from "../_harness.ts";
+import { kernelImports } from "../../backends/simd/host.ts";
 
 // Compile in-process with the backend's flags (no subprocess, ~2–4 s).
 // deno-lint-ignore no-explicit-any
@@ -40,7 +41,7 @@ interface Exports {
 
 const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true }); // 16 MiB
 const module = await WebAssembly.compile(wasm as BufferSource);
-const k = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Exports;
+const k = (await WebAssembly.instantiate(module, kernelImports(memory))).exports as unknown as Exports;
 const f32 = new Float32Array(memory.buffer);
 
 /** Seeded uniform [-1, 1). */
@@ -214,7 +215,7 @@ test("gemm: scratch size is nondecreasing in M, N, K (one buffer for the largest
 });
 
 test("gemm: two instances on one shared memory give the same result", async () => {
-  const k2 = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Exports;
+  const k2 = (await WebAssembly.instantiate(module, kernelImports(memory))).exports as unknown as Exports;
   const rand = rng(42);
   const [M, N, K] = [9, 37, 300];
   for (let i = 0; i < M * K + K * N; i++) f32[1024 + i] = rand();

@@ -19,6 +19,17 @@ import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, 
 import { hash4, keep, reseed } from "./rng";
 import { loadRates, skipping, updateBiases, updateRun } from "./update";
 
+// Activation code 3 (ACT_HOST): a plugin activation without a fast body. The kernels call the
+// host for its math, once per layer and row (or mini-batch), over contiguous runs of values, and
+// keep everything else (products, output layer, updates, dropout) here.
+const ACT_HOST: i32 = 3;
+/** a[i] = f(z[i]) for i < n (the host's plugin activation). */
+// @ts-ignore: decorator
+@external("env", "activate") declare function hostActivate(z: usize, a: usize, n: i32): void;
+/** g[i] = e[i] · f′(z[i], a[i]) for i < n. */
+// @ts-ignore: decorator
+@external("env", "activate_grad") declare function hostActivateGrad(z: usize, a: usize, e: usize, g: usize, n: i32): void;
+
 // @ts-ignore: decorator
 @inline function layer(ctx: usize, m: i32): usize {
   return ctx + (<usize>(C_LAYER0 + m * C_LAYER_SIZE) << 2);
@@ -232,12 +243,20 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
       } else if (act == 0) {
         seti(olist, c, j);
         setf(oval, c++, Mathf.tanh(f32at(z, j)));
+      } else if (act == ACT_HOST) {
+        seti(olist, c++, j); // its value below, from the host
       } else {
         const z0 = f32at(z, j * channels), z1 = f32at(z, j * channels + 1);
         seti(olist, c, j);
         seti(owin, c, z1 > z0 ? 1 : 0);
         setf(oval, c++, z1 > z0 ? z1 : z0);
       }
+    }
+    if (act == ACT_HOST) {
+      // Kept units' pre-activations, gathered, then f over them in one host call.
+      const zk = ldp(above, T_A);
+      for (let k = 0; k < c; k++) setf(zk, k, f32at(z, i32at(olist, k)));
+      hostActivate(zk, oval, c);
     }
     seti(above, T_COUNT, c);
   }
@@ -294,6 +313,14 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
     const Gb = ldp(below, T_G), win = ldp(below, T_WIN);
     const unitsB = ldi(lay, L_IN);
     zerof(Gb, unitsB * channels);
+    if (act == ACT_HOST) {
+      // Gather the live units' z, take e · f′(z, a) from the host, scatter into Gb.
+      const zk = ldp(below, T_M), gk = ldp(below, T_A), Zb = ldp(below, T_Z);
+      for (let k = 0; k < n; k++) setf(zk, k, f32at(Zb, i32at(list, k)));
+      hostActivateGrad(zk, val, E, gk, n);
+      for (let k = 0; k < n; k++) setf(Gb, i32at(list, k), f32at(gk, k));
+      continue;
+    }
     for (let k = 0; k < n; k++) {
       const j = i32at(list, k), e = f32at(E, k);
       if (act == 1) setf(Gb, j, e);
@@ -365,6 +392,11 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
       break;
     }
     const Aout = ldp(above, T_A), M = ldp(above, T_M);
+    if (act == ACT_HOST) {
+      hostActivate(Z, Aout, B * units); // one channel: Z is (B × units) like A
+      for (let i = 0; i < B * units; i++) setf(Aout, i, f32at(Aout, i) * f32at(M, i));
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < units; j++) {
         const zi = b * rows;
@@ -424,6 +456,11 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
     const unitsB = ldi(lay, L_IN);
     const E = ldp(below, T_E), Ab = ldp(below, T_A), Mb = ldp(below, T_M), Gb = ldp(below, T_G), Zb = ldp(below, T_Z);
     const rowsB = unitsB * channels;
+    if (act == ACT_HOST) {
+      for (let i = 0; i < B * unitsB; i++) setf(E, i, f32at(E, i) * f32at(Mb, i));
+      hostActivateGrad(Zb, Ab, E, Gb, B * unitsB);
+      continue;
+    }
     for (let b = 0; b < B; b++) {
       for (let j = 0; j < unitsB; j++) {
         const e = f32at(E, b * unitsB + j) * f32at(Mb, b * unitsB + j);

@@ -3,7 +3,7 @@
 
 // Network context: 4-byte fields (i32, or f32 where noted).
 export const C_LAYERS: i32 = 0; // weight matrices (hidden layers + 1)
-export const C_ACT: i32 = 1; // 0 Tanh, 1 Rectifier, 2 Maxout
+export const C_ACT: i32 = 1; // 0 Tanh, 1 Rectifier, 2 Maxout, 3 a plugin's math called on the host
 export const C_CHANNELS: i32 = 2;
 export const C_OUTPUT: i32 = 3; // 0 softmax + cross-entropy, 1 softmax + quadratic, 2 linear, 3 reconstruct (autoencoder)
 export const C_DIST: i32 = 4; // 0 gaussian, 1 laplace, 2 quantile, 3 huber, 4 poisson, 5 gamma, 6 tweedie
