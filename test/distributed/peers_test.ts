@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { join } from "node:path";
@@ -36,7 +37,11 @@ afterAll(() => {
 
 /** Starts `tide peer` on 127.0.0.1, port chosen by the system; resolves once it listens. */
 function startPeer(): Promise<{ child: ChildProcess; address: string; log: () => string }> {
-  const child = spawn(BUN, [MAIN, "peer", "--listen", "127.0.0.1:0", "--secret-file", secretFile], { stdio: ["ignore", "ignore", "pipe"] });
+  return startPeerOn("127.0.0.1:0");
+}
+
+function startPeerOn(listen: string): Promise<{ child: ChildProcess; address: string; log: () => string }> {
+  const child = spawn(BUN, [MAIN, "peer", "--listen", listen, "--secret-file", secretFile], { stdio: ["ignore", "ignore", "pipe"] });
   children.push(child);
   let log = "";
   return new Promise((resolve, reject) => {
@@ -90,33 +95,95 @@ test("3 tide peer processes and a coordinator train iris to the single-process a
   for (const p of [a, b, c]) p.child.kill("SIGTERM");
 }, 90_000);
 
-test("a peer killed with SIGKILL mid-run is detected, the survivors average without it, and training completes", async () => {
+/** `tide peer` restarted on `address` (the port a killed one had). */
+function restartPeer(address: string) {
+  return startPeerOn(address);
+}
+
+/** `tide train` as a child whose stderr can be watched while it runs. */
+function spawnTrain(args: string[], timeoutMs: number) {
+  const child = spawn(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--hidden", "16", "--seed", "7", "--secret-file", secretFile, ...args], { cwd: iris.dir, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let stdout = "", stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (x: string) => (stdout += x));
+  child.stderr!.setEncoding("utf8").on("data", (x: string) => (stderr += x));
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  const until = (re: RegExp, ms = 30_000) =>
+    new Promise<void>((resolve, reject) => {
+      const t1 = performance.now();
+      const poll = setInterval(() => {
+        if (re.test(stderr)) resolve();
+        else if (performance.now() - t1 > ms || child.exitCode !== null) reject(new Error(`tide train never logged ${re}:\n${stderr.slice(-3000)}`));
+        else return;
+        clearInterval(poll);
+      }, 20);
+    });
+  return { child, done, until, stderr: () => stderr };
+}
+
+test("a peer killed with SIGKILL is detected, the survivors go on, and the peer restarted on its address rejoins at an iteration boundary", async () => {
   const [a, b] = await Promise.all([startPeer(), startPeer()]);
   const t0 = performance.now();
-  const run = train(["--epochs", "900", "--train_samples_per_iteration", "300", "--peers", `${a.address},${b.address}`, "--peer_timeout_secs", "5", "--model_out", "killed.tide"], 80_000);
-  // Kill peer b once it has started the job and trained a little.
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (/job \S+: rank/.test(b.log())) {
-        clearInterval(poll);
-        setTimeout(() => {
-          b.child.kill("SIGKILL");
-          resolve();
-        }, 700);
-      }
-    }, 50);
-  });
-  const killedAt = (performance.now() - t0) / 1000;
-  const r = await run;
-  if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log());
+  const at = () => `[${((performance.now() - t0) / 1000).toFixed(2)} s]`;
+  const events: string[] = [];
+  const run = spawnTrain(["--epochs", "1800", "--train_samples_per_iteration", "300", "--peers", `${a.address},${b.address}`, "--peer_timeout_secs", "5", "--model_out", "killed.tide"], 60_000);
+  await run.until(/3 peers ready/);
+  await new Promise((w) => setTimeout(w, 300));
+  b.child.kill("SIGKILL");
+  events.push(`${at()} test: SIGKILL to peer 2 (${b.address})`);
+  await run.until(/lost peer 2/);
+  const b2 = await restartPeer(b.address);
+  events.push(`${at()} test: peer 2 restarted on ${b.address}`);
+  const r = await run.done;
+  events.push(`${at()} test: the coordinator exited with ${r.code}`);
+  if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log(), "\npeer 2 again:\n", b2.log());
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/lost peer 2 \(127\.0\.0\.1:\d+\); averaging iteration \d+ again over the 2 that remain/);
+  expect(r.stderr).toMatch(/peer 2 \(127\.0\.0\.1:\d+\) rejoined at iteration \d+: sent the model/);
   expect(r.stdout).toMatch(/Note: peer 2 \(127\.0\.0\.1:\d+\) was lost at iteration \d+; training went on with 2 peers/);
-  expect(r.stdout).toMatch(/completed after 90\d/);
+  expect(r.stdout).toMatch(/Note: peer 2 \(127\.0\.0\.1:\d+\) rejoined at iteration \d+; training went on with 3 peers/);
+  expect(r.stdout).toMatch(/completed after 180\d/);
+  expect(b2.log()).toMatch(/job \S+: joined at iteration \d+ \(\d+ samples so far\), ring ranks 0, 1, 2/);
+  expect(b2.log()).toMatch(/job \S+: done/);
   expect(await accuracy(join(iris.dir, "killed.tide"))).toBeGreaterThanOrEqual(0.85);
-  const timeline = r.stderr.split("\n").filter((l) => /^\[\d/.test(l));
-  console.log(`killed at ${killedAt.toFixed(2)} s after the start\n${timeline.join("\n")}`);
+  const timeline = [...r.stderr.split("\n").filter((l) => /^\[\d/.test(l)).map((l) => `coordinator ${l}`), ...events];
+  console.log(`fault timeline (coordinator: seconds since it sent the job; test: since the coordinator started)\n${timeline.join("\n")}`);
   a.child.kill("SIGTERM");
+  b2.child.kill("SIGTERM");
+}, 90_000);
+
+test("a coordinator killed mid-run resumes from its last exported checkpoint with the same peers", async () => {
+  const [a, b] = await Promise.all([startPeer(), startPeer()]);
+  const peers = `${a.address},${b.address}`;
+  const dir = join(iris.dir, "ckpts");
+  const first = spawnTrain(["--epochs", "100000", "--train_samples_per_iteration", "300", "--score_each_iteration", "--model_id", "resumable", "--export_checkpoints_dir", dir, "--peers", peers], 60_000);
+  const ckpt = join(dir, "resumable.tide");
+  await first.until(/3 peers ready/);
+  for (let i = 0; i < 600 && !existsSync(ckpt); i++) await new Promise((w) => setTimeout(w, 20));
+  await new Promise((w) => setTimeout(w, 500));
+  first.child.kill("SIGKILL");
+  expect((await first.done).signal).toBe("SIGKILL");
+  const saved = await DeepLearningModel.load(ckpt); // never torn: written atomically
+  expect(saved.data.output.samples).toBeGreaterThan(0);
+  const epochs = Math.ceil(saved.data.output.epochs) + 200;
+  const r = await train(["--checkpoint", ckpt, "--epochs", String(epochs), "--train_samples_per_iteration", "300", "--peers", peers, "--model_out", "resumed.tide"], 60_000);
+  if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log());
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(new RegExp(`3 peers ready \\(.*from the checkpoint's ${saved.data.output.samples} samples\\)`));
+  const resumed = await DeepLearningModel.load(join(iris.dir, "resumed.tide"));
+  expect(resumed.data.output.epochs).toBeGreaterThanOrEqual(epochs);
+  expect(resumed.data.output.history.length).toBeGreaterThan(saved.data.output.history.length); // the history continues
+  expect(await accuracy(join(iris.dir, "resumed.tide"))).toBeGreaterThanOrEqual(0.85);
+  expect(a.log()).toMatch(/the coordinator is gone; job dropped/);
+  expect(a.log()).toMatch(/job \S+: done/);
+  a.child.kill("SIGTERM");
+  b.child.kill("SIGTERM");
 }, 90_000);
 
 test("a wrong secret is a clear error before any data is read", async () => {
