@@ -34,14 +34,22 @@ export async function connectPeers(transport: Transport, addresses: readonly str
   const channels = await Promise.all(addresses.map((a) => transport.connect(a)));
   const name = (rank: number) => `peer ${rank} (${addresses[rank - 1]})`;
   const mailboxes = channels.map((c, i) => new Mailbox(c, name(i + 1)));
+  let closed = false;
   return {
     addresses, mailboxes,
     async reconnect(rank) {
       const c = await transport.connect(addresses[rank - 1]);
+      if (closed) { // the run ended while this connection was being made
+        await c.close();
+        throw new RangeError("The cluster is closed");
+      }
       channels.push(c);
       return new Mailbox(c, name(rank));
     },
-    close: async () => void (await Promise.all(channels.map((c) => c.close()))),
+    close: async () => {
+      closed = true;
+      await Promise.all(channels.map((c) => c.close()));
+    },
   };
 }
 
