@@ -230,6 +230,24 @@ test("reproducible: a 2-peer run gives the same model every time", async () => {
   expect(single.data.state["weights.0"]).not.toEqual(m1.data.state["weights.0"]);
 }, 60_000);
 
+test("a checkpoint continued with peers: every peer starts from the checkpoint's model and counters", async () => {
+  const frame = await importFile(iris.train);
+  const ckpt = await new DeepLearning({ hidden: [8], seed: 11, epochs: 30 }).train({ y: "species", training_frame: frame });
+  // One more iteration of 240 samples (120 each): had the peer started from its own random weights,
+  // the average would carry half of them (the run goes on with seed 3: other initial weights;
+  // no best-model restore, which would hide it).
+  const m = await inProcess(1, { checkpoint: ckpt, epochs: 32, train_samples_per_iteration: 240, overwrite_with_best_model: false });
+  expect(m.data.output.samples).toBe(ckpt.data.output.samples + 240);
+  const [before, after] = [ckpt.data.state["weights.0"], m.data.state["weights.0"]];
+  let change = 0, size = 0;
+  for (let i = 0; i < before.length; i++) {
+    change += (after[i] - before[i]) ** 2;
+    size += before[i] ** 2;
+  }
+  expect(Math.sqrt(change / size)).toBeLessThan(0.1);
+  expect(m.data.output.history.length).toBeGreaterThan(ckpt.data.output.history.length);
+}, 30_000);
+
 test("peers that read another frame build another network: a clear error naming the peer", async () => {
   const other = join(iris.dir, "other.csv");
   const text = await readFile(iris.train, "utf8");
