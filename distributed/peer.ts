@@ -68,7 +68,13 @@ export async function servePeer({ transport, listen, log }: { transport: Transpo
         await mb.send(M.FAILED, { error: (e as Error).message }).catch(() => {});
       } finally {
         busy = null;
-        for (const k of [...incoming.keys()]) if (k.startsWith(`${job.id}/`)) incoming.delete(k);
+        // Close the job's incoming ring links too, so a neighbour that goes on (this peer rejoining
+        // the same job) sees them closed and connects anew.
+        for (const [k, m] of [...incoming]) {
+          if (!k.startsWith(`${job.id}/`)) continue;
+          incoming.delete(k);
+          await m.channel.close();
+        }
       }
     }, () => void ch.close());
   });
@@ -130,7 +136,10 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
     if (rank === 0) return control;
     let m = nextLinks.get(rank);
     if (!m || m.isClosed) { // first use, or the peer there was lost and came back
-      m = new Mailbox(await transport.connect(job.addresses[rank]), `peer ${rank} (${job.addresses[rank]})`);
+      const name = `peer ${rank} (${job.addresses[rank]})`;
+      m = new Mailbox(await transport.connect(job.addresses[rank]).catch((e: Error) => {
+        throw new PeerLostError(`Lost ${name}: ${e.message}`);
+      }), name);
       await m.send(M.HELLO, { job: job.id, rank: job.rank });
       nextLinks.set(rank, m);
     }
@@ -176,10 +185,10 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
     },
     async iteration(s) {
       const { values, unflatten } = await flatState(s);
-      for (;;) {
+      for (let retry = false; ; retry = true) {
         if (ctl.stop) return s.stop("completed");
-        // After a re-form, exactly the coordinator's round; else the next one.
-        const round = reforms !== ctl.reforms ? ctl.round : averager.round + 1;
+        // After a re-form, exactly the coordinator's round; a retry on the same ring, the same round; else the next one.
+        const round = reforms !== ctl.reforms ? ctl.round : retry ? averager.round : averager.round + 1;
         reforms = ctl.reforms;
         averager.round = round;
         let live = true;
@@ -202,7 +211,9 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
         attempt.catch(() => {});
         if (r && "e" in r) {
           if (!(r.e instanceof PeerLostError)) throw r.e; // a mismatch: nothing to retry
-          await changed; // a neighbour is lost: wait for the coordinator's new ring or its stop (maybe here already)
+          // A link failed: the coordinator re-forms the ring if a peer is lost; a link that broke
+          // while both ends live (a neighbour that rejoined) is made again by the retry.
+          await Promise.race([changed, new Promise((w) => setTimeout(w, 250))]);
         }
       }
     },

@@ -248,6 +248,35 @@ test("a checkpoint continued with peers: every peer starts from the checkpoint's
   expect(m.data.output.history.length).toBeGreaterThan(ckpt.data.output.history.length);
 }, 30_000);
 
+test("a peer whose connection drops (the process lives on) drops its job, is reached again and rejoins", async () => {
+  const t = tcpTransport({ secret: SECRET, log: () => {} });
+  const logs: string[] = [], peerLog: string[] = [];
+  const servers = await Promise.all([1, 2].map(() => servePeer({ transport: t, listen: "127.0.0.1:0", log: (l) => peerLog.push(l) })));
+  const cluster = await connectPeers(t, servers.map((x) => x.address));
+  try {
+    const hook = coordinatorHook(cluster, { trainingFrame: iris.train, header: "auto", timeoutMs: 10_000, log: (l) => logs.push(l), rejoinRetryMs: 100 });
+    let cut = false;
+    // The coordinator's end of peer 2's connection closes at iteration 5, as a broken network would.
+    const breaker = { iteration: (s: { iteration: number }) => void (s.iteration === 5 && !cut && (cut = true, cluster.mailboxes[1].channel.close())) };
+    const m = await new DeepLearning({ hidden: [8], seed: 3, epochs: 700, train_samples_per_iteration: 360, replicate_training_data: false }).train({ onEvent: () => {},
+      y: "species", training_frame: await importFile(iris.train), hooks: [breaker, hook],
+    }).catch((e) => {
+      console.log(logs.join("\n"), "\n", peerLog.join("\n"));
+      throw e;
+    });
+    const text = logs.join("\n");
+    expect(text).toMatch(/lost peer 2 \(127\.0\.0\.1:\d+\); averaging iteration 5 again over the 2 that remain/);
+    expect(text).toMatch(/peer 2 \(127\.0\.0\.1:\d+\) rejoined at iteration \d+/);
+    expect(peerLog.join("\n")).toMatch(/the coordinator is gone; job dropped/);
+    expect(peerLog.join("\n")).toMatch(/joined at iteration \d+/);
+    expect(m.data.output.epochs).toBeGreaterThanOrEqual(700);
+    expect(m.data.output.messages.map((x) => x.message).join("\n")).toMatch(/rejoined at iteration \d+; training went on with 3 peers/);
+  } finally {
+    await cluster.close();
+    for (const x of servers) await x.close();
+  }
+}, 60_000);
+
 test("peers that read another frame build another network: a clear error naming the peer", async () => {
   const other = join(iris.dir, "other.csv");
   const text = await readFile(iris.train, "utf8");
