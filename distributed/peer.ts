@@ -164,8 +164,10 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
       const { values: mine, unflatten } = await flatState(s);
       await control.send(M.READY, { parameters: mine.length, rows: s.data.usable.length });
       // The model to start from: at the start of the run, or where it stands when this peer rejoins.
+      const state = control.next(M.STATE); // one reader, so a message never goes to an abandoned one
+      state.catch(() => {});
       let got: Uint8Array | null = null;
-      while (!got && !ctl.stop) got = await Promise.race([control.next(M.STATE), ctl.changed.then(() => null)]);
+      while (!got && !ctl.stop) got = await Promise.race([state, ctl.changed.then(() => null)]);
       if (!got) throw new EndedBeforeStart();
       const { header: h, values } = decodeState(got);
       if (values.length !== mine.length) throw new RangeError(`the coordinator sent a model of ${values.length} values for a network of ${mine.length}`);

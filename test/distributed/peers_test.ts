@@ -171,7 +171,7 @@ test("a coordinator killed mid-run resumes from its last exported checkpoint wit
   expect((await first.done).signal).toBe("SIGKILL");
   const saved = await DeepLearningModel.load(ckpt); // never torn: written atomically
   expect(saved.data.output.samples).toBeGreaterThan(0);
-  const epochs = Math.ceil(saved.data.output.epochs) + 200;
+  const epochs = Math.ceil(saved.data.output.epochs) + 100;
   const r = await train(["--checkpoint", ckpt, "--epochs", String(epochs), "--train_samples_per_iteration", "300", "--peers", peers, "--model_out", "resumed.tide"], 60_000);
   if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log());
   expect(r.code).toBe(0);
