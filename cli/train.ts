@@ -126,8 +126,9 @@ export const train: Command = {
       ...(cli.model_out !== undefined && cli.training_frame ? await checkOutputs([{ flag: "--model_out", path: cli.model_out }], inputs) : []),
     ];
     if (cli.peers && !cli.secret_file) early.push("--secret_file is required with --peers: the file with the peers' shared secret");
-    if (cli.peers && (Number(params.nfolds ?? 0) > 0 || params.fold_column)) early.push("--peers cannot be used with cross-validation (--nfolds, --fold_column) yet: train the folds on one machine");
-    if (cli.peers && params.checkpoint) early.push("--peers cannot continue a --checkpoint yet: continue it on one machine");
+    if (cli.peers && (Number(params.nfolds ?? 0) > 0 || params.fold_column)) {
+      early.push("--peers cannot be used with cross-validation (--nfolds, --fold_column): the peers average one model, not one per fold; train the folds on one machine, or train with --peers without them");
+    }
     if (cli.peers && cli.dry_run) early.push("--dry_run measures this machine alone: remove --peers");
     if (early.length) throw new UsageError(early, "train");
     // Peers are reached (and authenticated) before any data is read, so a typo fails at once.

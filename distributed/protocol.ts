@@ -22,9 +22,52 @@ export const M = {
   FAILED: 5,
   /** a peer's ring link to the next peer announces itself ({ job, rank }). */
   HELLO: 6,
-  /** coordinator → peers: the ring after a loss ({ round, ranks }). */
+  /** coordinator → peers: the ring after a loss or a rejoin ({ round, ranks, iterationSamples }). */
   REFORM: 7,
+  /**
+   * coordinator → peer: the model to train from, at the start or when the peer (re)joins at an
+   * iteration boundary: a {@linkcode StateHeader} and every parameter and optimizer slot (Float64).
+   */
+  STATE: 8,
 } as const;
+
+/** What comes with the model in a STATE message: where the run stands and the ring to join. */
+export interface StateHeader {
+  /** The averaging round this peer takes part in first, and the ring's ranks from then on. */
+  readonly round: number;
+  readonly ranks: readonly number[];
+  /** The cluster's sample and iteration counters (checkpoints included). */
+  readonly samples: number;
+  readonly iteration: number;
+  /** Samples this peer trains per iteration from now on. */
+  readonly iterationSamples: number;
+  /** Distribution parameters fitted so far (Huber's δ …). */
+  readonly distributionParams: Record<string, number>;
+}
+
+/** A STATE body: header length (u32), the header as JSON, padding to 8 bytes, the values. */
+export function encodeState(h: StateHeader, values: Float64Array): Uint8Array {
+  const json = enc.encode(JSON.stringify(h));
+  const at = Math.ceil((4 + json.length) / 8) * 8;
+  const out = new Uint8Array(at + values.length * 8);
+  new DataView(out.buffer).setUint32(0, json.length);
+  out.set(json, 4);
+  const dv = new DataView(out.buffer, at);
+  for (let i = 0; i < values.length; i++) dv.setFloat64(8 * i, values[i], true);
+  return out;
+}
+
+/** The header and values of a STATE body; RangeError when it is not one. */
+export function decodeState(b: Uint8Array): { header: StateHeader; values: Float64Array } {
+  const dv = new DataView(b.buffer, b.byteOffset, b.length);
+  const n = b.length >= 4 ? dv.getUint32(0) : Infinity;
+  const at = Math.ceil((4 + n) / 8) * 8;
+  if (at > b.length || (b.length - at) % 8 !== 0) throw new RangeError(`A model message of ${b.length} bytes is malformed`);
+  const header = JSON.parse(dec.decode(b.subarray(4, 4 + n))) as StateHeader;
+  const values = new Float64Array((b.length - at) / 8);
+  for (let i = 0; i < values.length; i++) values[i] = dv.getFloat64(at + 8 * i, true);
+  return { header, values };
+}
 
 /** What the coordinator sends each peer. */
 export interface Job {

@@ -13,15 +13,20 @@ import type { TrainingSession } from "../core/train/session.ts";
 
 /** How a participant trains its part. */
 export interface Part {
+  /** Its place in the ring (0 … size − 1), and how many train. */
   readonly rank: number;
   readonly size: number;
   readonly replicate: boolean;
 }
 
-/** Sets the rows this participant visits; throws when its shard is empty. */
+/**
+ * Sets the rows this participant visits; throws when its shard is empty. With replicated data
+ * each participant keeps its own shuffle for the whole run; shards are rows `r` with
+ * `r mod size = rank`, so every row belongs to exactly one member of the current ring.
+ */
 export function useRows(s: TrainingSession, part: Part): void {
   const U = s.data.usable.length, seed = s.parts.net.seed;
-  if (part.size === 1) return;
+  if (part.size === 1) return void (s.rowOrder = null); // alone: the single-node order
   if (part.replicate) {
     // Rank 0 keeps the single-node order; the others shuffle with their own seed.
     const own: [number, number] = part.rank === 0 ? [seed[0], seed[1]] : [hashWords(seed[0], part.rank, 0x7e1d), hashWords(seed[1], part.rank, 0x7e1e)];
@@ -31,6 +36,28 @@ export function useRows(s: TrainingSession, part: Part): void {
   const mine = Math.floor((U - part.rank + part.size - 1) / part.size);
   if (mine === 0) throw new RangeError(`Cannot train on ${part.size} peers: the training frame has ${U} usable rows, fewer than the peers; use fewer peers or replicate_training_data`);
   s.rowOrder = (pass) => permutation(U, seed, pass).filter((r) => r % part.size === part.rank);
+}
+
+/**
+ * After the ring changed (a peer lost or rejoined): with shards, every member takes its shard of
+ * the new ring and starts a new shuffle pass over it at this iteration boundary, so the rows stay
+ * split among the members that train, none twice and none left out. Replicated data is unchanged.
+ */
+export function reshard(s: TrainingSession, part: Part): void {
+  if (part.replicate) return;
+  useRows(s, part);
+  s.pass++;
+  s.cursor = 0;
+}
+
+/**
+ * The samples a member trains per iteration after the ring went from `from` to `to` members: the
+ * cluster's iteration keeps its size (its share grows when a peer is lost, shrinks when one
+ * rejoins), except with −1 on replicated data, where every member trains a full pass whatever
+ * their number (`perNode`).
+ */
+export function shareAfterChange(share: number, from: number, to: number, perNode: boolean): number {
+  return perNode || from === to ? share : Math.max(1, Math.ceil((share * from) / to));
 }
 
 /** The parameters in one flat vector, by sorted name, and the way back. */

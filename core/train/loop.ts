@@ -36,11 +36,21 @@ export async function runLoop(s: TrainingSession, { totalSamples, iterationSampl
   const miniBatch = p.mini_batch_size as number;
   const stopAt = (p.max_runtime_secs as number) > 0 ? t0 + (p.max_runtime_secs as number) * 1000 : Infinity;
   if (s.cursor < 0) s.cursor = 0;
+  let orderFn = s.rowOrder;
   let order = orderOf(s.pass);
   let U = order.length;
+  // A checkpoint's position may lie past the end of a shorter order (a shard of another ring): a new pass.
+  if (s.cursor > U) s.cursor = U;
   let slice = Math.max(miniBatch, Math.min(1000, T));
 
   while (s.samples < totalSamples) {
+    // A hook changed the rows at the boundary (averaging's ring changed): it set pass and cursor too.
+    if (s.rowOrder !== orderFn) {
+      orderFn = s.rowOrder;
+      order = orderOf(s.pass);
+      U = order.length;
+      if (s.cursor > U) s.cursor = U;
+    }
     s.iteration++;
     const iterEnd = Math.min(totalSamples, s.samples + s.iterationSamples);
     while (s.samples < iterEnd) {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { join } from "node:path";
@@ -37,7 +38,11 @@ afterAll(() => {
 
 /** Starts `tide peer` on 127.0.0.1, port chosen by the system; resolves once it listens. */
 function startPeer(): Promise<{ child: ChildProcess; address: string; log: () => string }> {
-  const child = spawn(BUN, [MAIN, "peer", "--listen", "127.0.0.1:0", "--secret-file", secretFile], { stdio: ["ignore", "ignore", "pipe"] });
+  return startPeerOn("127.0.0.1:0");
+}
+
+function startPeerOn(listen: string): Promise<{ child: ChildProcess; address: string; log: () => string }> {
+  const child = spawn(BUN, [MAIN, "peer", "--listen", listen, "--secret-file", secretFile], { stdio: ["ignore", "ignore", "pipe"] });
   children.push(child);
   let log = "";
   return new Promise((resolve, reject) => {
@@ -91,33 +96,95 @@ test("3 tide peer processes and a coordinator train iris to the single-process a
   for (const p of [a, b, c]) p.child.kill("SIGTERM");
 }, 90_000);
 
-test("a peer killed with SIGKILL mid-run is detected, the survivors average without it, and training completes", async () => {
+/** `tide peer` restarted on `address` (the port a killed one had). */
+function restartPeer(address: string) {
+  return startPeerOn(address);
+}
+
+/** `tide train` as a child whose stderr can be watched while it runs. */
+function spawnTrain(args: string[], timeoutMs: number) {
+  const child = spawn(BUN, [MAIN, "train", "--training_frame", iris.train, "--y", "species", "--hidden", "16", "--seed", "7", "--secret-file", secretFile, ...args], { cwd: iris.dir, stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let stdout = "", stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (x: string) => (stdout += x));
+  child.stderr!.setEncoding("utf8").on("data", (x: string) => (stderr += x));
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  const until = (re: RegExp, ms = 30_000) =>
+    new Promise<void>((resolve, reject) => {
+      const t1 = performance.now();
+      const poll = setInterval(() => {
+        if (re.test(stderr)) resolve();
+        else if (performance.now() - t1 > ms || child.exitCode !== null) reject(new Error(`tide train never logged ${re}:\n${stderr.slice(-3000)}`));
+        else return;
+        clearInterval(poll);
+      }, 20);
+    });
+  return { child, done, until, stderr: () => stderr };
+}
+
+test("a peer killed with SIGKILL is detected, the survivors go on, and the peer restarted on its address rejoins at an iteration boundary", async () => {
   const [a, b] = await Promise.all([startPeer(), startPeer()]);
   const t0 = performance.now();
-  const run = train(["--epochs", "900", "--train_samples_per_iteration", "300", "--peers", `${a.address},${b.address}`, "--peer_timeout_secs", "5", "--model_out", "killed.tide"], 80_000);
-  // Kill peer b once it has started the job and trained a little.
-  await new Promise<void>((resolve) => {
-    const poll = setInterval(() => {
-      if (/job \S+: rank/.test(b.log())) {
-        clearInterval(poll);
-        setTimeout(() => {
-          b.child.kill("SIGKILL");
-          resolve();
-        }, 700);
-      }
-    }, 50);
-  });
-  const killedAt = (performance.now() - t0) / 1000;
-  const r = await run;
-  if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log());
+  const at = () => `[${((performance.now() - t0) / 1000).toFixed(2)} s]`;
+  const events: string[] = [];
+  const run = spawnTrain(["--epochs", "1500", "--train_samples_per_iteration", "900", "--replicate_training_data", "false", "--peers", `${a.address},${b.address}`, "--peer_timeout_secs", "5", "--model_out", "killed.tide"], 60_000);
+  await run.until(/3 peers ready/);
+  await new Promise((w) => setTimeout(w, 300));
+  b.child.kill("SIGKILL");
+  events.push(`${at()} test: SIGKILL to peer 2 (${b.address})`);
+  await run.until(/lost peer 2/);
+  const b2 = await restartPeer(b.address);
+  events.push(`${at()} test: peer 2 restarted on ${b.address}`);
+  const r = await run.done;
+  events.push(`${at()} test: the coordinator exited with ${r.code}`);
+  if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log(), "\npeer 2 again:\n", b2.log());
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/lost peer 2 \(127\.0\.0\.1:\d+\); averaging iteration \d+ again over the 2 that remain/);
+  expect(r.stderr).toMatch(/peer 2 \(127\.0\.0\.1:\d+\) rejoined at iteration \d+: sent the model/);
   expect(r.stdout).toMatch(/Note: peer 2 \(127\.0\.0\.1:\d+\) was lost at iteration \d+; training went on with 2 peers/);
-  expect(r.stdout).toMatch(/completed after 90\d/);
+  expect(r.stdout).toMatch(/Note: peer 2 \(127\.0\.0\.1:\d+\) rejoined at iteration \d+; training went on with 3 peers/);
+  expect(r.stdout).toMatch(/completed after 150\d/);
+  expect(b2.log()).toMatch(/job \S+: joined at iteration \d+ \(\d+ samples so far\), ring ranks 0, 1, 2/);
+  expect(b2.log()).toMatch(/job \S+: done/);
   expect(await accuracy(join(iris.dir, "killed.tide"))).toBeGreaterThanOrEqual(0.85);
-  const timeline = r.stderr.split("\n").filter((l) => /^\[\d/.test(l));
-  console.log(`killed at ${killedAt.toFixed(2)} s after the start\n${timeline.join("\n")}`);
+  const timeline = [...r.stderr.split("\n").filter((l) => /^\[\d/.test(l)).map((l) => `coordinator ${l}`), ...events];
+  console.log(`fault timeline (coordinator: seconds since it sent the job; test: since the coordinator started)\n${timeline.join("\n")}`);
   a.child.kill("SIGTERM");
+  b2.child.kill("SIGTERM");
+}, 90_000);
+
+test("a coordinator killed mid-run resumes from its last exported checkpoint with the same peers", async () => {
+  const [a, b] = await Promise.all([startPeer(), startPeer()]);
+  const peers = `${a.address},${b.address}`;
+  const dir = join(iris.dir, "ckpts");
+  const first = spawnTrain(["--epochs", "100000", "--train_samples_per_iteration", "300", "--score_each_iteration", "--model_id", "resumable", "--export_checkpoints_dir", dir, "--peers", peers], 60_000);
+  const ckpt = join(dir, "resumable.tide");
+  await first.until(/3 peers ready/);
+  for (let i = 0; i < 600 && !existsSync(ckpt); i++) await new Promise((w) => setTimeout(w, 20));
+  await new Promise((w) => setTimeout(w, 500));
+  first.child.kill("SIGKILL");
+  expect((await first.done).signal).toBe("SIGKILL");
+  const saved = await DeepLearningModel.load(ckpt); // never torn: written atomically
+  expect(saved.data.output.samples).toBeGreaterThan(0);
+  const epochs = Math.ceil(saved.data.output.epochs) + 100;
+  const r = await train(["--checkpoint", ckpt, "--epochs", String(epochs), "--train_samples_per_iteration", "300", "--peers", peers, "--model_out", "resumed.tide"], 60_000);
+  if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log());
+  expect(r.code).toBe(0);
+  expect(r.stderr).toMatch(new RegExp(`3 peers ready \\(.*from the checkpoint's ${saved.data.output.samples} samples\\)`));
+  const resumed = await DeepLearningModel.load(join(iris.dir, "resumed.tide"));
+  expect(resumed.data.output.epochs).toBeGreaterThanOrEqual(epochs);
+  expect(resumed.data.output.history.length).toBeGreaterThan(saved.data.output.history.length); // the history continues
+  expect(await accuracy(join(iris.dir, "resumed.tide"))).toBeGreaterThanOrEqual(0.85);
+  expect(a.log()).toMatch(/the coordinator is gone; job dropped/);
+  expect(a.log()).toMatch(/job \S+: done/);
+  a.child.kill("SIGTERM");
+  b.child.kill("SIGTERM");
 }, 90_000);
 
 test("a wrong secret is a clear error before any data is read", async () => {
@@ -162,6 +229,53 @@ test("reproducible: a 2-peer run gives the same model every time", async () => {
   // Averaging really happened: the model differs from a one-process run.
   const single = await new DeepLearning({ hidden: [8], seed: 3, ...params }).train({ y: "species", training_frame: await importFile(iris.train) });
   expect(single.data.state["weights.0"]).not.toEqual(m1.data.state["weights.0"]);
+}, 60_000);
+
+test("a checkpoint continued with peers: every peer starts from the checkpoint's model and counters", async () => {
+  const frame = await importFile(iris.train);
+  const ckpt = await new DeepLearning({ hidden: [8], seed: 11, epochs: 30 }).train({ y: "species", training_frame: frame });
+  // One more iteration of 240 samples (120 each): had the peer started from its own random weights,
+  // the average would carry half of them (the run goes on with seed 3: other initial weights;
+  // no best-model restore, which would hide it).
+  const m = await inProcess(1, { checkpoint: ckpt, epochs: 32, train_samples_per_iteration: 240, overwrite_with_best_model: false });
+  expect(m.data.output.samples).toBe(ckpt.data.output.samples + 240);
+  const [before, after] = [ckpt.data.state["weights.0"], m.data.state["weights.0"]];
+  let change = 0, size = 0;
+  for (let i = 0; i < before.length; i++) {
+    change += (after[i] - before[i]) ** 2;
+    size += before[i] ** 2;
+  }
+  expect(Math.sqrt(change / size)).toBeLessThan(0.1);
+  expect(m.data.output.history.length).toBeGreaterThan(ckpt.data.output.history.length);
+}, 30_000);
+
+test("a peer whose connection drops (the process lives on) drops its job, is reached again and rejoins", async () => {
+  const t = tcpTransport({ secret: SECRET, log: () => {} });
+  const logs: string[] = [], peerLog: string[] = [];
+  const servers = await Promise.all([1, 2].map(() => servePeer({ transport: t, listen: "127.0.0.1:0", log: (l) => peerLog.push(l) })));
+  const cluster = await connectPeers(t, servers.map((x) => x.address));
+  try {
+    const hook = coordinatorHook(cluster, { trainingFrame: iris.train, header: "auto", timeoutMs: 10_000, log: (l) => logs.push(l), rejoinRetryMs: 100 });
+    let cut = false;
+    // The coordinator's end of peer 2's connection closes at iteration 5, as a broken network would.
+    const breaker = { iteration: (s: { iteration: number }) => void (s.iteration === 5 && !cut && (cut = true, cluster.mailboxes[1].channel.close())) };
+    const m = await new DeepLearning({ hidden: [8], seed: 3, epochs: 700, train_samples_per_iteration: 360, replicate_training_data: false }).train({ onEvent: () => {},
+      y: "species", training_frame: await importFile(iris.train), hooks: [breaker, hook],
+    }).catch((e) => {
+      console.log(logs.join("\n"), "\n", peerLog.join("\n"));
+      throw e;
+    });
+    const text = logs.join("\n");
+    expect(text).toMatch(/lost peer 2 \(127\.0\.0\.1:\d+\); averaging iteration 5 again over the 2 that remain/);
+    expect(text).toMatch(/peer 2 \(127\.0\.0\.1:\d+\) rejoined at iteration \d+/);
+    expect(peerLog.join("\n")).toMatch(/the coordinator is gone; job dropped/);
+    expect(peerLog.join("\n")).toMatch(/joined at iteration \d+/);
+    expect(m.data.output.epochs).toBeGreaterThanOrEqual(700);
+    expect(m.data.output.messages.map((x) => x.message).join("\n")).toMatch(/rejoined at iteration \d+; training went on with 3 peers/);
+  } finally {
+    await cluster.close();
+    for (const x of servers) await x.close();
+  }
 }, 60_000);
 
 test("peers that read another frame build another network: a clear error naming the peer", async () => {
