@@ -1,5 +1,5 @@
 /**
- * The model file format, version 1. Everything needed to predict travels in one file:
+ * The model file format, versions 1 and 2. Everything needed to predict travels in one file:
  *
  *   0   8 bytes  magic "TIDEMODL"
  *   8   u32      format version
@@ -7,6 +7,12 @@
  *   16  H bytes  header: model data without arrays, plus an array table [{ name, length, offset }]
  *   …   padding to a multiple of 8, then the arrays as little-endian Float64
  *   end u32      CRC-32 of every byte before it
+ *
+ * The arrays are the state by name: "weights.m", "biases.m" and their optimizer slots
+ * ("weights.m.slotk"); version 2 adds "mean_activation.m", an autoencoder's sparsity running
+ * averages ρ̂ of hidden layer m + 1, so a checkpoint restart continues exactly. A file is written
+ * with the lowest version that holds its arrays (1 without ρ̂), so older builds keep loading
+ * every other model; version 1 files load as they always did (a sparse checkpoint's ρ̂ then restarts at 0).
  *
  * Loading checks the magic, the version, every length and the checksum before it builds
  * anything, then every field prediction reads against the layer table (preprocessing widths,
@@ -21,8 +27,11 @@ import { networkWidth } from "../core/train/inputs.ts";
 import type { PreprocessorSpec } from "../core/train/preprocess.ts";
 
 const MAGIC = "TIDEMODL";
-/** The format version this build writes; it reads versions up to this one. */
-export const MODEL_FORMAT_VERSION = 1;
+/** The newest format version this build writes; it reads versions up to this one. */
+export const MODEL_FORMAT_VERSION = 2;
+
+/** Arrays only version 2 may hold: the sparsity running averages. */
+const V2_ARRAY = /^mean_activation\.\d+$/;
 
 /** Serializes a model into the bytes of a model file. */
 export function encodeModel(data: ModelData, producer = "tide"): Uint8Array {
@@ -40,7 +49,7 @@ export function encodeModel(data: ModelData, producer = "tide"): Uint8Array {
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC), 0);
-  view.setUint32(8, MODEL_FORMAT_VERSION, true);
+  view.setUint32(8, arrays.some(([name]) => V2_ARRAY.test(name)) ? 2 : 1, true);
   view.setUint32(12, header.length, true);
   out.set(header, 16);
   arrays.forEach(([, a], k) => {
@@ -70,7 +79,7 @@ export function decodeModel(bytes: Uint8Array, source = "the model file"): Model
   } catch {
     throw new SyntaxError(`Cannot load ${source}: the header is corrupt`);
   }
-  checkHeader(header, source);
+  checkHeader(header, source, version);
   const start = align8(16 + hlen);
   const dataBytes = header.arrays.reduce((s, a) => s + a.length * 8, 0);
   const expected = start + dataBytes + 4;
@@ -94,7 +103,7 @@ export function decodeModel(bytes: Uint8Array, source = "the model file"): Model
 }
 
 /** Checks that a parsed header describes a model: its array table and the fields predictions need. */
-function checkHeader(h: unknown, source: string): asserts h is { model: Omit<ModelData, "state">; arrays: { name: string; length: number; offset: number }[] } {
+function checkHeader(h: unknown, source: string, version: number): asserts h is { model: Omit<ModelData, "state">; arrays: { name: string; length: number; offset: number }[] } {
   const bad = (why: string): never => {
     throw new SyntaxError(`Cannot load ${source}: the header does not describe a Tide model (${why})`);
   };
@@ -125,6 +134,13 @@ function checkHeader(h: unknown, source: string): asserts h is { model: Omit<Mod
     if (lengths.get(`biases.${m}`) !== rows) bad(`"biases.${m}" does not match the layer sizes`);
   }
   for (const [name, length] of lengths) {
+    const rho = version >= 2 ? /^mean_activation\.(\d+)$/.exec(name) : null;
+    if (rho) {
+      // ρ̂ of a hidden layer: one value per unit of hidden layer m + 1.
+      const m = Number(rho[1]);
+      if (m >= u.length - 2 || length !== u[m + 1]) bad(`"${name}" does not match the hidden layer sizes`);
+      continue;
+    }
     const m = /^(weights|biases)\.(\d+)(\.slot\d+)?$/.exec(name);
     if (!m || Number(m[2]) >= u.length - 1) bad(`unexpected array "${name}"`);
     if (m![3] && length !== lengths.get(`${m![1]}.${m![2]}`)) bad(`"${name}" does not match the layer sizes`);

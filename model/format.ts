@@ -41,7 +41,7 @@ export function formatLayers(data: ModelData): string {
 
 function parameters(data: ModelData): number {
   let n = 0;
-  for (const [name, a] of Object.entries(data.state)) if (!name.includes("slot")) n += a.length;
+  for (const [name, a] of Object.entries(data.state)) if (/^(weights|biases)\.\d+$/.test(name)) n += a.length;
   return n;
 }
 

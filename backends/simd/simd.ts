@@ -391,8 +391,6 @@ class SimdTrainer implements FusedTrainer {
   #orderCap = 0;
   #dataAllocs: [number, number][] = [];
   #hasData = false;
-  /** Why parallel_mode average/auto fell back to HOGWILD!, when it did. */
-  #hogwildNote: string | undefined;
   /** parallel_mode average/auto: the replicas of threads 1 … n−1, the mode of the last call, auto's probe. */
   readonly #replicas: Replicas | null = null;
   #mode: ParallelMode = "hogwild";
@@ -442,10 +440,9 @@ class SimdTrainer implements FusedTrainer {
     }
     this.#ready = Promise.all(starts).then(() => {});
     const parallel = net.parallel ?? "hogwild";
-    // Replicas are not built for the reconstruct head yet (both landed together): autoencoders train HOGWILD!.
-    if (n > 1 && parallel !== "hogwild" && net.output === "reconstruct") {
-      this.#hogwildNote = `parallel_mode ${parallel} is not available for autoencoders yet: ${n} threads trained HOGWILD!`;
-    } else if (n > 1 && parallel !== "hogwild") {
+    // Every head averages alike: a replica's context keeps the data pointers, so an autoencoder's
+    // reconstruct head reads its targets (the loaded rows) from its own copy of the context.
+    if (n > 1 && parallel !== "hogwild") {
       const s = this.#s;
       this.#replicas = new Replicas({ alloc: (b) => this.#alloc(b), views: () => s.views() }, this.#ctx, L1, n - 1);
       this.#mode = "average";
@@ -459,7 +456,7 @@ class SimdTrainer implements FusedTrainer {
   }
 
   get parallelNote(): string | undefined {
-    if (!this.#replicas) return this.#hogwildNote;
+    if (!this.#replicas) return undefined;
     return this.#auto ? (this.#auto.note ?? this.#auto.undecided()) : undefined;
   }
 

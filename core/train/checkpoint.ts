@@ -62,7 +62,12 @@ export function checkpointMessages(ckpt: ModelData, plan: TrainingPlan, input: R
 export function resumeHook(ckpt: ModelData): TrainingHook {
   return {
     start(s) {
-      s.writeState(ckpt.state);
+      if (s.writeState(ckpt.state).length) {
+        (s.parts.messages as Message[]).push({
+          level: "warn", field: "checkpoint",
+          message: `the checkpoint was saved without the sparsity running averages (a model file of format version 1): they restart from 0, so the run does not continue exactly; save it again with this Tide to keep them`,
+        });
+      }
       const o = ckpt.output;
       s.samples = o.samples;
       s.iteration = o.iterations;

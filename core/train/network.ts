@@ -113,6 +113,15 @@ export function namedBuffers(s: NetState): [string, Buf][] {
   return out;
 }
 
+/**
+ * The name of hidden layer m + 1's running average activations ρ̂ (sparsity, spec §5.6) in a
+ * model's state: not a backend buffer, but saved and restored with the parameters so a checkpoint
+ * restart continues the penalty exactly.
+ */
+export function meanActivationName(m: number): string {
+  return `mean_activation.${m}`;
+}
+
 /** Copies all buffers out, by name. */
 export async function readState(backend: Backend, s: NetState): Promise<Record<string, Float64Array>> {
   const named = namedBuffers(s);

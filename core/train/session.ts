@@ -126,14 +126,18 @@ export class TrainingSession {
     this.#stop = true;
   }
 
-  /** The parameters (weights, biases, optimizer slots) by name, copied out. */
-  readState(): Promise<Record<string, Float64Array>> {
-    return readState(this.parts.backend, this.parts.net.state);
+  /** The parameters (weights, biases, optimizer slots; ρ̂ with sparsity) by name, copied out. */
+  async readState(): Promise<Record<string, Float64Array>> {
+    return { ...await readState(this.parts.backend, this.parts.net.state), ...this.parts.generic.readAverageActivations() };
   }
 
-  /** Replaces the parameters (best-model restore, checkpoints, averaging). */
-  writeState(values: Readonly<Record<string, ArrayLike<number>>>): void {
+  /**
+   * Replaces the parameters (best-model restore, checkpoints, averaging). Returns the names of
+   * sparsity's ρ̂ arrays that `values` lacks (a model saved before they were kept): those stay as they were.
+   */
+  writeState(values: Readonly<Record<string, ArrayLike<number>>>): string[] {
     writeState(this.parts.backend, this.parts.net.state, values);
+    return this.parts.generic.writeAverageActivations(values);
   }
 
   /** Network outputs for a scoring set (class probabilities, or the link-space value). */

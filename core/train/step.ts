@@ -15,7 +15,7 @@
  */
 import type { Backend, Buf, FusedNetwork, PackedRows } from "../backend.ts";
 import { hashWords, Rng } from "../rng.ts";
-import { weightRows } from "./network.ts";
+import { meanActivationName, weightRows } from "./network.ts";
 
 /** Work buffers for one batch size. */
 interface Work {
@@ -57,6 +57,26 @@ export class GenericNetwork {
   /** The running average activation of each hidden unit, per hidden layer (sparsity only; else empty). */
   get averageActivations(): readonly Float64Array[] {
     return this.#avgActivation;
+  }
+
+  /** ρ̂ by state name (meanActivationName), copied out; empty without sparsity. */
+  readAverageActivations(): Record<string, Float64Array> {
+    return Object.fromEntries(this.#avgActivation.map((a, m) => [meanActivationName(m), Float64Array.from(a)]));
+  }
+
+  /**
+   * Sets ρ̂ from state values by name; returns the names that were absent (kept as they were).
+   * Throws `RangeError` on a wrong length.
+   */
+  writeAverageActivations(values: Readonly<Record<string, ArrayLike<number>>>): string[] {
+    const missing: string[] = [];
+    this.#avgActivation.forEach((a, m) => {
+      const name = meanActivationName(m), v = values[name];
+      if (!v) return void missing.push(name);
+      if (v.length !== a.length) throw new RangeError(`Cannot load parameters: "${name}" has ${v.length} values, expected ${a.length}`);
+      a.set(v);
+    });
+    return missing;
   }
 
   #rows(m: number): number {

@@ -43,6 +43,32 @@ for (const [name, make] of [["reference", referenceBackend], ["simd", simdBacken
   });
 }
 
+for (const [name, make] of [["reference", referenceBackend], ["simd", simdBackend]] as const) {
+  test(`checkpoint: a sparse autoencoder saved at 5 epochs and continued to 10 equals 10 epochs in one run: ρ̂ is saved (${name})`, async () => {
+    const backend: Backend = make();
+    if (!(await backend.init())) return;
+    const frame = iris();
+    const AE = { ...BASE, hidden: [5, 3], autoencoder: true, ignored_columns: ["species"], sparsity_beta: 0.5, average_activation: -0.2 };
+    const whole = await new DeepLearning({ ...AE, epochs: 10 }).train({ training_frame: frame, backend });
+    const first = await new DeepLearning({ ...AE, epochs: 5 }).train({ training_frame: frame, backend });
+    const rho = first.data.state["mean_activation.1"];
+    assert(rho?.length === 3 && rho.every((v) => v !== 0), "the model keeps each hidden layer's ρ̂");
+    const path = `${tmpdir()}/ckpt-ae-${name}-${process.pid}-${Date.now()}.tide`;
+    await first.save(path);
+    const second = await new DeepLearning({ checkpoint: path, epochs: 10 }).train({ training_frame: frame, backend });
+    assertEquals(await maxDiff(whole, second, frame), 0, "reconstructions differ");
+    for (const k of Object.keys(whole.data.state)) assertEquals(Array.from(second.data.state[k]), Array.from(whole.data.state[k]), k);
+    assertEquals(second.data.output.messages.filter((m) => m.field === "checkpoint"), []);
+
+    // A checkpoint without ρ̂ (a version-1 file) still continues, ρ̂ from 0, and says so.
+    const old = new DeepLearningModelClass({ ...first.data, state: Object.fromEntries(Object.entries(first.data.state).filter(([k]) => !k.startsWith("mean_activation."))) });
+    const third = await new DeepLearning({ checkpoint: old, epochs: 10 }).train({ training_frame: frame, backend });
+    const note = third.data.output.messages.find((m) => m.field === "checkpoint");
+    assert(note?.level === "warn" && note.message.includes("restart from 0"), JSON.stringify(note));
+    assert(await maxDiff(whole, third, frame) > 0, "without ρ̂ the continuation differs");
+  });
+}
+
 test("checkpoint: a forbidden change, too few epochs, a validation frame that was not there: each named", async () => {
   const backend = referenceBackend();
   const frame = iris();

@@ -177,6 +177,25 @@ test("decodeModel() rejects a future format version with a RangeError saying to 
   assert(e instanceof SyntaxError && e.message.includes("format version is 0") && !e.message.includes("newer"), e.message);
 });
 
+test("format version 2 holds sparsity's ρ̂ (mean_activation.m): written only when present, checked against the hidden layers", async () => {
+  const d = (await model()).data; // iris, hidden [5]
+  const plain = encodeModel(d);
+  assertEquals(new DataView(plain.buffer).getUint32(8, true), 1, "a model without ρ̂ stays readable by version-1 builds");
+  const rho = Float64Array.from([0.1, -0.2, 0.3, 0, 0.05]);
+  const withRho = encodeModel({ ...d, state: { ...d.state, "mean_activation.0": rho } });
+  assertEquals(new DataView(withRho.buffer).getUint32(8, true), 2);
+  assertEquals(Array.from(decodeModel(withRho).state["mean_activation.0"]), Array.from(rho));
+  const asV1 = withRho.slice();
+  const view = new DataView(asV1.buffer);
+  view.setUint32(8, 1, true);
+  view.setUint32(asV1.length - 4, crc32(asV1.subarray(0, asV1.length - 4)), true);
+  assert(/unexpected array "mean_activation.0"/.test(rejects(asV1, "ρ̂ in a version-1 file").message));
+  for (const [what, state] of [["length", { "mean_activation.0": new Float64Array(4) }], ["output layer", { "mean_activation.1": new Float64Array(3) }]] as const) {
+    const e = rejects(encodeModel({ ...d, state: { ...d.state, ...state } }), `ρ̂ ${what}`);
+    assert(/does not match the hidden layer sizes/.test(e.message), e.message);
+  }
+});
+
 test("decodeModel() checks every field prediction reads against the layer table", async () => {
   const m = await model();
   const d = m.data;

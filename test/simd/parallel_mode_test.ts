@@ -16,6 +16,8 @@ import { DeepLearning } from "../../mod.ts";
 import { blobs } from "../model/_data.ts";
 
 const units = [12, 8, 6, 3];
+/** The autoencoder's shape: the 12 inputs reconstructed through 8-6 Tanh. */
+const aeUnits = [12, 8, 6, 12];
 const ROWS = 240;
 
 function rows(): PackedRows {
@@ -26,14 +28,19 @@ function rows(): PackedRows {
   return { rows: ROWS, width: units[0], dense, csr: null, target, weight: null };
 }
 
-async function trainer(threads: number, parallel: "hogwild" | "average" | "auto", maxW2 = false) {
+type Head = "softmax" | "reconstruct";
+
+async function trainer(threads: number, parallel: "hogwild" | "average" | "auto", maxW2 = false, head: Head = "softmax") {
   const be = simdBackend();
   if (!(await be.init())) throw new Error(be.unavailableReason);
   const opt = optimizers.get("adadelta");
-  const state = allocState(be, { units, channels: 1 }, opt.slots);
-  initialize(be, { units, channels: 1 }, state, { distribution: "UniformAdaptive", scale: 1, seed: [3, 0], classification: true, activation: activations.get("Rectifier") });
+  const ae = head === "reconstruct";
+  const u = ae ? aeUnits : units;
+  const activation = activations.get(ae ? "Tanh" : "Rectifier");
+  const state = allocState(be, { units: u, channels: 1 }, opt.slots);
+  initialize(be, { units: u, channels: 1 }, state, { distribution: "UniformAdaptive", scale: 1, seed: [3, 0], classification: !ae, activation });
   const net: FusedNetwork = {
-    units, activation: activations.get("Rectifier"), output: "softmax", softmaxLoss: "CrossEntropy", distribution: distributions.get("multinomial"),
+    units: u, activation, output: head, softmaxLoss: "CrossEntropy", distribution: distributions.get(ae ? "gaussian" : "multinomial"),
     distributionParams: {}, optimizer: opt, optimizerParams: { rho: 0.99, epsilon: 1e-8 }, dropout: [0.1, 0.2, 0],
     terms: [{ regularizer: regularizers.get("l1"), params: { l1: 1e-4 } }],
     constraints: maxW2 ? [{ regularizer: regularizers.get("max_w2"), params: { max_w2: 0.5 } }] : [],
@@ -46,15 +53,15 @@ async function trainer(threads: number, parallel: "hogwild" | "average" | "auto"
 
 const order = Int32Array.from({ length: ROWS }, (_, i) => (i * 97) % ROWS);
 
-for (const maxW2 of [false, true]) {
-  test(`average: 2 threads = the sample-weighted mean of two 1-thread runs on the halves${maxW2 ? " (max_w2)" : ""}`, async () => {
-    const two = await trainer(2, "average", maxW2);
+for (const [maxW2, head] of [[false, "softmax"], [true, "softmax"], [false, "reconstruct"], [true, "reconstruct"]] as [boolean, Head][]) {
+  test(`average: 2 threads = the sample-weighted mean of two 1-thread runs on the halves (${head}${maxW2 ? ", max_w2" : ""})`, async () => {
+    const two = await trainer(2, "average", maxW2, head);
     // Uneven shares are impossible with mini-batch 1 and an even count; train 239 rows, split 119 : 120.
     const o = order.subarray(0, 239);
     await two.t.train(o, { samples: 0, pass: 0 });
     two.t.average!();
     const merged = await two.read();
-    const a = await trainer(1, "hogwild", maxW2), b = await trainer(1, "hogwild", maxW2);
+    const a = await trainer(1, "hogwild", maxW2, head), b = await trainer(1, "hogwild", maxW2, head);
     await a.t.train(o.subarray(0, 119), { samples: 0, pass: 0 });
     await b.t.train(o.subarray(119), { samples: 0, pass: 0 });
     const A = await a.read(), B = await b.read();
@@ -70,10 +77,10 @@ for (const maxW2 of [false, true]) {
   });
 }
 
-test("average with 2 threads is deterministic (each Worker writes only its own replica)", async () => {
+for (const head of ["softmax", "reconstruct"] as Head[]) test(`average with 2 threads is deterministic (each Worker writes only its own replica; ${head})`, async () => {
   const runs = [];
   for (let k = 0; k < 2; k++) {
-    const x = await trainer(2, "average");
+    const x = await trainer(2, "average", false, head);
     for (let pass = 0; pass < 3; pass++) {
       await x.t.train(order, { samples: pass * ROWS, pass });
       x.t.average!();
@@ -132,4 +139,20 @@ test("DeepLearning: parallel_mode is a parameter, trains with 2 threads in every
     else expect(note).toBeUndefined();
   }
   await expect(new DeepLearning({ parallel_mode: "fast" }).train({ y: "cls", training_frame: frame })).rejects.toThrow(/parallel_mode/);
+});
+
+test("DeepLearning: an autoencoder honours parallel_mode average and auto (no HOGWILD! fallback)", async () => {
+  const frame = blobs(600, 4);
+  for (const mode of ["average", "auto"]) {
+    const m = await new DeepLearning({
+      autoencoder: true, ignored_columns: ["cls"], hidden: [4], activation: "Tanh", epochs: 20, nthreads: 2, parallel_mode: mode, seed: 1, backend: "simd",
+      train_samples_per_iteration: 200,
+    }).train({ training_frame: frame });
+    expect(m.params.parallel_mode).toEqual({ default: "auto", actual: mode });
+    const history = m.data.output.history;
+    expect(history[history.length - 1].training_mse as number).toBeLessThan(history[1].training_mse as number);
+    const note = m.data.output.messages.find((x) => x.field === "parallel_mode");
+    if (mode === "auto" && m.data.output.threads > 1) expect(note?.message).toMatch(/^parallel_mode auto (chose|: training ended)/);
+    else expect(note).toBeUndefined();
+  }
 });

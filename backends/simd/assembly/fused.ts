@@ -15,9 +15,9 @@ import {
   C_OFFSET, C_SKIP, C_TARGET, C_VALUE, C_WEIGHT, L_B, L_DROP, L_IN, L_NORM, L_ROWMAJOR, L_ROWS, L_SB0, L_SB1, L_SW0, L_SW1, L_UNITS,
   L_W, T_A, T_COUNT, T_DB, T_DENSE, T_DW, T_E, T_G, T_GEMM, T_LIST, T_M, T_SIZE, T_VAL, T_WIN, T_Z,
 } from "./layout";
-import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, softmax, zerof } from "./math";
+import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, softmax, tanh4, zerof } from "./math";
 import { hash4, keep, reseed } from "./rng";
-import { loadRates, skipping, updateBiases, updateRun } from "./update";
+import { allNonZero, loadRates, skipping, updateBiases, updateRun, updateRunDot } from "./update";
 
 // Activation code 3 (ACT_HOST): a plugin activation without a fast body. The kernels call the
 // host for its math, once per layer and row (or mini-batch), over contiguous runs of values, and
@@ -72,7 +72,17 @@ function reconstructionError(ctx: usize, z: usize, g: usize, nOut: i32, row: i32
     for (let j = i32at(indptr, row); j < end; j++) setf(x, i32at(index, j), f32at(value, j));
   }
   const act = ldi(ctx, C_ACT), dist = ldi(ctx, C_DIST), alpha = ldf(ctx, C_DIST_A);
-  for (let c = 0; c < nOut; c++) {
+  let c = 0;
+  if (act == 0 && dist == 0) {
+    // Tanh with the quadratic loss (the booklet's autoencoder), four outputs at a time: 2(a − t)(1 − a²).
+    const one = f32x4.splat(1), two = f32x4.splat(2);
+    for (; c + 4 <= nOut; c += 4) {
+      const o = <usize>c << 2;
+      const a = tanh4(v128.load(z + o));
+      v128.store(g + o, f32x4.mul(f32x4.mul(two, f32x4.sub(a, v128.load(t + o))), f32x4.sub(one, f32x4.mul(a, a))));
+    }
+  }
+  for (; c < nOut; c++) {
     const zc = f32at(z, c);
     const a: f32 = act == 1 ? max<f32>(zc, 0) : Mathf.tanh(zc);
     const d: f32 = act == 1 ? (zc > 0 ? <f32>1 : <f32>0) : 1 - a * a;
@@ -279,18 +289,20 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
     if (ldi(lay, L_ROWMAJOR) != 0) {
       // Row-major layer (layer 0 on dense inputs): one run per active unit over the dense inputs.
       const x = ldp(below, T_DENSE), cap = ldf(ctx, C_MAXW2);
+      const live = allNonZero(x, nIn); // one input vector for every unit's run
       for (let r = 0; r < rows; r++) {
         const g = f32at(G, r);
         if (skip && g == 0) continue;
         const off = <usize>(r * nIn) << 2;
-        updateRun(W + off, S0 + off, S1 + off, x, g, nIn, 0);
+        updateRun(W + off, S0 + off, S1 + off, x, g, nIn, 0, live);
         if (cap != 0) constrainRow(W + off, nIn, cap);
       }
     } else if (skip) {
+      const live = allNonZero(G, rows); // one error vector for every live input's run
       for (let k = 0; k < n; k++) {
         const off = <usize>(i32at(list, k) * rows) << 2;
-        if (m > 0) setf(E, k, dot(W + off, G, rows));
-        updateRun(W + off, S0 + off, S1 + off, G, f32at(val, k), rows, norm);
+        if (m > 0) setf(E, k, updateRunDot(W + off, S0 + off, S1 + off, G, f32at(val, k), rows, norm, live));
+        else updateRun(W + off, S0 + off, S1 + off, G, f32at(val, k), rows, norm, live);
       }
     } else {
       // fast_mode off: every weight takes its regularization step, live inputs also the data gradient.
@@ -433,7 +445,7 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
       const cap = ldf(ctx, C_MAXW2), skipB = ldi(ctx, C_SKIP) != 0;
       for (let r = 0; r < rows; r++) {
         const off = <usize>(r * nIn) << 2;
-        updateRun(W + off, S0 + off, S1 + off, dW + off, scale, nIn, 0);
+        updateRun(W + off, S0 + off, S1 + off, dW + off, scale, nIn, 0, allNonZero(dW + off, nIn));
         if (cap != 0 && (!skipB || f32at(db, r) != 0)) constrainRow(W + off, nIn, cap);
       }
     } else if (sparseEnough(A, B * nIn, rows)) {
@@ -445,7 +457,7 @@ function trainBatch(ctx: usize, tctx: usize, order: usize, B: i32, samples: f64,
       gemm_tn(nIn, rows, B, A, nIn, G, rows, dW, rows, 0, scratch);
       for (let i = 0; i < nIn; i++) {
         const off = <usize>(i * rows) << 2;
-        updateRun(W + off, S0 + off, S1 + off, dW + off, scale, rows, norm);
+        updateRun(W + off, S0 + off, S1 + off, dW + off, scale, rows, norm, allNonZero(dW + off, rows));
       }
     }
     for (let r = 0; r < rows; r++) setf(db, r, f32at(db, r) * scale);
@@ -522,6 +534,6 @@ function sparseBackward(A: usize, E: usize, M: usize, act: i32, B: i32, nIn: i32
         any = true;
       }
     }
-    if (any || !skipping()) updateRun(Wt + off, S0 + off, S1 + off, row, scale, rows, norm);
+    if (any || !skipping()) updateRun(Wt + off, S0 + off, S1 + off, row, scale, rows, norm, allNonZero(row, rows));
   }
 }

@@ -105,3 +105,32 @@ export function softmax(z: usize, n: i32): void {
   const inv: f32 = 1 / s;
   for (let c = 0; c < n; c++) setf(z, c, f32at(z, c) * inv);
 }
+
+// tanh4: a rational minimax approximation x·P(x²)/Q(x²) (degrees 13/6, the coefficients of
+// Eigen's float tanh), within 4e-7 of tanh on |x| < 7.9; lanes beyond fall back to Mathf.tanh so
+// saturation (exactly ±1, a zero derivative) happens where the scalar kernels have it.
+const TANH_CLAMP: f32 = 7.90531110763549805;
+
+/** tanh of four lanes. */
+export function tanh4(x: v128): v128 {
+  const x2 = f32x4.mul(x, x);
+  let p = f32x4.splat(-2.76076847742355e-16);
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-8));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-5));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-4));
+  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-3));
+  let q = f32x4.splat(1.19825839466702e-6);
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.18534705686654e-4));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-3));
+  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-3));
+  let y = f32x4.div(f32x4.mul(x, p), q);
+  if (v128.any_true(f32x4.ge(f32x4.abs(x), f32x4.splat(TANH_CLAMP)))) {
+    y = f32x4.replace_lane(y, 0, Mathf.tanh(f32x4.extract_lane(x, 0)));
+    y = f32x4.replace_lane(y, 1, Mathf.tanh(f32x4.extract_lane(x, 1)));
+    y = f32x4.replace_lane(y, 2, Mathf.tanh(f32x4.extract_lane(x, 2)));
+    y = f32x4.replace_lane(y, 3, Mathf.tanh(f32x4.extract_lane(x, 3)));
+  }
+  return y;
+}
