@@ -70,7 +70,7 @@ export class Jobs {
     job.status = "RUNNING";
     const ctx: JobContext = {
       progress: (f, m) => {
-        job.progress = Math.max(0, Math.min(1, f));
+        if (Number.isFinite(f)) job.progress = Math.max(0, Math.min(1, f));
         if (m !== undefined) job.progressMsg = m;
       },
       signal: job.controller.signal,

@@ -13,12 +13,16 @@ import type { Column, ColumnInput, Frame as FrameT, NumericColumn } from "../fra
 import { asCategorical, asNumeric, Frame, levelAt } from "../frame/frame.ts";
 import { writeFileAtomic } from "../io/files.ts";
 import type { ServerContext } from "./app.ts";
-import { frameCsv, frameJson, setupType } from "./frame_json.ts";
+import { frameCsv, frameJson, type FrameWindow, setupType } from "./frame_json.ts";
+import { ResponseCache } from "./response_cache.ts";
 import { parseBytes, setupFrame } from "./parsing.ts";
 import { evalRapids, parseRapids } from "./rapids.ts";
 import { shareFrame, warmRollups } from "./shared.ts";
 import { toShared } from "./shared_columns.ts";
-import { bool, H2OError, int, json, keyName, keyRef, meta, parseList, readBodyLimited, readForm } from "./wire.ts";
+import { bool, H2OError, int, json, jsonText, keyName, keyRef, meta, parseList, readBodyLimited, readForm, toJson } from "./wire.ts";
+
+/** Serialized `GET /3/Frames/{id}` answers, per frame object and window. */
+const frameWindows = new ResponseCache<FrameT>(16);
 
 /** Registers the frame routes. */
 export function frameRoutes(app: Hono, ctx: ServerContext): void {
@@ -128,11 +132,17 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
       return x;
     };
     const frame = store.frame(id, "frame_id");
-    const body = frameJson(id, frame, {
+    const w: FrameWindow = {
       rowOffset: n("row_offset", 0), rowCount: n("row_count", 10), columnOffset: n("column_offset", 0),
       columnCount: n("column_count", -1), fullColumnCount: n("full_column_count", -1),
+    };
+    // A stored frame never changes (every operation makes a new one), so a window's JSON is
+    // built once: pollers of a large frame then cost the event loop a lookup, not a serialization.
+    const text = frameWindows.get(frame, `${id}\u0000${w.rowOffset},${w.rowCount},${w.columnOffset},${w.columnCount},${w.fullColumnCount}`, () => {
+      const body = frameJson(id, frame, w);
+      return toJson({ __meta: meta("FramesV3", "Frames"), frame_id: keyRef("Frame", id), row_offset: body.row_offset, row_count: body.row_count, column_offset: body.column_offset, column_count: body.column_count, frames: [body] });
     });
-    return json({ __meta: meta("FramesV3", "Frames"), frame_id: keyRef("Frame", id), row_offset: body.row_offset, row_count: body.row_count, column_offset: body.column_offset, column_count: body.column_count, frames: [body] });
+    return jsonText(text);
   };
   app.get("/3/Frames/:id", framesGet);
   app.get("/3/Frames/:id/light", framesGet);

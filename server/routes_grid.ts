@@ -61,7 +61,7 @@ export function gridRoutes(app: Hono, ctx: ServerContext): void {
     const { criteria: sc } = parseSearchCriteria(criteria);
     const expected = Math.max(1, sc.strategy === "RandomDiscrete" && sc.max_models > 0 ? Math.min(sc.max_models, space.size) : space.size);
     const record: GridRecord = { id: gridId, hyperNames: Object.keys(hyper as object), models: [], failures: [], warnings: [], status: "running" };
-    grids.set(gridId, record);
+    await store.putGrid(record);
     const job = ctx.jobs.start("Grid Search", { kind: "Grid", name: gridId }, (jc) => store.withLocks([trainKey, validKey, gridId], async () => {
       let done = 0, index = 0;
       const onEvent = (e: { type: string; index?: number; epochs?: number; targetEpochs?: number }) => {
@@ -76,10 +76,12 @@ export function gridRoutes(app: Hono, ctx: ServerContext): void {
           const model = new DeepLearningModel(m.data as ModelData);
           record.models.push({ id: model.modelId, hyper: m.hyper as Record<string, unknown> });
           done++;
-          pending.push(store.putModel({ ...base, model, timestamp: Date.now() }));
+          // The grid file names a model only once the model's own file is written.
+          pending.push(store.putModel({ ...base, model, timestamp: Date.now() }).then(() => store.putGrid(record)));
         } else if (m.type === "grid_failed") {
           record.failures.push(m.failure as GridFailure);
           done++;
+          pending.push(store.putGrid(record));
         } else if (m.type === "grid_done") {
           record.status = m.status as string;
           record.warnings.push(...(m.warnings as string[]));
@@ -88,8 +90,9 @@ export function gridRoutes(app: Hono, ctx: ServerContext): void {
       await Promise.all(pending);
       for (const w of record.warnings) jc.warn(w);
       if (record.status === "cancelled") throw new DOMException("Grid search was cancelled", "AbortError");
-    }).finally(() => {
+    }).finally(async () => {
       if (record.status === "running") record.status = jc.signal.aborted ? "cancelled" : "failed";
+      await store.putGrid(record);
     }));
     return json({
       __meta: meta("DeepLearningGridSearchV99", "Grid", 99), grid_id: keyRef("Grid", gridId), total_models: expected,
@@ -97,35 +100,46 @@ export function gridRoutes(app: Hono, ctx: ServerContext): void {
     });
   });
 
+  app.get("/99/Grids", () => {
+    // Every grid in its default order (h2o-py asks for one grid at a time; this is for scripts and curl).
+    const all = [...grids.values()].map((g) => gridJson(ctx, g, undefined, false));
+    return json({ __meta: meta("GridsV99", "Grids", 99), grids: all });
+  });
+
   app.get("/99/Grids/:id", (c) => {
     const id = c.req.param("id");
     const g = grids.get(id);
     if (!g) throw new H2OError(404, `Object '${id}' not found for argument: grid_id`, { values: { argument: "grid_id", name: id } });
-    const models = g.models.filter((m) => store.models.has(m.id)).map((m) => ({ ...m, data: store.models.get(m.id)!.model.data }));
-    const problem = models[0]?.data.problem ?? "classification";
-    const sortBy = (c.req.query("sort_by") || defaultSortBy(problem)).toLowerCase();
-    if (!SORT_METRICS.includes(sortBy)) throw new H2OError(412, `Invalid argument for sort_by specified. Must be one of: [${SORT_METRICS.join(", ")}]`);
-    const decreasing = bool(c.req.query("decreasing"), false);
-    let sorted;
-    try {
-      sorted = sortModels(models, sortBy, decreasing);
-    } catch (e) {
-      throw new H2OError(412, `Invalid argument for sort_by specified: ${(e as Error).message}`);
-    }
-    const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(", ")}]` : v === undefined ? null : String(v));
-    const summary = table("Hyper-Parameter Search Summary", `ordered by ${decreasing ? "decreasing" : "increasing"} ${sortBy}`,
-      [...g.hyperNames.map((n) => ({ name: n, type: "string" as const })), { name: "model_ids", type: "string" }, { name: sortBy, type: "double" }],
-      sorted.map((m) => {
-        const r = rankingMetrics(m.data).metrics;
-        return [...g.hyperNames.map((n) => show(m.hyper[n])), m.id, r ? sortValue(r, sortBy) ?? null : null];
-      }), sorted.map(() => ""));
-    return json({
-      __meta: meta("GridSchemaV99", "Grid", 99), grid_id: keyRef("Grid", id), sort_by: sortBy, decreasing,
-      model_ids: sorted.map((m) => keyRef("Model", m.id)), hyper_names: g.hyperNames,
-      failed_params: g.failures.map((f) => f.hyperParams), failure_details: g.failures.map((f) => f.error),
-      failure_stack_traces: g.failures.map((f) => f.error), failed_raw_params: g.failures.map(() => []), warning_details: g.warnings,
-      training_metrics: [], validation_metrics: [], cross_validation_metrics: [], cross_validation_metrics_summary: [],
-      summary_table: summary, scoring_history: null, export_checkpoints_dir: null,
-    });
+    return json(gridJson(ctx, g, c.req.query("sort_by"), bool(c.req.query("decreasing"), false)));
   });
+}
+
+/** `GridSchemaV99`: the grid's models that still exist, sorted by `sortBy` (default: the problem's usual metric). */
+function gridJson(ctx: ServerContext, g: GridRecord, sortByParam: string | undefined, decreasing: boolean): Record<string, unknown> {
+  const { store } = ctx;
+  const models = g.models.filter((m) => store.models.has(m.id)).map((m) => ({ ...m, data: store.models.get(m.id)!.model.data }));
+  const problem = models[0]?.data.problem ?? "classification";
+  const sortBy = (sortByParam || defaultSortBy(problem)).toLowerCase();
+  if (!SORT_METRICS.includes(sortBy)) throw new H2OError(412, `Invalid argument for sort_by specified. Must be one of: [${SORT_METRICS.join(", ")}]`);
+  let sorted;
+  try {
+    sorted = sortModels(models, sortBy, decreasing);
+  } catch (e) {
+    throw new H2OError(412, `Invalid argument for sort_by specified: ${(e as Error).message}`);
+  }
+  const show = (v: unknown) => (Array.isArray(v) ? `[${v.join(", ")}]` : v === undefined ? null : String(v));
+  const summary = table("Hyper-Parameter Search Summary", `ordered by ${decreasing ? "decreasing" : "increasing"} ${sortBy}`,
+    [...g.hyperNames.map((n) => ({ name: n, type: "string" as const })), { name: "model_ids", type: "string" }, { name: sortBy, type: "double" }],
+    sorted.map((m) => {
+      const r = rankingMetrics(m.data).metrics;
+      return [...g.hyperNames.map((n) => show(m.hyper[n])), m.id, r ? sortValue(r, sortBy) ?? null : null];
+    }), sorted.map(() => ""));
+  return {
+    __meta: meta("GridSchemaV99", "Grid", 99), grid_id: keyRef("Grid", g.id), sort_by: sortBy, decreasing,
+    model_ids: sorted.map((m) => keyRef("Model", m.id)), hyper_names: g.hyperNames,
+    failed_params: g.failures.map((f) => f.hyperParams), failure_details: g.failures.map((f) => f.error),
+    failure_stack_traces: g.failures.map((f) => f.error), failed_raw_params: g.failures.map(() => []), warning_details: g.warnings,
+    training_metrics: [], validation_metrics: [], cross_validation_metrics: [], cross_validation_metrics_summary: [],
+    summary_table: summary, scoring_history: null, export_checkpoints_dir: null,
+  };
 }

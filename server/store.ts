@@ -1,8 +1,8 @@
 /**
  * What the server holds under keys, as H2O's DKV: parsed frames, raw (unparsed) imports and
- * uploads, models, and the session temporaries that die with their session. With a store folder,
- * global frames and models are also written there, atomically, and read back at start-up, so a
- * restarted server lists them again (H2O forgets everything on restart).
+ * uploads, models, grids, and the session temporaries that die with their session. With a store
+ * folder, global frames, models and grids are also written there, atomically, and read back at
+ * start-up, so a restarted server lists them again (H2O forgets everything on restart).
  * @module
  */
 import { existsSync } from "node:fs";
@@ -43,6 +43,8 @@ export class Store {
   readonly sessions = new Map<string, Set<string>>();
   /** Keys a running job reads: they cannot be removed until it ends. */
   readonly #locks = new Map<string, number>();
+  /** The last write of each grid file: writes of one grid run in order, so the newest state lands last. */
+  readonly #gridWrites = new Map<string, Promise<void>>();
 
   /** @param dir the `--store` folder, or null to keep everything in memory */
   constructor(readonly dir: string | null = null) {}
@@ -83,6 +85,25 @@ export class Store {
     }
   }
 
+  /**
+   * Stores a grid record (persisted with a store folder). Called again as models finish and when
+   * the grid ends; each call writes the record as it is then.
+   */
+  async putGrid(grid: GridRecord): Promise<void> {
+    this.grids.set(grid.id, grid);
+    if (!this.dir) return;
+    const path = join(this.dir, "grids", fileName(grid.id, ".json"));
+    const write = (this.#gridWrites.get(grid.id) ?? Promise.resolve()).catch(() => {}).then(() =>
+      this.grids.get(grid.id) === grid ? writeFileAtomic(path, JSON.stringify(grid)) : undefined
+    );
+    this.#gridWrites.set(grid.id, write);
+    try {
+      await write;
+    } finally {
+      if (this.#gridWrites.get(grid.id) === write) this.#gridWrites.delete(grid.id);
+    }
+  }
+
   /** True when a running job reads `key`. */
   locked(key: string): boolean {
     return (this.#locks.get(key) ?? 0) > 0;
@@ -106,6 +127,8 @@ export class Store {
     const grid = this.grids.get(key);
     if (grid) {
       this.grids.delete(key);
+      await this.#gridWrites.get(key)?.catch(() => {});
+      if (this.dir) await rm(join(this.dir, "grids", fileName(key, ".json")), { force: true });
       for (const m of grid.models) if (!this.locked(m.id)) await this.remove(m.id);
       found = true;
     }
@@ -148,12 +171,11 @@ export class Store {
    * Reads the store folder back (frames and models written by an earlier run). A file that cannot
    * be read is skipped and named in `skipped`, so one damaged file does not keep the server down.
    */
-  async load(): Promise<{ frames: number; models: number; skipped: string[] }> {
+  async load(): Promise<{ frames: number; models: number; grids: number; skipped: string[] }> {
     const skipped: string[] = [];
-    if (!this.dir) return { frames: 0, models: 0, skipped };
-    await mkdir(join(this.dir, "frames"), { recursive: true });
-    await mkdir(join(this.dir, "models"), { recursive: true });
-    let frames = 0, models = 0;
+    if (!this.dir) return { frames: 0, models: 0, grids: 0, skipped };
+    for (const sub of ["frames", "models", "grids"]) await mkdir(join(this.dir, sub), { recursive: true });
+    let frames = 0, models = 0, grids = 0;
     for (const name of await readdir(join(this.dir, "frames"))) {
       if (!name.endsWith(".frame")) continue;
       try {
@@ -178,13 +200,50 @@ export class Store {
         skipped.push(`models/${name}: ${(e as Error).message}`);
       }
     }
-    return { frames, models, skipped };
+    for (const name of await readdir(join(this.dir, "grids"))) {
+      if (!name.endsWith(".json")) continue;
+      try {
+        const grid = decodeGrid(await readFile(join(this.dir, "grids", name), "utf8"));
+        this.grids.set(grid.id, grid);
+        grids++;
+      } catch (e) {
+        skipped.push(`grids/${name}: ${(e as Error).message}`);
+      }
+    }
+    return { frames, models, grids, skipped };
   }
 }
 
 /** A key as a file name: every character outside [A-Za-z0-9_.-] percent-encoded. */
 function fileName(key: string, ext: string): string {
   return key.replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).replace(/^\./, "%2e") + ext;
+}
+
+/**
+ * A grid file read back; `SyntaxError` when it is not one. A grid that was still running when
+ * its server stopped comes back "interrupted", with a warning saying so: it holds the models that
+ * finished before that.
+ */
+export function decodeGrid(text: string): GridRecord {
+  const bad = (why: string): never => {
+    throw new SyntaxError(`Cannot load grid file: ${why}`);
+  };
+  let g: Partial<GridRecord>;
+  try {
+    g = JSON.parse(text);
+  } catch {
+    return bad("not JSON");
+  }
+  if (!g || typeof g.id !== "string" || !Array.isArray(g.hyperNames) || !Array.isArray(g.models) || !Array.isArray(g.failures) ||
+    !Array.isArray(g.warnings) || typeof g.status !== "string" || g.models.some((m) => typeof m?.id !== "string" || typeof m.hyper !== "object")) {
+    return bad("fields are missing or of the wrong type");
+  }
+  const grid = { ...g, warnings: [...g.warnings] } as GridRecord;
+  if (grid.status === "running") {
+    grid.status = "interrupted";
+    grid.warnings.push(`The server stopped while this grid was being built; it holds the ${grid.models.length} model(s) finished before that`);
+  }
+  return grid;
 }
 
 const FRAME_MAGIC = "TIDEFRAM";

@@ -63,6 +63,11 @@ export function json(body: unknown, status = 200): Response {
   return new Response(toJson(body), { status, headers: { "content-type": "application/json" } });
 }
 
+/** A response whose JSON text is already built (a cached serialization). */
+export function jsonText(text: string, status = 200): Response {
+  return new Response(text, { status, headers: { "content-type": "application/json" } });
+}
+
 /** The `H2OErrorV3` (or `H2OModelBuilderErrorV3`) response for an error; 500 for anything unexpected. */
 export function errorResponse(e: unknown, url: string): Response {
   const err = e instanceof H2OError ? e : new H2OError(500, `Internal server error: ${(e as Error)?.message ?? String(e)}`, { type: "java.lang.RuntimeException" });

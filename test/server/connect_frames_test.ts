@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { assert, assertEquals, test } from "../_harness.ts";
 import { Frame } from "../../frame/frame.ts";
 import { parseCsvText } from "../../frame/csv.ts";
+import { ResponseCache } from "../../server/response_cache.ts";
 import { parseLenientJson, parseList } from "../../server/wire.ts";
 import { testServer, threeClassCsv } from "./_server.ts";
 
@@ -70,6 +71,35 @@ test("import, parse and GET /3/Frames: int/real/enum types, rollups, the keys th
   } finally {
     await s.close();
   }
+});
+
+test("GET /3/Frames answers from its cache only while the key holds the same frame", async () => {
+  const s = await testServer();
+  try {
+    const key = await s.importCsv("data.csv");
+    const get = async (form: Record<string, number>) => {
+      const res = await s.fetch(new Request(`http://t/3/Frames/${key}?${new URLSearchParams(Object.entries(form).map(([k, v]) => [k, String(v)]))}`));
+      return await res.text();
+    };
+    const first = await get({ row_count: 5 });
+    assertEquals(await get({ row_count: 5 }), first);
+    assert((await get({ row_count: 6 })) !== first, "another window is another answer");
+    // The key now names a different (two-column) frame: the old frame's answer must not be served.
+    await s.call("POST", "/99/Rapids", { ast: `(assign ${key} (cols_py ${key} [0 1]))` });
+    const after = JSON.parse(await get({ row_count: 5 })).frames[0];
+    assertEquals([after.total_column_count, after.columns.length], [2, 2]);
+  } finally {
+    await s.close();
+  }
+});
+
+test("ResponseCache keeps at most perObject variants per object, oldest dropped first", () => {
+  const cache = new ResponseCache<object>(2);
+  const o = {};
+  let built = 0;
+  const get = (v: string) => cache.get(o, v, () => `${v}${++built}`);
+  assertEquals([get("a"), get("a"), get("b"), get("c"), get("b"), get("a")], ["a1", "a1", "b2", "c3", "b2", "a4"]);
+  assertEquals(cache.get({}, "a", () => "fresh"), "fresh");
 });
 
 test("ImportFilesMulti: a folder with a pattern, an http URL, failures in fails; ParseSetup finds the header", async () => {

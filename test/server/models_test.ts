@@ -224,6 +224,45 @@ test("nfolds: the main model carries cross-validation metrics, the summary table
   }
 }, { timeout: 60_000 });
 
+test("--store: grids persist (ids, models, hyper-parameters, failures) and a restarted server lists them again", async () => {
+  const store = await mkdtemp(join(tmpdir(), "tide-store-"));
+  try {
+    const a = await testServer({ storeDir: store });
+    const key = await a.importCsv("data.csv");
+    const form = dlForm({ training_frame: key, validation_frame: key, epochs: "1", hidden: "[200]", activation: "Tanh" });
+    // A dropout ratio needs a …WithDropout activation: the grid keeps two models and two failures.
+    const g = await a.call("POST", "/99/Grid/deeplearning", { ...form, grid_id: "kept_grid", hyper_parameters: '{"hidden": [[4],[6]],"hidden_dropout_ratios": [[0.1],[0.0]]}' });
+    assertEquals(g.status, 200, JSON.stringify(g.body));
+    await a.wait(g.body.job.key.name);
+    const before = (await a.call("GET", "/99/Grids/kept_grid", { sort_by: "mse" })).body;
+    assertEquals([before.model_ids.length, before.failure_details.length], [2, 2]);
+    await a.close();
+
+    const b = await testServer({ storeDir: store });
+    const after = (await b.call("GET", "/99/Grids/kept_grid", { sort_by: "mse" })).body;
+    for (const k of ["model_ids", "hyper_names", "failed_params", "failure_details", "summary_table", "warning_details"]) assertEquals(after[k], before[k], k);
+    assertEquals((await b.call("GET", `/3/Models/${after.model_ids[0].name}`)).status, 200);
+    const list = (await b.call("GET", "/99/Grids")).body;
+    assertEquals([list.__meta.schema_name, list.grids.map((x: { grid_id: { name: string } }) => x.grid_id.name)], ["GridsV99", ["kept_grid"]]);
+    await b.call("DELETE", "/3/DKV/kept_grid");
+    await b.close();
+
+    // Removed stays removed; a grid cut short by a stopped server comes back "interrupted"; a damaged file is skipped.
+    const record = { id: "cut", hyperNames: ["l1"], models: [], failures: [], warnings: [], status: "running" };
+    await writeFile(join(store, "grids", "cut.json"), JSON.stringify(record));
+    await writeFile(join(store, "grids", "broken.json"), "{");
+    const c = await testServer({ storeDir: store });
+    assertEquals((await c.call("GET", "/99/Grids/kept_grid")).status, 404);
+    assertEquals((await c.call("GET", `/3/Models/${after.model_ids[0].name}`)).status, 404);
+    const cut = (await c.call("GET", "/99/Grids/cut")).body;
+    assert(/server stopped while this grid was being built/.test(cut.warning_details[0]), cut.warning_details[0]);
+    assertEquals(c.context.skipped, ["grids/broken.json: Cannot load grid file: not JSON"]);
+    await c.close();
+  } finally {
+    await rm(store, { recursive: true, force: true });
+  }
+}, { timeout: 60_000 });
+
 test("grid search: Cartesian and RandomDiscrete over REST, sorted by any metric, removable with its models", async () => {
   const s = await testServer({ workers: true });
   try {

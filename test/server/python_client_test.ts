@@ -137,3 +137,28 @@ test("H2O's Python client runs the booklet's steps against tide serve, with the 
     await rm(dir, { recursive: true, force: true });
   }
 }, { timeout: 120_000, skip });
+
+test("H2O's Python client finds a grid again after tide serve --store restarts", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tide-py-store-"));
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  try {
+    await writeFile(join(dir, "data.csv"), threeClassCsv());
+    const run = async (phase: string) => {
+      server = await startServer(dir, ["--store", join(dir, "store")]);
+      const r = await exec(PYTHON!, [join(ROOT, "test", "server", "store_restart_steps.py"), server.url, dir, phase], {
+        cwd: dir, timeoutMs: 40_000, env: { ...process.env, PYTHONPATH: CLIENT } as Record<string, string>,
+      });
+      const line = r.stdout.split("\n").find((l) => l.startsWith("RESULT "));
+      assert(r.code === 0 && line, `python (${phase}) exited ${r.code}\nstdout: ${r.stdout.slice(-3000)}\nstderr: ${r.stderr.slice(-3000)}\nserver: ${server.stderr()}`);
+      return JSON.parse(line.slice(7));
+    };
+    const built = await run("build");
+    await new Promise((ok) => (server!.child.exitCode !== null ? ok(null) : server!.child.on("exit", ok)));
+    const reloaded = await run("reload");
+    assertEquals(reloaded, built);
+    assertEquals(built.ids.length, 2);
+  } finally {
+    (server as Awaited<ReturnType<typeof startServer>> | null)?.child.kill("SIGKILL");
+    await rm(dir, { recursive: true, force: true });
+  }
+}, { timeout: 90_000, skip });
