@@ -15,7 +15,7 @@ import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import process from "node:process";
 import { ASSETS } from "../server/ui/assets.gen.ts";
-import { openBrowser, startServer, tideBinary, trainTiny } from "../test/server/_browser.ts";
+import { importIris, openBrowser, startServer, tideBinary, trainTiny } from "../test/server/_browser.ts";
 
 const ROOT = resolve(import.meta.dirname ?? ".", "..");
 const arg = (name: string) => {
@@ -41,8 +41,15 @@ try {
   const bytes = Object.values(ASSETS).reduce((a, t) => a + new TextEncoder().encode(t).length, 0);
   const sizes = Object.entries(ASSETS).map(([n, t]) => `${n} ${(new TextEncoder().encode(t).length / 1024).toFixed(1)}`);
   console.log(`UI assets: ${Object.keys(ASSETS).length} files, ${(bytes / 1024).toFixed(1)} KiB in the binary (KiB each: ${sizes.join(", ")})`);
-  const model = await trainTiny(page, server.url, "shot");
-  const second = await trainTiny(page, server.url, "shot2", "hidden", "5");
+  // iris split 75/25 on its frame page; the classifiers train on the first part and are validated on the second.
+  await importIris(page, server.url);
+  await page.goto(`${server.url}/#/frame/iris.hex`);
+  await page.waitForSelector("#split");
+  await page.fill("#split [name=ratios]", "0.75");
+  await page.click("#split button");
+  await page.waitForSelector("#split-status a");
+  const model = await trainTiny(page, server.url, "shot", undefined, undefined, "iris.hex_part0", "iris.hex_part1");
+  const second = await trainTiny(page, server.url, "shot2", "hidden", "5", "iris.hex_part0", "iris.hex_part1");
   // A small autoencoder from the form: every measurement but the species, a 2-unit bottleneck.
   await page.goto(`${server.url}/#/build/iris.hex`);
   await page.waitForSelector("#p-epochs");
@@ -54,6 +61,8 @@ try {
   await page.selectOption("#p-activation", "Tanh");
   await page.fill("#p-epochs", "30");
   await page.fill("#p-seed", "1");
+  await page.check("#p-score_each_iteration");
+  await page.fill("#p-train_samples_per_iteration", "150");
   await page.click("#train");
   await page.waitForSelector("#open-model", { timeout: 60_000 });
   const pages: [string, string, string][] = [

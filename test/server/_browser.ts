@@ -124,13 +124,14 @@ export async function importIris(page: Page, url: string): Promise<void> {
 }
 
 /**
- * Builds a tiny model from the form (optionally one parameter changed) and waits for its job
+ * Builds a tiny model from the form (optionally one parameter changed, and a validation frame) and waits for its job
  * page to offer the model; returns the model and job ids.
  */
-export async function trainTiny(page: Page, url: string, id: string, field?: string, value?: string, frame = "iris.hex"): Promise<{ id: string; job: string }> {
+export async function trainTiny(page: Page, url: string, id: string, field?: string, value?: string, frame = "iris.hex", validation?: string): Promise<{ id: string; job: string }> {
   if (frame === "iris.hex") await importIris(page, url);
   await page.goto(`${url}/#/build/${encodeURIComponent(frame)}`);
   await page.waitForSelector("#p-epochs");
+  if (validation) await page.selectOption("[name=validation_frame]", validation);
   await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
   await page.fill("#p-model_id", id);
   await page.fill("#p-epochs", "20");

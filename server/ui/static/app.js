@@ -301,9 +301,9 @@ function fieldHtml(p) {
 
 async function jobsPage() {
   const { jobs } = await api("GET", "/3/Jobs");
-  main.innerHTML = `<h1>Jobs</h1><section class="card">${jobs.length ? `<div class="scroll"><table id="jobs"><thead><tr><th class="l">job</th><th class="l">what</th><th class="l">status</th><th>progress</th><th class="l">result</th></tr></thead><tbody>
-  ${jobs.slice().reverse().map((j) => `<tr><td class="l"><a href="#/job/${enc(j.key.name)}">${esc(j.key.name)}</a></td><td class="l">${esc(j.description)}</td><td class="l">${j.status}</td><td>${Math.round(j.progress * 100)}%</td>
-  <td class="l">${resultLink(j)}</td></tr>`).join("")}
+  main.innerHTML = `<h1>Jobs</h1><section class="card">${jobs.length ? `<div class="scroll"><table id="jobs"><thead><tr><th class="l">job</th><th class="l">result</th><th class="l">status</th><th>progress</th><th class="l">what</th></tr></thead><tbody>
+  ${jobs.slice().reverse().map((j) => `<tr><td class="l"><a href="#/job/${enc(j.key.name)}">${esc(j.key.name)}</a></td><td class="l">${resultLink(j)}</td><td class="l">${j.status}</td><td>${Math.round(j.progress * 100)}%</td>
+  <td class="l">${esc(j.description)}</td></tr>`).join("")}
   </tbody></table></div>` : `<p class="muted">No jobs yet.</p>`}</section>`;
   const timer = setInterval(() => location.hash === "#/jobs" && api("GET", "/3/Jobs").then((r) => r.jobs.some((j) => j.status === "RUNNING") && route()), 2000);
   cleanups.push(() => clearInterval(timer));
@@ -539,7 +539,7 @@ async function comparePage(spec) {
     for (const part of ["training", "validation"]) if (h.some((r) => typeof r[`${part}_${key}`] === "number")) series.push({ name: `${m.model_id.name} ${part}`, xs: h.map((r) => r.epochs), ys: h.map((r) => r[`${part}_${key}`]), dash: part === "validation", color: COLORS[mi % COLORS.length] });
   });
   const key = lossKey(rows2d(models[0].output.scoring_history)) ?? "";
-  if (series.length) lineChart(document.getElementById("chart-box-compare"), { title: `${key} by epoch (validation dashed)`, xLabel: "epochs", yLabel: key, id: "compare" }).update(series);
+  if (series.length) lineChart(document.getElementById("chart-box-compare"), { title: `${key} by epoch${series.some((x) => x.dash) ? " (training solid, validation dashed)" : ""}`, xLabel: "epochs", yLabel: key, id: "compare" }).update(series);
   else document.getElementById("chart-box-compare").innerHTML = `<p class="muted">No scoring history to show.</p>`;
 }
 
