@@ -188,6 +188,14 @@ test("web UI in chromium: imports a file, trains with a live chart, inspects, pr
     assertEquals((await plot(page, "compare"))!.labels, ["epochs", "live training", `${other.id} training`]);
     assert(await ink(page, "compare", BLUE) > 50 && await ink(page, "compare", ORANGE) > 50, "both models' lines are drawn");
 
+    // A chart page opened first: its charts wait for the chart library, which loads after the first page.
+    const fresh = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    fresh.on("pageerror", (e) => errors.push(e.message));
+    await fresh.goto(`${server.url}/#/compare/live,${other.id}`);
+    await fresh.waitForSelector("#chart-compare canvas");
+    assert(await ink(fresh, "compare", ORANGE) > 50, "the compare chart is drawn on a fresh page");
+    await fresh.close();
+
     // Cancel a long training from its job page: it ends CANCELLED and keeps the best model so far.
     await page.goto(`${server.url}/#/build/iris.hex`);
     await page.waitForSelector("#p-epochs");

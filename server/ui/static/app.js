@@ -1,7 +1,7 @@
 // Tide's web UI (docs/ui.md): one page per hash route, rendered with template strings into
 // <main>. Every request goes to H2O's REST routes (the ones h2o-py uses) or to the job event
 // stream /ui/jobs/{id}/events. Line charts and the error histogram are uPlot (its global `uPlot`,
-// loaded by index.html from the binary); the small bar charts are SVG (chart helpers at the end).
+// loaded from the binary by loadUplot); the small bar charts are HTML and SVG (helpers at the end).
 
 const main = document.getElementById("main");
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -88,7 +88,25 @@ async function route() {
   location.hash = "#/frames";
 }
 addEventListener("hashchange", route);
-route().then(() => (document.body.dataset.ready = "1"));
+/** Marks each sideways-scrolling block (.scroll) that has more to the right than it shows. */
+let overflowFrame = 0;
+const markOverflow = () => (overflowFrame ||= requestAnimationFrame(() => {
+  overflowFrame = 0;
+  for (const el of main.querySelectorAll(".scroll")) el.classList.toggle("more", el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+}));
+addEventListener("resize", markOverflow);
+main.addEventListener("scroll", markOverflow, true);
+new MutationObserver(markOverflow).observe(main, { childList: true, subtree: true });
+route().then(() => {
+  document.body.dataset.ready = "1";
+  // "tide:painted" (a performance mark): the task after the frame that drew the first page, which
+  // scripts/ui_screenshots.ts reads as the cold start's end. The chart library is fetched only
+  // then: running it costs a noticeable part of a cold start, and the first page has no chart.
+  requestAnimationFrame(() => setTimeout(() => {
+    performance.mark("tide:painted");
+    loadUplot();
+  }));
+});
 
 // ---- Frames -----------------------------------------------------------------------------------
 
@@ -545,6 +563,17 @@ async function comparePage(spec) {
 
 // ---- Charts: uPlot for lines and the error histogram, SVG for the small bar charts -------------
 
+let uplotLoading = null;
+/** uPlot (its global `uPlot`), loaded once by a script tag: resolves when it can draw. */
+function loadUplot() {
+  return (uplotLoading ??= new Promise((ok, fail) => {
+    const tag = Object.assign(document.createElement("script"), { src: "/ui/uPlot.iife.min.js" });
+    tag.onload = () => ok(window.uPlot);
+    tag.onerror = () => fail(new Error("Cannot load the chart library /ui/uPlot.iife.min.js"));
+    document.head.append(tag);
+  }));
+}
+
 /** Height of a uPlot chart's plot area in CSS pixels; its width follows its container. */
 const CHART_H = 220;
 const finite = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -638,7 +667,7 @@ function uplotChart(el, { title, id, xLabel, yLabel, options, data, summary, poi
   el.innerHTML = `<h3 id="chart-title-${id}">${esc(title)}</h3><div class="plot" id="chart-${id}"></div>
     <details class="chart-data"><summary>The numbers as a table</summary><div class="scroll"></div></details>`;
   const box = el.querySelector(".plot"), details = el.querySelector("details");
-  let u = null, names = "", last = [];
+  let u = null, names = "", last = [], closed = false;
   const width = () => Math.max(200, Math.floor(el.clientWidth || 480));
   const table = () => {
     const d = data(last);
@@ -647,6 +676,8 @@ function uplotChart(el, { title, id, xLabel, yLabel, options, data, summary, poi
   };
   const update = (series) => {
     last = series;
+    if (closed) return;
+    if (!window.uPlot) return void loadUplot().then(() => update(last), (e) => (box.innerHTML = `<p class="error">${esc(e.message)}</p>`));
     const d = data(series), key = series.map((s) => s.name).join("\n");
     if (!u || key !== names) {
       u?.destroy();
@@ -682,7 +713,7 @@ function uplotChart(el, { title, id, xLabel, yLabel, options, data, summary, poi
   // Follows the container's width: a window resized, a narrow screen, a grid column reflowed.
   const ro = new ResizeObserver(() => u && width() !== u.width && u.setSize({ width: width(), height: CHART_H }));
   ro.observe(el);
-  cleanups.push(() => (ro.disconnect(), u?.destroy()));
+  cleanups.push(() => ((closed = true), ro.disconnect(), u?.destroy()));
   return { update };
 }
 /**
