@@ -29,7 +29,7 @@ const KEEP_ALIVE_MS = 5000;
 /** Progress frames per second at most; scoring events are never dropped. */
 const PROGRESS_MS = 200;
 
-const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml" };
+const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml", txt: "text/plain; charset=utf-8" };
 
 /** Registers the UI's routes. */
 export function uiRoutes(app: Hono, ctx: ServerContext): void {

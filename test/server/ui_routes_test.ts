@@ -32,17 +32,28 @@ test("web UI routes: serves the embedded page, script and style; the generated m
   assert(index.headers.get("content-type")!.startsWith("text/html"));
   const html = await index.text();
   assert(html.includes('src="/ui/app.js"') && html.includes('href="/ui/style.css"'), html);
-  for (const [name, type] of [["app.js", "text/javascript"], ["style.css", "text/css"]]) {
+  assert(html.includes('href="/ui/uPlot.min.css"') && ASSETS["app.js"].includes('"/ui/uPlot.iife.min.js"'), "uPlot's style is linked; app.js loads its script");
+  const files: [string, string, string][] = [
+    ["app.js", "text/javascript", "../../server/ui/static/app.js"], ["style.css", "text/css", "../../server/ui/static/style.css"],
+    // uPlot, from the package at the version package.json pins (the charts).
+    ["uPlot.iife.min.js", "text/javascript", "../../node_modules/uplot/dist/uPlot.iife.min.js"], ["uPlot.min.css", "text/css", "../../node_modules/uplot/dist/uPlot.min.css"],
+    ["uPlot.LICENSE.txt", "text/plain", "../../node_modules/uplot/LICENSE"],
+  ];
+  for (const [name, type, file] of files) {
     const r = await s.fetch(new Request(`http://t/ui/${name}`));
     assertEquals(r.status, 200);
     assert(r.headers.get("content-type")!.startsWith(type));
-    assertEquals(await r.text(), readFileSync(new URL(`../../server/ui/static/${name}`, import.meta.url), "utf8"));
+    assertEquals(await r.text(), readFileSync(new URL(file, import.meta.url), "utf8"));
   }
+  const pinned = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).dependencies.uplot;
+  assert(ASSETS["uPlot.iife.min.js"].startsWith(`/*! https://github.com/leeoniya/uPlot (v${pinned}) */`), "the bundled uPlot is the pinned version");
   const missing = await s.call("GET", "/ui/nope.js");
   assertEquals(missing.status, 404);
   assert(missing.body.msg.includes("app.js"), missing.body.msg);
   assertEquals(readFileSync(new URL("../../server/ui/assets.gen.ts", import.meta.url), "utf8"), uiModule(), "run bun scripts/gen_ui.ts");
-  assert(!Object.values(ASSETS).some((t) => /https?:\/\/(?!127\.0\.0\.1)[a-z]/.test(t.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, ""))), "no asset loads anything from the network");
+  // No address outside this machine, but for the SVG namespace and uPlot's banner comment (its home page, not a load).
+  const remote = (t: string) => t.replace(/http:\/\/www\.w3\.org\/2000\/svg/g, "").replace(/^\/\*! https:\/\/github\.com\/leeoniya\/uPlot \(v[\d.]+\) \*\//, "").match(/https?:\/\/(?!127\.0\.0\.1)[a-z][^\s"')]*/g);
+  for (const [name, text] of Object.entries(ASSETS)) if (!name.endsWith(".txt")) assertEquals(remote(text), null, `${name} loads nothing from the network`);
   await s.close();
 });
 

@@ -1,6 +1,7 @@
 // Tide's web UI (docs/ui.md): one page per hash route, rendered with template strings into
 // <main>. Every request goes to H2O's REST routes (the ones h2o-py uses) or to the job event
-// stream /ui/jobs/{id}/events. Charts are hand-written SVG (chart helpers at the end).
+// stream /ui/jobs/{id}/events. Line charts and the error histogram are uPlot (its global `uPlot`,
+// loaded from the binary by loadUplot); the small bar charts are HTML and SVG (helpers at the end).
 
 const main = document.getElementById("main");
 const esc = (s) => String(s ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
@@ -87,7 +88,25 @@ async function route() {
   location.hash = "#/frames";
 }
 addEventListener("hashchange", route);
-route().then(() => (document.body.dataset.ready = "1"));
+/** Marks each sideways-scrolling block (.scroll) that has more to the right than it shows. */
+let overflowFrame = 0;
+const markOverflow = () => (overflowFrame ||= requestAnimationFrame(() => {
+  overflowFrame = 0;
+  for (const el of main.querySelectorAll(".scroll")) el.classList.toggle("more", el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+}));
+addEventListener("resize", markOverflow);
+main.addEventListener("scroll", markOverflow, true);
+new MutationObserver(markOverflow).observe(main, { childList: true, subtree: true });
+route().then(() => {
+  document.body.dataset.ready = "1";
+  // "tide:painted" (a performance mark): the task after the frame that drew the first page, which
+  // scripts/ui_screenshots.ts reads as the cold start's end. The chart library is fetched only
+  // then: running it costs a noticeable part of a cold start, and the first page has no chart.
+  requestAnimationFrame(() => setTimeout(() => {
+    performance.mark("tide:painted");
+    loadUplot();
+  }));
+});
 
 // ---- Frames -----------------------------------------------------------------------------------
 
@@ -222,6 +241,7 @@ async function buildPage(frameId) {
     <div class="row"><label>Training frame<select name="training_frame" id="f-training_frame">${frameOptions(train)}</select></label>
     <label>Validation frame<select name="validation_frame">${frameOptions("", true)}</select></label>
     <label>Response column<select name="response_column" id="f-response_column">${names.map((n, i) => `<option ${i === names.length - 1 ? "selected" : ""}>${esc(n)}</option>`).join("")}</select></label></div>
+    <p class="muted" id="ae-note" hidden>An autoencoder has no response column: it learns to reconstruct the columns that are not ignored.</p>
     <p class="error" data-error="training_frame"></p><p class="error" data-error="response_column"></p>
     <fieldset><legend>Ignored columns</legend><div class="row">${names.map((n) => `<label style="flex-direction:row;gap:.3rem"><input type="checkbox" name="ignored" value="${esc(n)}">${esc(n)}</label>`).join("")}</div></fieldset>
   </section>
@@ -232,11 +252,17 @@ async function buildPage(frameId) {
   </form>`;
   document.getElementById("f-training_frame").onchange = (e) => (location.hash = `#/build/${enc(e.target.value)}`);
   const form = document.getElementById("build");
+  // An autoencoder (h2o-py's H2OAutoEncoderEstimator) is trained without a response column.
+  const ae = form.elements["p-autoencoder"], isAe = () => ae?.checked === true;
+  if (ae) ae.addEventListener("change", () => {
+    form.response_column.disabled = isAe();
+    document.getElementById("ae-note").hidden = !isAe();
+  });
   form.onsubmit = async (e) => {
     e.preventDefault();
     form.querySelectorAll("[data-error]").forEach((p) => (p.textContent = ""));
     form.querySelectorAll(".field.invalid").forEach((p) => p.classList.remove("invalid"));
-    const body = { training_frame: form.training_frame.value, response_column: form.response_column.value, ignored_columns: list([...form.querySelectorAll("[name=ignored]:checked")].map((c) => c.value)) };
+    const body = { training_frame: form.training_frame.value, response_column: isAe() ? undefined : form.response_column.value, ignored_columns: list([...form.querySelectorAll("[name=ignored]:checked")].map((c) => c.value)) };
     if (form.validation_frame.value) body.validation_frame = form.validation_frame.value;
     const hyper = {};
     for (const p of params) {
@@ -293,9 +319,9 @@ function fieldHtml(p) {
 
 async function jobsPage() {
   const { jobs } = await api("GET", "/3/Jobs");
-  main.innerHTML = `<h1>Jobs</h1><section class="card">${jobs.length ? `<div class="scroll"><table id="jobs"><thead><tr><th class="l">job</th><th class="l">what</th><th class="l">status</th><th>progress</th><th class="l">result</th></tr></thead><tbody>
-  ${jobs.slice().reverse().map((j) => `<tr><td class="l"><a href="#/job/${enc(j.key.name)}">${esc(j.key.name)}</a></td><td class="l">${esc(j.description)}</td><td class="l">${j.status}</td><td>${Math.round(j.progress * 100)}%</td>
-  <td class="l">${resultLink(j)}</td></tr>`).join("")}
+  main.innerHTML = `<h1>Jobs</h1><section class="card">${jobs.length ? `<div class="scroll"><table id="jobs"><thead><tr><th class="l">job</th><th class="l">result</th><th class="l">status</th><th>progress</th><th class="l">what</th></tr></thead><tbody>
+  ${jobs.slice().reverse().map((j) => `<tr><td class="l"><a href="#/job/${enc(j.key.name)}">${esc(j.key.name)}</a></td><td class="l">${resultLink(j)}</td><td class="l">${j.status}</td><td>${Math.round(j.progress * 100)}%</td>
+  <td class="l">${esc(j.description)}</td></tr>`).join("")}
   </tbody></table></div>` : `<p class="muted">No jobs yet.</p>`}</section>`;
   const timer = setInterval(() => location.hash === "#/jobs" && api("GET", "/3/Jobs").then((r) => r.jobs.some((j) => j.status === "RUNNING") && route()), 2000);
   cleanups.push(() => clearInterval(timer));
@@ -314,9 +340,10 @@ async function jobPage(id) {
   <section class="card"><progress id="job-progress" max="1" value="0" aria-label="Progress"></progress>
   <div class="row"><span id="job-status" role="status"></span><button id="cancel" class="danger">Cancel</button></div>
   <div class="kv" id="job-stats"></div><p id="job-result"></p></section>
-  <section class="card"><h2 id="chart-title">Scoring history</h2><div class="charts"><div id="chart-loss"></div><div id="chart-err"></div></div></section>`;
+  <section class="card"><h2 id="chart-title">Scoring history</h2><div class="charts"><div id="chart-box-loss"></div><div id="chart-box-err"></div></div></section>`;
   const scores = [];
-  let job = null, drawn = 0;
+  const charts = historyCharts(document.getElementById("chart-box-loss"), document.getElementById("chart-box-err"));
+  let job = null, drawn = 0, frame = 0;
   document.getElementById("cancel").onclick = () => api("POST", `/3/Jobs/${enc(id)}/cancel`).catch((e) => toast(e.message));
   const stats = (e) => {
     const s = e.lastScore ?? scores.at(-1)?.row ?? {};
@@ -324,11 +351,14 @@ async function jobPage(id) {
     for (const [k, v] of Object.entries(s)) if (/^(training|validation)_/.test(k)) cells.push([k.replace(/_/g, " "), num(v)]);
     document.getElementById("job-stats").innerHTML = cells.map(([k, v]) => `<span class="muted">${esc(k)}</span><span>${v}</span>`).join("");
   };
-  const redraw = () => {
+  // At most one redraw a frame, however fast the scores arrive.
+  const redraw = () => (frame ||= requestAnimationFrame(() => {
+    frame = 0;
     if (scores.length === drawn) return;
     drawn = scores.length;
-    historyCharts(scores.map((s) => s.row), document.getElementById("chart-loss"), document.getElementById("chart-err"));
-  };
+    charts.update(scores.map((s) => s.row));
+  }));
+  cleanups.push(() => cancelAnimationFrame(frame));
   const es = new EventSource(`/ui/jobs/${enc(id)}/events`);
   cleanups.push(() => es.close());
   es.addEventListener("job", (m) => {
@@ -390,25 +420,27 @@ async function modelPage(id) {
   const changed = m.parameters.filter((p) => JSON.stringify(p.actual_value) !== JSON.stringify(p.default_value));
   const metricSets = [["Training", o.training_metrics], ["Validation", o.validation_metrics], ["Cross-validation", o.cross_validation_metrics]].filter(([, x]) => x);
   main.innerHTML = `<h1>Model ${esc(id)}</h1>
-  <p class="muted">${o.model_category} · response ${esc(m.response_column_name)} · trained on <a href="#/frame/${enc(m.data_frame?.name)}">${esc(m.data_frame?.name)}</a> in ${(o.run_time / 1000).toFixed(1)} s · status ${esc(o.training_status)} · <a id="download-model" href="/3/Models.fetch.bin/${enc(id)}" download="${esc(id)}">Download the model file</a> · Standalone scorer: <button type="button" id="export-js" data-format="js">JavaScript module</button> <button type="button" id="export-onnx" data-format="onnx">ONNX</button> <span id="export-msg" role="status"></span></p>
+  <p class="muted">${o.model_category}${m.response_column_name ? ` · response ${esc(m.response_column_name)}` : ""} · trained on <a href="#/frame/${enc(m.data_frame?.name)}">${esc(m.data_frame?.name)}</a> in ${(o.run_time / 1000).toFixed(1)} s · status ${esc(o.training_status)} · <a id="download-model" href="/3/Models.fetch.bin/${enc(id)}" download="${esc(id)}">Download the model file</a> · Standalone scorer: <button type="button" id="export-js" data-format="js">JavaScript module</button> <button type="button" id="export-onnx" data-format="onnx">ONNX</button> <span id="export-msg" role="status"></span></p>
   <section class="card"><h2>Metrics</h2><div class="scroll">${metricsTable(metricSets)}</div>
   ${metricSets.map(([name, x]) => (x.cm ? `<h3>Confusion matrix (${name.toLowerCase()})</h3>${confusionHtml(x.cm.table, name === "Training" ? "cm" : "")}` : "")).join("")}</section>
-  <section class="card"><h2>Charts</h2><div class="charts"><div id="chart-loss"></div><div id="chart-err"></div><div id="chart-varimp"></div><div id="chart-roc"></div></div></section>
+  <section class="card"><h2>Charts</h2><div class="charts"><div id="chart-box-loss"></div><div id="chart-box-err"></div><div id="chart-box-varimp"></div><div id="chart-box-roc"></div></div></section>
   <section class="card"><h2>Predict on a frame</h2><form id="predict" class="row"><label>Frame<select name="frame">${frames.map((f) => `<option ${f.frame_id.name === m.data_frame?.name ? "selected" : ""}>${esc(f.frame_id.name)}</option>`).join("")}</select></label><button>Predict</button></form><div id="predictions"></div></section>
   ${o.model_category === "AutoEncoder" ? `<section class="card"><h2>Reconstruction error</h2><form id="anomaly" class="row"><label>Frame<select name="frame">${frames.map((f) => `<option ${f.frame_id.name === m.data_frame?.name ? "selected" : ""}>${esc(f.frame_id.name)}</option>`).join("")}</select></label><button>Compute</button></form><div id="anomaly-out"></div></section>` : ""}
   <section class="card"><h2>Layers</h2>${tableHtml(o.model_summary)}</section>
   <section class="card"><h2>Parameters</h2><h3>Set differently from the default</h3>${paramList(changed, changed)}
   <details><summary>All ${m.parameters.length} parameters</summary>${paramList(m.parameters.filter((p) => p.actual_value !== null && p.actual_value !== undefined), changed)}</details></section>`;
-  historyCharts(rows2d(o.scoring_history), document.getElementById("chart-loss"), document.getElementById("chart-err"));
+  historyCharts(document.getElementById("chart-box-loss"), document.getElementById("chart-box-err")).update(rows2d(o.scoring_history));
   if (o.variable_importances) {
     const vi = rows2d(o.variable_importances).slice(0, 20);
-    document.getElementById("chart-varimp").innerHTML = `<h3>Variable importances (top ${vi.length})</h3>` + barChart(vi.map((r) => [r.variable, r.scaled_importance]), "varimp");
+    document.getElementById("chart-box-varimp").innerHTML = `<h3>Variable importances (top ${vi.length})</h3>` + barChart(vi.map((r) => [r.variable, r.scaled_importance]), "varimp", "scaled importance");
   }
   const thr = o.validation_metrics?.thresholds_and_metric_scores ?? o.training_metrics?.thresholds_and_metric_scores;
   if (thr) {
-    const r = rows2d(thr).sort((a, b) => a.fpr - b.fpr);
-    document.getElementById("chart-roc").innerHTML = `<h3>ROC (${o.validation_metrics ? "validation" : "training"})</h3>` +
-      lineChart([{ name: "ROC", xs: [0, ...r.map((x) => x.fpr), 1], ys: [0, ...r.map((x) => x.tpr), 1] }, { name: "chance", xs: [0, 1], ys: [0, 1] }], { xLabel: "false positive rate", yLabel: "true positive rate", id: "roc" });
+    // Sorted by false positive rate, then true positive rate: equal rates make the curve's vertical steps.
+    const r = rows2d(thr).sort((a, b) => a.fpr - b.fpr || a.tpr - b.tpr), xs = [0, ...r.map((x) => x.fpr), 1];
+    const auc = (o.validation_metrics ?? o.training_metrics).AUC;
+    lineChart(document.getElementById("chart-box-roc"), { title: `ROC (${o.validation_metrics ? "validation" : "training"}${typeof auc === "number" ? `, AUC ${num(auc)}` : ""})`, xLabel: "false positive rate", yLabel: "true positive rate", id: "roc" })
+      .update([{ name: "ROC", xs, ys: [0, ...r.map((x) => x.tpr), 1] }, { name: "chance", xs, ys: xs, dash: true, color: "#999" }]);
   }
   for (const b of document.querySelectorAll("#export-js, #export-onnx")) b.onclick = () => exportModel(id, b.dataset.format);
   const anomaly = document.getElementById("anomaly");
@@ -459,11 +491,12 @@ async function anomalyReport(id, frame) {
     const worst = err.map((e, i) => [e, i]).filter(([e]) => Number.isFinite(e)).sort((a, b) => b[0] - a[0]).slice(0, WORST_ROWS);
     const rows = await Promise.all(worst.map(([, i]) => api("GET", `/3/Frames/${enc(frame)}?row_offset=${i}&row_count=1`).then((r) => r.frames[0].columns)));
     const cols = rows[0] ?? [];
-    const cell = (c) => (c.type === "enum" ? esc(c.domain[c.data[0]]) : c.type === "string" ? esc(c.string_data?.[0]) : num(c.data[0]));
+    const cell = (c) => `<td>${c.type === "enum" ? esc(c.domain[c.data[0]]) : c.type === "string" ? esc(c.string_data?.[0]) : num(c.data[0])}</td>`;
     out.innerHTML = `<p><a href="/3/DownloadDataset?frame_id=${enc(dest)}" download="${esc(dest)}.csv">Download ${esc(dest)}.csv</a> · ${err.length} rows, mean ${num(err.filter(Number.isFinite).reduce((a, b) => a + b, 0) / err.filter(Number.isFinite).length)}, max ${num(worst[0]?.[0])}</p>
-      <div class="charts"><div><h3>Distribution of Reconstruction.MSE</h3>${histChart(err, "anomaly")}</div></div>
+      <div class="charts"><div id="chart-box-anomaly"></div></div>
       <h3>The ${worst.length} worst-reconstructed rows</h3><div class="scroll"><table id="worst-rows"><thead><tr><th>row</th><th>Reconstruction.MSE</th>${cols.map((c) => `<th>${esc(c.label)}</th>`).join("")}</tr></thead><tbody>` +
       worst.map(([e, i], k) => `<tr><td>${i + 1}</td><td>${num(e)}</td>${rows[k].map(cell).join("")}</tr>`).join("") + "</tbody></table></div>";
+    histChart(document.getElementById("chart-box-anomaly"), err, { title: "Distribution of Reconstruction.MSE", xLabel: "reconstruction error", id: "anomaly" });
   } catch (e) {
     out.innerHTML = `<p class="error">${esc(e.message)}</p>`;
   }
@@ -516,82 +549,181 @@ async function comparePage(spec) {
   <section class="card"><h2>Parameters that differ</h2><div class="scroll"><table><thead><tr><th class="l">parameter</th>${models.map((m) => `<th><a href="#/model/${enc(m.model_id.name)}">${esc(m.model_id.name)}</a></th>`).join("")}</tr></thead><tbody>
   ${[...changed].map((n) => `<tr><td class="l">${esc(n)}</td>${models.map((m) => `<td>${show(m.parameters.find((p) => p.name === n)?.actual_value)}</td>`).join("")}</tr>`).join("") || `<tr><td class="l" colspan="${models.length + 1}">none</td></tr>`}
   </tbody></table></div></section>
-  <section class="card"><h2>Scoring histories</h2><div class="charts"><div id="chart-compare"></div></div></section>`;
+  <section class="card"><h2>Scoring histories</h2><div class="charts wide"><div id="chart-box-compare"></div></div></section>`;
   const series = [];
-  models.forEach((m) => {
+  models.forEach((m, mi) => {
     const h = rows2d(m.output.scoring_history), key = lossKey(h);
     if (!key) return;
-    for (const part of ["training", "validation"]) if (h.some((r) => typeof r[`${part}_${key}`] === "number")) series.push({ name: `${m.model_id.name} ${part}`, xs: h.map((r) => r.epochs), ys: h.map((r) => r[`${part}_${key}`]), dash: part === "validation" });
+    for (const part of ["training", "validation"]) if (h.some((r) => typeof r[`${part}_${key}`] === "number")) series.push({ name: `${m.model_id.name} ${part}`, xs: h.map((r) => r.epochs), ys: h.map((r) => r[`${part}_${key}`]), dash: part === "validation", color: COLORS[mi % COLORS.length] });
   });
-  document.getElementById("chart-compare").innerHTML = lineChart(series, { xLabel: "epochs", yLabel: lossKey(rows2d(models[0].output.scoring_history)) ?? "", id: "compare" });
+  const key = lossKey(rows2d(models[0].output.scoring_history)) ?? "";
+  if (series.length) lineChart(document.getElementById("chart-box-compare"), { title: `${key} by epoch${series.some((x) => x.dash) ? " (training solid, validation dashed)" : ""}`, xLabel: "epochs", yLabel: key, id: "compare" }).update(series);
+  else document.getElementById("chart-box-compare").innerHTML = `<p class="muted">No scoring history to show.</p>`;
 }
 
-// ---- Charts (SVG) -----------------------------------------------------------------------------
+// ---- Charts: uPlot for lines and the error histogram, SVG for the small bar charts -------------
+
+let uplotLoading = null;
+/** uPlot (its global `uPlot`), loaded once by a script tag: resolves when it can draw. */
+function loadUplot() {
+  return (uplotLoading ??= new Promise((ok, fail) => {
+    const tag = Object.assign(document.createElement("script"), { src: "/ui/uPlot.iife.min.js" });
+    tag.onload = () => ok(window.uPlot);
+    tag.onerror = () => fail(new Error("Cannot load the chart library /ui/uPlot.iife.min.js"));
+    document.head.append(tag);
+  }));
+}
+
+/** Height of a uPlot chart's plot area in CSS pixels; its width follows its container. */
+const CHART_H = 220;
+const finite = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** The loss shown for a history: logloss for classifiers, deviance or rmse otherwise. */
 function lossKey(rows) {
   const r = rows[0] ?? {};
   return ["logloss", "deviance", "rmse", "mse"].find((k) => `training_${k}` in r || `validation_${k}` in r);
 }
-/** The loss chart and the classification-error chart of a scoring history (rows of objects). */
-function historyCharts(rows, lossEl, errEl) {
-  const key = lossKey(rows);
-  const series = (k) => ["training", "validation"].filter((p) => rows.some((r) => typeof r[`${p}_${k}`] === "number")).map((p) => ({ name: p, xs: rows.map((r) => r.epochs), ys: rows.map((r) => r[`${p}_${k}`]), dash: p === "validation" }));
-  if (key) lossEl.innerHTML = `<h3>${key} by epoch</h3>${lineChart(series(key), { xLabel: "epochs", yLabel: key, id: "history" })}`;
-  if (rows.some((r) => "training_classification_error" in r)) errEl.innerHTML = `<h3>classification error by epoch</h3>${lineChart(series("classification_error"), { xLabel: "epochs", yLabel: "error", id: "history-error" })}`;
+/**
+ * The scoring history's two charts (the loss, and the classification error for classifiers) in
+ * `lossEl` and `errEl`; `update(rows)` redraws them with the rows so far, so a job's charts grow.
+ */
+function historyCharts(lossEl, errEl) {
+  let loss = null, err = null;
+  const series = (rows, k) => ["training", "validation"].filter((p) => rows.some((r) => typeof r[`${p}_${k}`] === "number"))
+    .map((p) => ({ name: p, xs: rows.map((r) => r.epochs), ys: rows.map((r) => r[`${p}_${k}`]), dash: p === "validation" }));
+  return {
+    update(rows) {
+      const key = lossKey(rows);
+      if (!key) return;
+      loss ??= lineChart(lossEl, { title: `${key} by epoch`, xLabel: "epochs", yLabel: key, id: "history" });
+      loss.update(series(rows, key));
+      if (!rows.some((r) => "training_classification_error" in r)) return;
+      err ??= lineChart(errEl, { title: "classification error by epoch", xLabel: "epochs", yLabel: "classification error", id: "history-error" });
+      err.update(series(rows, "classification_error"));
+    },
+  };
 }
-function ticks(lo, hi, n = 4) {
-  if (!(hi > lo)) return [lo];
-  const step = 10 ** Math.floor(Math.log10((hi - lo) / n)), m = [1, 2, 5, 10].find((k) => (hi - lo) / (k * step) <= n) * step;
-  const out = [];
-  for (let v = Math.ceil(lo / m) * m; v <= hi + 1e-12; v += m) out.push(+v.toPrecision(10));
-  return out;
+
+/** A legend value: the point under the cursor, or the series' latest point when the cursor is off the chart. */
+function latest(u, v, si, idx) {
+  if (idx != null) return v == null ? "–" : num(v);
+  const d = u.data[si];
+  for (let i = d.length - 1; i >= 0; i--) if (d[i] != null) return num(d[i]);
+  return "–";
 }
-/** A line chart: `series` of {name, xs, ys, dash}. `data-points` counts the points drawn (the browser test reads it). */
-function lineChart(series, { xLabel = "", yLabel = "", id = "" } = {}) {
-  const W = 480, H = 260, L = 52, R = 12, T = 10, B = 36;
-  const pts = series.flatMap((s) => s.xs.map((x, i) => [x, s.ys[i]])).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  if (!pts.length) return `<p class="muted">No points yet.</p>`;
-  let [x0, x1] = [Math.min(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[0]))];
-  let [y0, y1] = [Math.min(...pts.map((p) => p[1])), Math.max(...pts.map((p) => p[1]))];
-  if (x1 === x0) x1 = x0 + 1;
-  if (y1 === y0) (y0 -= 0.5), (y1 += 0.5);
-  const pad = (y1 - y0) * 0.05;
-  y0 -= pad, y1 += pad;
-  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R), sy = (y) => T + (1 - (y - y0) / (y1 - y0)) * (H - T - B);
-  const grid = ticks(y0, y1).map((v) => `<line x1="${L}" x2="${W - R}" y1="${sy(v)}" y2="${sy(v)}" stroke="#eee"/><text x="${L - 4}" y="${sy(v) + 4}" text-anchor="end">${+v.toPrecision(3)}</text>`).join("") +
-    ticks(x0, x1).map((v) => `<text x="${sx(v)}" y="${H - B + 14}" text-anchor="middle">${+v.toPrecision(3)}</text>`).join("");
-  const lines = series.map((s, k) => {
-    const p = s.xs.map((x, i) => [x, s.ys[i]]).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-    const c = COLORS[k % COLORS.length];
-    return `<polyline fill="none" stroke="${c}" stroke-width="2" ${s.dash ? 'stroke-dasharray="5 3"' : ""} points="${p.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(" ")}"/>` +
-      (p.length < 60 ? p.map(([x, y]) => `<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="2.5" fill="${c}"/>`).join("") : "");
-  }).join("");
-  return `<svg class="chart" ${id ? `id="chart-svg-${id}"` : ""} data-points="${pts.length}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(yLabel)} against ${esc(xLabel)}">${grid}
-    <line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#999"/><line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#999"/>${lines}
-    <text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">${esc(xLabel)}</text><text transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text></svg>
-    <div class="legend">${series.map((s, k) => `<span style="--c:${COLORS[k % COLORS.length]}">${esc(s.name)}</span>`).join("")}</div>`;
+
+/** Series of {xs, ys} as uPlot's data: one sorted x array (joined when they differ), missing points null. */
+function aligned(series) {
+  const xs0 = series[0]?.xs ?? [];
+  if (series.every((s) => s.xs.length === xs0.length && s.xs.every((x, i) => x === xs0[i]))) return [xs0, ...series.map((s) => s.ys.map(finite))];
+  const xs = [...new Set(series.flatMap((s) => s.xs.filter(Number.isFinite)))].sort((a, b) => a - b);
+  const at = series.map((s) => new Map(s.xs.map((x, i) => [x, s.ys[i]])));
+  return [xs, ...at.map((m) => xs.map((x) => finite(m.get(x))))];
 }
-/** Horizontal bars: [label, value in 0..1]. */
-function barChart(items, id) {
-  const W = 480, rowH = 18, L = 130, H = items.length * rowH + 8;
-  return `<svg class="chart" id="chart-svg-${id}" data-points="${items.length}" viewBox="0 0 ${W} ${H}" role="img" aria-label="bar chart">${items.map(([label, v], i) =>
-    `<text x="${L - 6}" y="${i * rowH + 16}" text-anchor="end">${esc(String(label).slice(0, 20))}</text><rect x="${L}" y="${i * rowH + 5}" height="${rowH - 5}" width="${Math.max(1, v * (W - L - 50))}" fill="${COLORS[0]}"/><text x="${L + v * (W - L - 50) + 4}" y="${i * rowH + 16}">${num(v, 3)}</text>`).join("")}</svg>`;
+
+/**
+ * A uPlot line chart in `el`: a title, the canvas, uPlot's legend (a series name toggles its line,
+ * by click or by Enter/Space), a summary for screen readers, and the numbers as a table on demand.
+ * `update(series)` (series of {name, xs, ys, dash}) redraws it; the chart follows its container's
+ * width. `#chart-<id>` carries `data-points` (the points drawn) and the uPlot instance as `.uplot`.
+ */
+function lineChart(el, { title, xLabel, yLabel, id }) {
+  return uplotChart(el, { title, id, xLabel, yLabel,
+    options: (series) => ({
+      series: [{ label: xLabel, value: latest }, ...series.map((s, k) => ({ label: s.name, stroke: s.color ?? COLORS[k % COLORS.length], width: 2, dash: s.dash ? [6, 4] : undefined, spanGaps: true, value: latest }))],
+    }),
+    data: aligned,
+    summary: (series) => `${yLabel} against ${xLabel}: ` + series.map((s) => {
+      const ys = s.ys.filter(Number.isFinite);
+      return `${s.name}, ${ys.length} points${ys.length ? `, from ${num(ys[0])} to ${num(ys.at(-1))}` : ""}`;
+    }).join("; "),
+  });
 }
-/** A histogram of `values` in 20 equal-width bins; `data-points` is the number of values counted. */
-function histChart(values, id) {
+
+/** A histogram of `values` in 20 equal-width bins, drawn by uPlot as bars; `data-points` counts the values. */
+function histChart(el, values, { title, xLabel, id }) {
   const v = values.filter(Number.isFinite);
-  if (!v.length) return `<p class="muted">No values.</p>`;
+  if (!v.length) return void (el.innerHTML = `<h3>${esc(title)}</h3><p class="muted">No values.</p>`);
   const lo = Math.min(...v), hi = Math.max(...v), n = hi > lo ? 20 : 1, w = hi > lo ? (hi - lo) / n : 1;
-  const bins = new Array(n).fill(0);
-  for (const x of v) bins[Math.min(n - 1, Math.floor((x - lo) / w))]++;
-  const W = 480, H = 240, L = 52, R = 12, T = 10, B = 36, max = Math.max(...bins), bw = (W - L - R) / n;
-  const sy = (c) => T + (1 - c / max) * (H - T - B);
-  return `<svg class="chart" id="chart-svg-${id}" data-points="${v.length}" viewBox="0 0 ${W} ${H}" role="img" aria-label="histogram: rows by value">` +
-    ticks(0, max).map((c) => `<line x1="${L}" x2="${W - R}" y1="${sy(c)}" y2="${sy(c)}" stroke="#eee"/><text x="${L - 4}" y="${sy(c) + 4}" text-anchor="end">${c}</text>`).join("") +
-    bins.map((c, i) => `<rect x="${(L + i * bw + 0.5).toFixed(1)}" width="${Math.max(0.5, bw - 1).toFixed(1)}" y="${sy(c).toFixed(1)}" height="${(H - B - sy(c)).toFixed(1)}" fill="${COLORS[0]}"><title>${num(lo + i * w)} to ${num(lo + (i + 1) * w)}: ${c} rows</title></rect>`).join("") +
-    `<line x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}" stroke="#999"/><text x="${L}" y="${H - B + 14}" text-anchor="start">${num(lo, 3)}</text><text x="${W - R}" y="${H - B + 14}" text-anchor="end">${num(hi, 3)}</text>
-    <text x="${(L + W - R) / 2}" y="${H - 4}" text-anchor="middle">reconstruction error</text><text transform="translate(12 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">rows</text></svg>`;
+  const counts = new Array(n).fill(0);
+  for (const x of v) counts[Math.min(n - 1, Math.floor((x - lo) / w))]++;
+  const centers = counts.map((_, i) => lo + (i + 0.5) * w);
+  const chart = uplotChart(el, { title, id, xLabel, yLabel: "rows",
+    options: () => ({
+      scales: { x: { time: false, range: () => [lo, lo + n * w] }, y: { range: (u, a, b) => [0, Math.max(1, b) * 1.08] } },
+      // The legend shows the bin under the cursor, or all bins.
+      series: [{ label: xLabel, value: (u, x, si, idx) => (idx == null ? `${num(lo)} to ${num(hi)}` : `${num(x - w / 2)} to ${num(x + w / 2)}`) },
+        { label: "rows", stroke: COLORS[0], fill: `${COLORS[0]}b3`, width: 1, paths: uPlot.paths.bars({ size: [0.92, Infinity], align: 0 }), points: { show: false }, value: (u, c, si, idx) => (idx == null ? v.length : c) }],
+    }),
+    data: () => [centers, counts],
+    points: () => v.length,
+    summary: () => `${v.length} rows in ${n} bins of ${esc(xLabel)} from ${num(lo)} to ${num(hi)}; the fullest bin holds ${Math.max(...counts)} rows`,
+  });
+  chart.update([{ name: "rows", xs: centers, ys: counts }]);
+}
+
+/** The shared part of the uPlot charts: layout, legend keys, summary, data table, resizing, clean-up. */
+function uplotChart(el, { title, id, xLabel, yLabel, options, data, summary, points }) {
+  el.innerHTML = `<h3 id="chart-title-${id}">${esc(title)}</h3><div class="plot" id="chart-${id}"></div>
+    <details class="chart-data"><summary>The numbers as a table</summary><div class="scroll"></div></details>`;
+  const box = el.querySelector(".plot"), details = el.querySelector("details");
+  let u = null, names = "", last = [], closed = false;
+  const width = () => Math.max(200, Math.floor(el.clientWidth || 480));
+  const table = () => {
+    const d = data(last);
+    details.querySelector(".scroll").innerHTML = `<table><caption class="muted">${esc(title)}</caption><thead><tr><th>${esc(xLabel)}</th>${last.map((s) => `<th>${esc(s.name)}</th>`).join("")}</tr></thead><tbody>` +
+      d[0].map((x, i) => `<tr><td>${num(x)}</td>${d.slice(1).map((ys) => `<td>${num(ys[i] ?? "")}</td>`).join("")}</tr>`).join("") + "</tbody></table>";
+  };
+  const update = (series) => {
+    last = series;
+    if (closed) return;
+    if (!window.uPlot) return void loadUplot().then(() => update(last), (e) => (box.innerHTML = `<p class="error">${esc(e.message)}</p>`));
+    const d = data(series), key = series.map((s) => s.name).join("\n");
+    if (!u || key !== names) {
+      u?.destroy();
+      names = key;
+      u = new uPlot({
+        width: width(), height: CHART_H,
+        scales: { x: { time: false } },
+        axes: [{ label: xLabel, stroke: "#5b6475", grid: { stroke: "#eee" }, ticks: { stroke: "#ccc" } },
+          { label: yLabel, stroke: "#5b6475", grid: { stroke: "#eee" }, ticks: { stroke: "#ccc" }, size: 56 }],
+        cursor: { drag: { x: false, y: false } },
+        ...options(series),
+      }, d, box);
+      box.uplot = u;
+      // The legend's series names toggle their lines; make them keys too, not only mouse targets.
+      // Row k of the (live) legend is series k; row 0 is the x value under the cursor.
+      u.root.querySelectorAll(".u-legend tr.u-series").forEach((tr, k) => {
+        const th = tr.querySelector("th");
+        if (k === 0 || !th) return;
+        Object.assign(th, { tabIndex: 0, onkeydown: (e) => (e.key === "Enter" || e.key === " ") && (e.preventDefault(), th.click()) });
+        th.setAttribute("role", "button");
+        th.setAttribute("aria-pressed", "true");
+        th.title = "Show or hide this line";
+        th.addEventListener("click", () => th.setAttribute("aria-pressed", String(u.series[k].show)));
+      });
+    } else u.setData(d);
+    const wrap = u.root.querySelector(".u-wrap");
+    wrap.setAttribute("role", "img");
+    wrap.setAttribute("aria-label", summary(series));
+    box.dataset.points = String(points ? points(series) : d.slice(1).reduce((a, ys) => a + ys.filter((y) => y !== null).length, 0));
+    if (details.open) table();
+  };
+  details.ontoggle = () => details.open && table();
+  // Follows the container's width: a window resized, a narrow screen, a grid column reflowed.
+  const ro = new ResizeObserver(() => u && width() !== u.width && u.setSize({ width: width(), height: CHART_H }));
+  ro.observe(el);
+  cleanups.push(() => ((closed = true), ro.disconnect(), u?.destroy()));
+  return { update };
+}
+/**
+ * Horizontal bars, [label, value in 0..1], as HTML (not uPlot: its bars stand on an x axis, and
+ * names beside horizontal bars would need a plugin); the text keeps its size at any width.
+ */
+function barChart(items, id, label) {
+  const summary = `${label}: ${items.map(([l, v]) => `${l} ${num(v, 3)}`).join(", ")}`;
+  return `<div class="bars" id="chart-svg-${id}" data-points="${items.length}" role="img" aria-label="${esc(summary)}">${items.map(([name, v]) =>
+    `<span class="name" title="${esc(name)}">${esc(name)}</span><span class="bar"><span style="width:${(Math.max(0, Math.min(1, v)) * 100).toFixed(1)}%"></span></span><span class="value">${num(v, 3)}</span>`).join("")}</div>`;
 }
 /** A column's histogram, 100×24 px. */
 function miniHistogram(c) {
