@@ -425,7 +425,8 @@ export function recode(c: Column, domain: readonly string[], messages: Message[]
   // Unchanged codes (the training frame, or the same domain) are shared, not copied.
   if (c.type === "categorical" && c.domain.length === domain.length && c.domain.every((v, i) => v === domain[i])) return c.codes;
   const levels = Math.max(domain.length, (other ?? -1) + 1);
-  const out = new (codeArrayFor(levels))(n);
+  const constant = c.type === "categorical" && c.codes.raw === null;
+  const out = new (codeArrayFor(levels))(constant ? 1 : n); // a constant column maps its one code
   let result: CodeVector | null = null;
   // Unseen levels and their row counts (in first-seen order).
   const unseen = new Map<string, number>();

@@ -98,6 +98,20 @@ test("one-hot preprocessing reads a constant column's rows as the same rows of a
   }
 });
 
+test("an unseen level held by every row of a constant column is counted for every row and reads as missing", () => {
+  const opts = {
+    response: "y", classification: true, ignored: [], weightsColumn: null, ignoreConstCols: true, useAllFactorLevels: true,
+    standardize: true, sparse: false, autoencoder: false, standardizeResponse: false,
+  };
+  const { spec } = fitPreprocessor(full, opts);
+  const unseen = new Frame([{ name: "x", type: "numeric", data: [1, 2, 3, 4] }, { name: "k", type: "categorical", codes: [1, 1, 1, 1], domain: ["a", "z"] }]);
+  assertEquals(unseen.storage()[1].storage, "constant");
+  const a = adaptFrame(spec!, unseen);
+  const k = a.columns[0]!;
+  assertEquals([k.storage, Array.from(k as Iterable<number>)], ["missing", [-1, -1, -1, -1]]);
+  assert(a.messages.some((m) => m.field === "k" && m.message.startsWith("4 row(s)") && m.message.includes('"z"')), JSON.stringify(a.messages));
+});
+
 test("predict on a frame whose categorical predictor is constant or missing gives the full frame's predictions", async () => {
   const model = await new DeepLearning({ seed: 1, hidden: [4], epochs: 2, ignore_const_cols: false, reproducible: true })
     .train({ y: "y", training_frame: full, backend: referenceBackend() });
