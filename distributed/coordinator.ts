@@ -26,6 +26,8 @@ export interface Cluster {
   readonly mailboxes: Mailbox[];
   /** A new authenticated connection to peer `rank` (a peer that came back). */
   reconnect(rank: number): Promise<Mailbox>;
+  /** True once closed: nothing reaches a peer any more. */
+  readonly closed: boolean;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function connectPeers(transport: Transport, addresses: readonly str
   let closed = false;
   return {
     addresses, mailboxes,
+    get closed() {
+      return closed;
+    },
     async reconnect(rank) {
       const c = await transport.connect(addresses[rank - 1]);
       if (closed) { // the run ended while this connection was being made
@@ -104,9 +109,10 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
 
   /** Reaches a lost peer again in the background until it is back with its data, or training ends. */
   const rejoin = async (rank: number) => {
-    while (!finished) {
+    // Until training ends, or fails and its cluster is closed.
+    while (!finished && !cluster.closed) {
       await sleep(o.rejoinRetryMs ?? 1000);
-      if (finished) return;
+      if (finished || cluster.closed) return;
       const m = await cluster.reconnect(rank).catch(() => null);
       if (!m) continue; // not back yet
       o.log(`[${clock()}] peer ${peerName(rank)} answers again: sending it the job`);
