@@ -195,7 +195,7 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
 
     async iteration(s) {
       const { values, unflatten } = await flatState(s);
-      for (;;) {
+      for (let restarted = false; ;) {
         const round = averager.round + 1;
         averager.round = round;
         let live = true;
@@ -226,7 +226,18 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
         o.log(`[${clock()}] averaging round ${round} failed: ${r.e.message}`);
         await sleep(200); // let the other connections' closes arrive
         const dead = alive.filter((k) => box(k).isClosed);
-        if (!dead.length) throw new RangeError(`Averaging failed: ${r.e.message}; no peer closed its connection, so the ring cannot be re-formed: check the network between the peers`);
+        if (!dead.length) {
+          // Every peer is still connected here: a link between two of them broke mid-round, or the
+          // network is partitioned. One fresh start of the round (links made again) settles the
+          // first; a second failure is the second.
+          if (restarted) throw new RangeError(`Averaging failed: ${r.e.message}; no peer closed its connection, so the ring cannot be re-formed: check the network between the peers`);
+          restarted = true;
+          const next = round + REFORM_GAP;
+          o.log(`[${clock()}] no peer closed its connection: starting iteration ${s.iteration}'s averaging again on the same ring`);
+          await Promise.all(alive.map((k) => box(k).send(M.REFORM, { round: next, ranks: [0, ...alive] }).catch(() => {})));
+          averager.round = next - 1;
+          continue;
+        }
         alive = alive.filter((k) => !dead.includes(k));
         const names = dead.map(peerName).join(", ");
         o.log(`[${clock()}] lost peer ${names}; averaging iteration ${s.iteration} again over the ${alive.length + 1} that remain`);

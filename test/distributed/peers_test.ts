@@ -17,6 +17,8 @@ import { DeepLearningModel } from "../../model/model.ts";
 import { connectPeers, coordinatorHook } from "../../distributed/coordinator.ts";
 import { servePeer } from "../../distributed/peer.ts";
 import { tcpTransport } from "../../plugins/transports/tcp.ts";
+import type { Transport } from "../../core/transport.ts";
+import { M } from "../../distributed/protocol.ts";
 import { DeepLearning, importFile } from "../../mod.ts";
 
 const MAIN = join(ROOT, "cli", "main.ts");
@@ -276,6 +278,49 @@ test("a peer whose connection drops (the process lives on) drops its job, is rea
     for (const x of servers) await x.close();
   }
 }, 60_000);
+
+test("a link between two live peers cut in the middle of a round: the coordinator starts the round again once and training completes", async () => {
+  const t = tcpTransport({ secret: SECRET, log: () => {} });
+  // The peers' outgoing links (peer 1 → peer 2 here) go through a wrapper the test can cut.
+  const cut = { armed: false, sent: 0, done: false };
+  const cuttable: Transport = {
+    ...t,
+    connect: async (addr) => {
+      const ch = await t.connect(addr);
+      return {
+        recv: () => ch.recv(),
+        close: () => ch.close(),
+        send: async (m) => {
+          // The second ring message after arming: peer 1 has already taken the coordinator's first one.
+          if (cut.armed && m[0] === M.RING && ++cut.sent === 2) {
+            cut.armed = false;
+            cut.done = true;
+            await ch.close();
+            throw new RangeError("cut by the test");
+          }
+          return ch.send(m);
+        },
+      };
+    },
+  };
+  const logs: string[] = [];
+  const servers = await Promise.all([1, 2].map(() => servePeer({ transport: cuttable, listen: "127.0.0.1:0", log: () => {} })));
+  const cluster = await connectPeers(t, servers.map((x) => x.address));
+  try {
+    const hook = coordinatorHook(cluster, { trainingFrame: iris.train, header: "auto", timeoutMs: 1500, log: (l) => logs.push(l) });
+    const arm = { iteration: (s: { iteration: number }) => void (s.iteration === 5 && (cut.armed = true)) };
+    const m = await new DeepLearning({ hidden: [8], seed: 3, epochs: 100, train_samples_per_iteration: 360 }).train({
+      y: "species", training_frame: await importFile(iris.train), hooks: [arm, hook],
+    });
+    expect(cut.done).toBe(true);
+    expect(logs.join("\n")).toMatch(/no peer closed its connection: starting iteration 5's averaging again on the same ring/);
+    expect(logs.join("\n")).not.toMatch(/lost peer/);
+    expect(m.data.output.epochs).toBeGreaterThanOrEqual(100);
+  } finally {
+    await cluster.close();
+    for (const x of servers) await x.close();
+  }
+}, 30_000);
 
 test("peers that read another frame build another network: a clear error naming the peer", async () => {
   const other = join(iris.dir, "other.csv");
