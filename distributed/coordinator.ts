@@ -109,13 +109,14 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
 
   /** Reaches a lost peer again in the background until it is back with its data, or training ends. */
   const rejoin = async (rank: number) => {
+    let said = ""; // a reason is logged once, not every second
     // Until training ends, or fails and its cluster is closed.
     while (!finished && !cluster.closed) {
       await sleep(o.rejoinRetryMs ?? 1000);
       if (finished || cluster.closed) return;
       const m = await cluster.reconnect(rank).catch(() => null);
       if (!m) continue; // not back yet
-      o.log(`[${clock()}] peer ${peerName(rank)} answers again: sending it the job`);
+      if (!said) o.log(`[${clock()}] peer ${peerName(rank)} answers again: sending it the job`);
       const why = await m.send(M.JOB, jobFor(rank)).then(() => ready(m, rank, 10 * o.timeoutMs)).catch((e: Error) => e.message);
       if (why === null && !finished) {
         joining.set(rank, m);
@@ -123,7 +124,8 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
         return;
       }
       await m.channel.close();
-      if (why) o.log(`[${clock()}] peer ${peerName(rank)} cannot rejoin yet: ${why}`);
+      if (why && why !== said) o.log(`[${clock()}] peer ${peerName(rank)} cannot rejoin yet: ${why}`);
+      said = why ?? said;
     }
   };
 
