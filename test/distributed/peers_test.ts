@@ -164,16 +164,22 @@ test("a coordinator killed mid-run resumes from its last exported checkpoint wit
   const [a, b] = await Promise.all([startPeer(), startPeer()]);
   const peers = `${a.address},${b.address}`;
   const dir = join(iris.dir, "ckpts");
+  const t0 = performance.now();
+  const events: string[] = [];
+  const at = (what: string) => events.push(`[${((performance.now() - t0) / 1000).toFixed(2)} s] ${what}`);
   const first = spawnTrain(["--epochs", "100000", "--train_samples_per_iteration", "300", "--score_each_iteration", "--model_id", "resumable", "--export_checkpoints_dir", dir, "--peers", peers], 60_000);
   const ckpt = join(dir, "resumable.tide");
   await first.until(/3 peers ready/);
   for (let i = 0; i < 600 && !existsSync(ckpt); i++) await new Promise((w) => setTimeout(w, 20));
+  at("first checkpoint written");
   await new Promise((w) => setTimeout(w, 500));
   first.child.kill("SIGKILL");
   expect((await first.done).signal).toBe("SIGKILL");
+  at("coordinator killed (SIGKILL)");
   const saved = await DeepLearningModel.load(ckpt); // never torn: written atomically
   expect(saved.data.output.samples).toBeGreaterThan(0);
   const epochs = Math.ceil(saved.data.output.epochs) + 100;
+  at(`checkpoint loads: ${saved.data.output.samples} samples, ${saved.data.output.epochs.toFixed(1)} epochs, ${saved.data.output.history.length} history rows; rerun with --checkpoint --epochs ${epochs}`);
   const r = await train(["--checkpoint", ckpt, "--epochs", String(epochs), "--train_samples_per_iteration", "300", "--peers", peers, "--model_out", "resumed.tide"], 60_000);
   if (r.code !== 0) console.log(r.stderr.slice(-3000), "\npeer 1:\n", a.log());
   expect(r.code).toBe(0);
@@ -184,6 +190,8 @@ test("a coordinator killed mid-run resumes from its last exported checkpoint wit
   expect(await accuracy(join(iris.dir, "resumed.tide"))).toBeGreaterThanOrEqual(0.85);
   expect(a.log()).toMatch(/the coordinator is gone; job dropped/);
   expect(a.log()).toMatch(/job \S+: done/);
+  at(`resumed run finished: ${resumed.data.output.samples} samples, ${resumed.data.output.epochs.toFixed(1)} epochs, ${resumed.data.output.history.length} history rows`);
+  console.log(`coordinator kill and resume (seconds since the first coordinator started)\n${events.join("\n")}`);
   a.child.kill("SIGTERM");
   b.child.kill("SIGTERM");
 }, 90_000);
