@@ -269,7 +269,7 @@ test("a peer whose connection drops (the process lives on) drops its job, is rea
     let cut = false;
     // The coordinator's end of peer 2's connection closes at iteration 5, as a broken network would.
     const breaker = { iteration: (s: { iteration: number }) => void (s.iteration === 5 && !cut && (cut = true, cluster.mailboxes[1].channel.close())) };
-    const m = await new DeepLearning({ hidden: [8], seed: 3, epochs: 700, train_samples_per_iteration: 360, replicate_training_data: false }).train({ onEvent: () => {},
+    const m = await new DeepLearning({ hidden: [8], seed: 3, epochs: 1e6, max_runtime_secs: 3, train_samples_per_iteration: 360, replicate_training_data: false }).train({ onEvent: () => {},
       y: "species", training_frame: await importFile(iris.train), hooks: [breaker, hook],
     }).catch((e) => {
       console.log(logs.join("\n"), "\n", peerLog.join("\n"));
@@ -280,7 +280,7 @@ test("a peer whose connection drops (the process lives on) drops its job, is rea
     expect(text).toMatch(/peer 2 \(127\.0\.0\.1:\d+\) rejoined at iteration \d+/);
     expect(peerLog.join("\n")).toMatch(/the coordinator is gone; job dropped/);
     expect(peerLog.join("\n")).toMatch(/joined at iteration \d+/);
-    expect(m.data.output.epochs).toBeGreaterThanOrEqual(700);
+    expect(m.data.output.status).toBe("time limit"); // 3 s of training, whatever the machine's speed
     expect(m.data.output.messages.map((x) => x.message).join("\n")).toMatch(/rejoined at iteration \d+; training went on with 3 peers/);
   } finally {
     await cluster.close();
