@@ -42,7 +42,9 @@ export const peer: Command = {
   description: [
     "Waits for training jobs from `tide train --peers`: reads the training frame from the path the job names,",
     "trains its part and averages the model with the other peers at every iteration, until the coordinator",
-    "stops it; then waits for the next job. Runs until interrupted. See docs/distributed.md.",
+    "stops it; then waits for the next job. Runs until interrupted. A peer restarted on its address during a",
+    "run (or one whose connection broke) is reached again by the coordinator and rejoins at the next",
+    "iteration boundary with the current model. See docs/distributed.md.",
     "",
     "Example:",
     "  tide peer --listen 0.0.0.0:7000 --secret-file secret.txt",

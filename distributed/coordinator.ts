@@ -26,6 +26,8 @@ export interface Cluster {
   readonly mailboxes: Mailbox[];
   /** A new authenticated connection to peer `rank` (a peer that came back). */
   reconnect(rank: number): Promise<Mailbox>;
+  /** True once closed: nothing reaches a peer any more. */
+  readonly closed: boolean;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function connectPeers(transport: Transport, addresses: readonly str
   let closed = false;
   return {
     addresses, mailboxes,
+    get closed() {
+      return closed;
+    },
     async reconnect(rank) {
       const c = await transport.connect(addresses[rank - 1]);
       if (closed) { // the run ended while this connection was being made
@@ -104,12 +109,14 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
 
   /** Reaches a lost peer again in the background until it is back with its data, or training ends. */
   const rejoin = async (rank: number) => {
-    while (!finished) {
+    let said = ""; // a reason is logged once, not every second
+    // Until training ends, or fails and its cluster is closed.
+    while (!finished && !cluster.closed) {
       await sleep(o.rejoinRetryMs ?? 1000);
-      if (finished) return;
+      if (finished || cluster.closed) return;
       const m = await cluster.reconnect(rank).catch(() => null);
       if (!m) continue; // not back yet
-      o.log(`[${clock()}] peer ${peerName(rank)} answers again: sending it the job`);
+      if (!said) o.log(`[${clock()}] peer ${peerName(rank)} answers again: sending it the job`);
       const why = await m.send(M.JOB, jobFor(rank)).then(() => ready(m, rank, 10 * o.timeoutMs)).catch((e: Error) => e.message);
       if (why === null && !finished) {
         joining.set(rank, m);
@@ -117,7 +124,8 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
         return;
       }
       await m.channel.close();
-      if (why) o.log(`[${clock()}] peer ${peerName(rank)} cannot rejoin yet: ${why}`);
+      if (why && why !== said) o.log(`[${clock()}] peer ${peerName(rank)} cannot rejoin yet: ${why}`);
+      said = why ?? said;
     }
   };
 
@@ -189,7 +197,7 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
 
     async iteration(s) {
       const { values, unflatten } = await flatState(s);
-      for (;;) {
+      for (let restarted = false; ;) {
         const round = averager.round + 1;
         averager.round = round;
         let live = true;
@@ -220,7 +228,18 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
         o.log(`[${clock()}] averaging round ${round} failed: ${r.e.message}`);
         await sleep(200); // let the other connections' closes arrive
         const dead = alive.filter((k) => box(k).isClosed);
-        if (!dead.length) throw new RangeError(`Averaging failed: ${r.e.message}; no peer closed its connection, so the ring cannot be re-formed: check the network between the peers`);
+        if (!dead.length) {
+          // Every peer is still connected here: a link between two of them broke mid-round, or the
+          // network is partitioned. One fresh start of the round (links made again) settles the
+          // first; a second failure is the second.
+          if (restarted) throw new RangeError(`Averaging failed: ${r.e.message}; no peer closed its connection, so the ring cannot be re-formed: check the network between the peers`);
+          restarted = true;
+          const next = round + REFORM_GAP;
+          o.log(`[${clock()}] no peer closed its connection: starting iteration ${s.iteration}'s averaging again on the same ring`);
+          await Promise.all(alive.map((k) => box(k).send(M.REFORM, { round: next, ranks: [0, ...alive] }).catch(() => {})));
+          averager.round = next - 1;
+          continue;
+        }
         alive = alive.filter((k) => !dead.includes(k));
         const names = dead.map(peerName).join(", ");
         o.log(`[${clock()}] lost peer ${names}; averaging iteration ${s.iteration} again over the ${alive.length + 1} that remain`);
