@@ -53,6 +53,7 @@ if (variants) {
   const flat = join(dir, "tide-no-splitting");
   await build({ outfile: flat, mnist: false, splitting: false, log: () => {} });
   cases.push({ label: "tide --version, built --no-splitting", cmd: [flat, "--version"] });
+  cases.push({ label: "tide repl, built --no-splitting", cmd: [flat, "repl"], stdin: ".exit\n" });
 }
 
 const wall = cases.map(() => [] as number[]), cpu = cases.map(() => [] as number[]);

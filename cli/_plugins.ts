@@ -11,7 +11,7 @@ import { readBytes } from "../io/files.ts";
 import { decodeModel } from "../model/file.ts";
 import { DeepLearningModel } from "../model/model.ts";
 import { checkPluginRecords, envPluginPaths, genericPathNote, loadPlugins, type PluginRecord, pluginsWithoutFastBody } from "../plugins/load.ts";
-import { activations } from "../plugins/mod.ts";
+import { activations, distributions } from "../plugins/mod.ts";
 import { UsageError } from "./_flags.ts";
 import type { Io } from "./_io.ts";
 
@@ -77,20 +77,25 @@ export async function loadModelChecked(path: string): Promise<DeepLearningModel>
  * The start-of-training note when a loaded plugin without a fast body keeps these training
  * parameters off the fused kernels, wholly or in part (null when none does, or on the reference
  * backend, which has no fused path). It mirrors the SIMD backend's choice (`fusedKinds` in
- * backends/simd/simd.ts): a one-channel activation, when it is the only slow plugin and the
- * network is no autoencoder, is called from the kernels; anything else leaves them.
+ * backends/simd/simd.ts): a one-channel activation (not in an autoencoder) and a regression
+ * distribution are called from the kernels, a classification distribution needs no body (the
+ * softmax head's error is p − y); any other slow plugin takes the whole network off them.
  */
 export function genericPathNoteFor(params: Readonly<Record<string, unknown>>): string | null {
   if (params.backend === "reference") return null;
   const act = String(params.activation ?? "Rectifier").replace(/WithDropout$/, "");
+  // A classification distribution's training error is the softmax head's p − y: nothing of it runs per value.
   const slow = pluginsWithoutFastBody({
     activation: act, distribution: String(params.distribution ?? "AUTO"), optimizer: String(params.optimizer ?? "AUTO"), params,
-  });
+  }).filter((r) => !(r.kind === "distribution" && distributions.get(r.name).family === "classification"));
   if (!slow.length) return null;
   const asked = Number(params.nthreads ?? -1);
   const threads = asked > 0 ? asked : (globalThis.navigator?.hardwareConcurrency || 1);
   const autoencoder = params.autoencoder === true || params.autoencoder === "true";
-  const calledFromKernels = params.backend !== "webgpu" && !autoencoder && slow.length === 1 && slow[0].kind === "activation" &&
-    (activations.get(act).channels ?? 1) === 1;
+  const hostable = (r: PluginRecord) =>
+    r.kind === "activation"
+      ? !autoencoder && (activations.get(r.name).channels ?? 1) === 1
+      : r.kind === "distribution" && distributions.get(r.name).family !== "classification";
+  const calledFromKernels = params.backend !== "webgpu" && slow.every(hostable);
   return genericPathNote(slow, params.reproducible === true || params.reproducible === "true" ? 1 : threads, calledFromKernels);
 }

@@ -241,9 +241,9 @@ export function pluginsWithoutFastBody(model: PluginUse, plugins: PluginTargets 
 
 /**
  * The line shown at the start of a training when plugins without a fast body are used. With
- * `calledFromKernels` (a one-channel activation, the only slow plugin, on the SIMD backend) the
- * fused kernels keep the network and call the activation's math; otherwise the whole network
- * leaves them for the generic op path.
+ * `calledFromKernels` (each slow plugin is a one-channel activation or a regression distribution,
+ * on the SIMD backend) the fused kernels keep the network and call the plugins' math; otherwise
+ * the whole network leaves them for the generic op path.
  */
 export function genericPathNote(slow: readonly PluginRecord[], threadsAsked: number, calledFromKernels = false): string {
   const names = slow.map((r) => `${r.kind} "${r.name}" (${basename(r.file)})`).join(", ");
@@ -251,8 +251,11 @@ export function genericPathNote(slow: readonly PluginRecord[], threadsAsked: num
   const threads = `on 1 thread${threadsAsked > 1 ? ` instead of ${threadsAsked}` : ""}`;
   const how = "docs/plugins.md says how a plugin gains a fast body";
   if (calledFromKernels) {
-    return `note: the plugin ${names} has no fast body, so the SIMD kernels call its f and df (TypeScript) once per layer and row;` +
-      ` the rest stays on the fused kernels (the layers' products, the output layer, the optimizer's updates, regularization, dropout),` +
+    const calls = slow.map((r) =>
+      r.kind === "activation" ? `the f and df of "${r.name}" once per layer and row` : `the gradient of "${r.name}" once per output and row`
+    );
+    return `note: the plugin ${names} ${verb} no fast body, so the SIMD kernels call ${calls.join(" and ")} (TypeScript);` +
+      ` the rest stays on the fused kernels (the layers' products, the optimizer's updates, regularization, dropout),` +
       ` ${threads} (a Worker cannot be handed a plugin's functions); ${how}`;
   }
   return `note: the plugin ${names} ${verb} no fast body, so the whole network trains on the generic op path` +

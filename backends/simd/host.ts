@@ -1,27 +1,42 @@
 /**
  * What the SIMD kernels import from their host: the shared memory, and the math of a plugin
- * activation that has no fast body (kernel activation code 3). The fused trainer then keeps its
- * products, output layer, updates and dropout in WebAssembly and calls the plugin's `f`/`df`
- * once per layer and row (or mini-batch), over a contiguous run of values.
+ * activation or distribution that has no fast body (kernel activation code 3, distribution code
+ * 7). The fused trainer then keeps its products, updates and dropout in WebAssembly and calls
+ * the activation's `f`/`df` once per layer and row (or mini-batch), over a contiguous run of
+ * values, and the distribution's `gradient` once per output value.
  *
  * Small on purpose: the Worker entry imports it, and the Worker is its own bundle.
  * @module
  */
 import type { Activation } from "../../core/activation.ts";
+import { type Distribution, type DistributionParams, linkInv } from "../../core/distribution.ts";
 
-/** The `env` imports of the kernels' module; without `activation`, a call for one is a bug and throws. */
-export function kernelImports(memory: WebAssembly.Memory, activation?: Activation): WebAssembly.Imports {
+/** Plugin math the kernels call back into (either may be absent). */
+export interface HostMath {
+  readonly activation?: Activation;
+  /** With its parameters, read at every call (the engine refits some between calls: Huber's δ). */
+  readonly distribution?: { readonly distribution: Distribution; readonly params: DistributionParams };
+}
+
+/** The `env` imports of the kernels' module; a call for math not given is a bug and throws. */
+export function kernelImports(memory: WebAssembly.Memory, host: HostMath = {}): WebAssembly.Imports {
   let f = new Float32Array(memory.buffer);
   // The shared memory grows: a view over the old buffer would miss the new pages.
   const view = () => (f.length * 4 === memory.buffer.byteLength ? f : (f = new Float32Array(memory.buffer)));
   const unbound = () => {
-    throw new Error("SIMD kernels called a host activation, but this instance was created without one");
+    throw new Error("SIMD kernels called host math, but this instance was created without it");
   };
-  if (!activation) return { env: { memory, activate: unbound, activate_grad: unbound } };
-  const { f: fn, df } = activation;
+  const env: Record<string, unknown> = { memory, activate: unbound, activate_grad: unbound, output_grad: unbound };
+  if (host.distribution) {
+    const { distribution: d, params } = host.distribution;
+    /** d deviance / d eta at target y, output eta (link space) */
+    env.output_grad = (y: number, eta: number): number => d.gradient(y, linkInv(d.link, eta), params);
+  }
+  if (!host.activation) return { env: env as WebAssembly.ModuleImports };
+  const { f: fn, df } = host.activation;
   return {
     env: {
-      memory,
+      ...env as WebAssembly.ModuleImports,
       /** a[i] = f(z[i]), i < n (byte offsets) */
       activate(z: number, a: number, n: number): void {
         const v = view(), zi = z >> 2, ai = a >> 2;

@@ -337,20 +337,22 @@ function runMap(op: Elementwise & { layouts?: boolean[] | null }, ins: number[],
   }
 }
 
-/** Kernel activation code 3: a plugin activation without a fast body, its math called on the host (host.ts). */
-export const ACT_HOST = 3;
+/** Kernel codes for plugin math without a fast body, called on the host (host.ts): activation, distribution. */
+export const ACT_HOST = 3, DIST_HOST = 7;
 
 /**
  * Kernel codes for a network, or null when some plugin has no fast body here. A one-channel
- * activation without one still trains fused: the kernels call its `f`/`df` (ACT_HOST), on the
- * main thread, since a Worker cannot be handed the plugin's functions.
+ * activation, or a regression distribution, without one still trains fused: the kernels call its
+ * math (ACT_HOST, DIST_HOST) on the main thread, since a Worker cannot be handed a plugin's
+ * functions. A classification distribution needs none (the softmax head's error is fixed).
  */
 function fusedKinds(net: FusedNetwork): { act: number; dist: number; opt: number } | null {
   const act = ACTIVATIONS[net.activation.fastBody ?? ""] ?? ((net.activation.channels ?? 1) === 1 ? ACT_HOST : undefined);
   const opt = OPTIMIZERS[net.optimizer.fastBody ?? ""];
-  const dist = net.output === "softmax" ? 0 : DISTRIBUTIONS[net.distribution.fastBody ?? ""];
+  const dist = net.output === "softmax" ? 0 : DISTRIBUTIONS[net.distribution.fastBody ?? ""] ?? DIST_HOST;
   if (act === undefined || opt === undefined || dist === undefined) return null;
-  if (net.output === "softmax" && net.distribution.fastBody !== "softmax") return null;
+  // A softmax head's error is p − y whatever the distribution (plugins/load.ts checks a
+  // classification plugin's gradient is exactly that), so it needs no body of its own.
   // An autoencoder's output uses the hidden activation: Tanh or Rectifier here; sparsity runs on the generic path.
   if (net.output === "reconstruct" && (act === 2 || act === ACT_HOST || net.sparsity)) return null;
   if ((net.activation.channels ?? 1) !== (act === 2 ? 2 : 1)) return null;
@@ -385,7 +387,7 @@ class SimdTrainer implements FusedTrainer {
   readonly #ctx: number;
   readonly #threads: Thread[] = [];
   readonly #ready: Promise<void>;
-  /** ACT_HOST: the kernels instantiated on this thread with the plugin activation bound, and its scratch. */
+  /** Host math: the kernels instantiated on this thread with the plugin's math bound, and its scratch. */
   #local: { run: Kernels["train_rows"] | null; readonly tctx: number } | null = null;
   #order = 0;
   #orderCap = 0;
@@ -402,12 +404,17 @@ class SimdTrainer implements FusedTrainer {
     const L1 = net.units.length - 1;
     this.#ctx = this.#alloc((C.LAYER0 + L1 * C.LAYER_SIZE) * 4);
     this.#writeContext(kinds);
-    // A host activation runs on this thread: a Worker cannot be handed the plugin's functions.
-    const n = kinds.act === ACT_HOST ? 1 : Math.max(1, net.threads);
+    // Host math runs on this thread: a Worker cannot be handed the plugin's functions.
+    const host = kinds.act === ACT_HOST || kinds.dist === DIST_HOST;
+    const n = host ? 1 : Math.max(1, net.threads);
     const starts: Promise<void>[] = [];
-    if (kinds.act === ACT_HOST) {
+    if (host) {
       const local = (this.#local = { run: null as Kernels["train_rows"] | null, tctx: this.#threadScratch() });
-      starts.push(WebAssembly.instantiate(shared.module, kernelImports(shared.memory, net.activation)).then((inst) => {
+      const math = {
+        activation: kinds.act === ACT_HOST ? net.activation : undefined,
+        distribution: kinds.dist === DIST_HOST ? { distribution: net.distribution, params: net.distributionParams } : undefined,
+      };
+      starts.push(WebAssembly.instantiate(shared.module, kernelImports(shared.memory, math)).then((inst) => {
         local.run = (inst.exports as unknown as Kernels).train_rows;
       }));
     }
@@ -450,7 +457,7 @@ class SimdTrainer implements FusedTrainer {
     }
   }
 
-  /** Threads it trains on: 1 with a host activation, else the network's `threads`. */
+  /** Threads it trains on: 1 with host math, else the network's `threads`. */
   get threads(): number {
     return this.#local ? 1 : Math.max(1, this.#net.threads);
   }

@@ -37,10 +37,11 @@ export interface SuiteOptions {
   /** Skips the whole-step cases at mini-batch 1, with this reason (a backend that refuses to train per sample). */
   readonly skipMiniBatch1?: string;
   /**
-   * The fused trainer takes a one-channel activation without a fast body (calling its `f`/`df`
-   * from the kernels) and must then match the reference; otherwise it must decline it.
+   * The fused trainer takes a one-channel activation and a regression distribution without a
+   * fast body (calling their math from the kernels) and must then match the reference; otherwise
+   * it must decline them.
    */
-  readonly hostActivation?: boolean;
+  readonly hostMath?: boolean;
 }
 
 interface Case {
@@ -846,6 +847,8 @@ const logcosh = defineDistribution({
   vectors: [{ y: 0, mu: 0, deviance: 0, gradient: 0 }],
 });
 
+const softmaxSlow = defineDistribution({ ...distributions.get("multinomial"), name: "multinomial (test-only)", fastBody: undefined });
+
 /** A plain case to vary one thing at a time from. */
 function plain(c: Partial<NetCase> = {}): NetCase {
   return {
@@ -884,11 +887,12 @@ function noFastBodyCases(): { what: string; c: NetCase }[] {
 // ── Registration ─────────────────────────────────────────────────────────────────────────────
 
 /**
- * A plugin activation without a fast body, called from the fused kernels: per sample and in
- * mini-batches, dense and CSR, with dropout, fast_mode off, regularizers, regression and
- * classification, and with `threads` 2 asked (it runs on one thread, so stays deterministic).
+ * A plugin activation or distribution without a fast body, called from the fused kernels: per
+ * sample and in mini-batches, dense and CSR, with dropout, fast_mode off, regularizers,
+ * regression and classification, an autoencoder, and with `threads` 2 asked (host math runs on
+ * one thread, so stays deterministic).
  */
-function hostActivationCases(): { c: NetCase; threads: number }[] {
+function hostMathCases(): { c: NetCase; threads: number }[] {
   const a = softsign;
   return [
     { c: plain({ activation: a, regularization: "hidden dropout" }), threads: 1 },
@@ -896,6 +900,13 @@ function hostActivationCases(): { c: NetCase; threads: number }[] {
     { c: plain({ activation: a, distribution: distributions.get("bernoulli"), optimizer: optimizers.get("nesterov"), regularization: "hidden dropout", miniBatch: 4, weighted: true }), threads: 1 },
     { c: plain({ activation: a, regularization: "l1+l2", skipZero: false, input: "csr" }), threads: 1 },
     { c: plain({ activation: a, distribution: distributions.get("huber"), optimizer: optimizers.get("adadelta"), regularization: "max_w2", miniBatch: 4, input: "csr" }), threads: 2 },
+    { c: plain({ distribution: logcosh, regularization: "hidden dropout", weighted: true }), threads: 1 },
+    { c: plain({ activation: activations.get("Rectifier"), distribution: logcosh, optimizer: optimizers.get("adadelta"), regularization: "l1+l2", miniBatch: 4, input: "csr" }), threads: 2 },
+    { c: plain({ activation: a, distribution: logcosh, optimizer: optimizers.get("nesterov"), regularization: "input dropout", skipZero: false }), threads: 1 },
+    { c: plain({ autoencoder: true, distribution: logcosh, optimizer: optimizers.get("adadelta"), miniBatch: 4 }), threads: 1 },
+    // No host math at all: a softmax head's error is p − y whatever the classification distribution.
+    { c: plain({ distribution: softmaxSlow, optimizer: optimizers.get("adadelta"), regularization: "hidden dropout", input: "csr" }), threads: 1 },
+    { c: plain({ distribution: softmaxSlow, regularization: "l1+l2", miniBatch: 4, loss: "Quadratic" }), threads: 1 },
   ];
 }
 
@@ -973,16 +984,16 @@ function allCases(be: Backend, REF: Backend, options: SuiteOptions = {}): Case[]
       },
     });
   }
-  if (options.hostActivation) {
-    hostActivationCases().forEach(({ c, threads }, k) => {
+  if (options.hostMath) {
+    hostMathCases().forEach(({ c, threads }, k) => {
       cases.push({
-        name: `fused trainer matches reference with a plugin activation without a fast body, called from the kernels [threads ${threads}, ${caseLabel(c)}]`,
+        name: `fused trainer matches reference with plugin math without a fast body, called from the kernels [threads ${threads}, ${caseLabel(c)}]`,
         fn: () => fusedCase(be, REF, c, 860 + k, undefined, threads),
       });
     });
   }
   noFastBodyCases().forEach(({ what, c }, k) => {
-    const host = options.hostActivation && c.activation === softsign;
+    const host = options.hostMath && (c.activation === softsign || c.distribution === logcosh);
     cases.push({
       name: `GenericNetwork step matches reference for a plugin without a fast body${host ? "" : ", and fused() declines it"} (${what})`,
       fn: () => {

@@ -2,4 +2,4 @@
 import { simdBackend } from "../../backends/simd/simd.ts";
 import { runBackendSuite } from "./_suite.ts";
 
-await runBackendSuite(() => simdBackend(), { hostActivation: true });
+await runBackendSuite(() => simdBackend(), { hostMath: true });

@@ -103,10 +103,13 @@ test("the same plugin file works from the API: imported directly, added to a reg
 
 test("the start-of-training note says what stays on the fused kernels and what does not", () => {
   const swish = { kind: "activation" as const, name: "Swish", file: "/x/swish.ts", sha256: "0".repeat(64) };
+  const focal = { kind: "distribution" as const, name: "focal", file: "/x/focal_loss.ts", sha256: "2".repeat(64) };
   const adam = { kind: "optimizer" as const, name: "adam", file: "/x/adam.ts", sha256: "1".repeat(64) };
   const hosted = genericPathNote([swish], 4, true);
-  assert(/activation "Swish" \(swish\.ts\) has no fast body, so the SIMD kernels call its f and df/.test(hosted), hosted);
-  assert(/the rest stays on the fused kernels \(the layers' products, the output layer, the optimizer's updates, regularization, dropout\), on 1 thread instead of 4/.test(hosted), hosted);
+  assert(/activation "Swish" \(swish\.ts\) has no fast body, so the SIMD kernels call the f and df of "Swish" once per layer and row \(TypeScript\)/.test(hosted), hosted);
+  assert(/the rest stays on the fused kernels \(the layers' products, the optimizer's updates, regularization, dropout\), on 1 thread instead of 4/.test(hosted), hosted);
+  const both = genericPathNote([swish, focal], 1, true);
+  assert(/have no fast body, so the SIMD kernels call the f and df of "Swish" once per layer and row and the gradient of "focal" once per output and row/.test(both), both);
   const whole = genericPathNote([swish, adam], 1);
   assert(/activation "Swish" \(swish\.ts\), optimizer "adam" \(adam\.ts\) have no fast body, so the whole network trains on the generic op path .*, on 1 thread;/.test(whole), whole);
 });

@@ -29,6 +29,12 @@ const ACT_HOST: i32 = 3;
 /** g[i] = e[i] · f′(z[i], a[i]) for i < n. */
 // @ts-ignore: decorator
 @external("env", "activate_grad") declare function hostActivateGrad(z: usize, a: usize, e: usize, g: usize, n: i32): void;
+// Distribution code 7 (DIST_HOST): a plugin distribution without a fast body; the host gives
+// d deviance / d eta for one output value (one call per row and output).
+const DIST_HOST: i32 = 7;
+/** The plugin distribution's gradient at target y and link-space output eta. */
+// @ts-ignore: decorator
+@external("env", "output_grad") declare function hostOutputGrad(y: f32, eta: f32): f32;
 
 // @ts-ignore: decorator
 @inline function layer(ctx: usize, m: i32): usize {
@@ -41,6 +47,7 @@ const ACT_HOST: i32 = 3;
 
 /** Output error of one regression row: d deviance / d eta for the built-in distributions. */
 function regressionGradient(dist: i32, alpha: f32, y: f32, eta: f32): f32 {
+  if (dist == DIST_HOST) return hostOutputGrad(y, eta);
   if (dist == 0) return 2 * (eta - y);
   if (dist == 1) return eta > y ? 1 : -1;
   if (dist == 2) return y > eta ? -alpha : 1 - alpha;
