@@ -8,7 +8,7 @@
  * boundary). It drives the fused trainer directly (no scoring), over a fixed slice of shuffled rows
  * per case, after a warm-up slice; tinybench times the runs.
  *
- *   bun bench/train_speed.ts [--only trial|default|record|autoencoder] [--seconds 3]
+ *   bun bench/train_speed.ts [--only trial|default|record|autoencoder[,…]] [--seconds 3]
  *
  * samples/s is wall-clock. On a machine shared with other work it measures the share of the
  * cores the run got, so the table also gives samples per CPU-second (the process's user + system
@@ -70,7 +70,9 @@ async function peakRssMb(): Promise<number> {
 }
 
 const rows: string[] = [];
-for (const net of NETS.filter((n) => !only || n.name === only)) {
+const chosen = only?.split(",");
+for (const bad of chosen?.filter((name) => !NETS.some((n) => n.name === name)) ?? []) throw new RangeError(`--only: no net "${bad}"; the nets are ${NETS.map((n) => n.name).join(", ")}`);
+for (const net of NETS.filter((n) => !chosen || chosen.includes(n.name))) {
   const prep = fitPreprocessor(frame, {
     response: net.autoencoder ? null : "C785", classification: !net.autoencoder, ignored: net.autoencoder ? ["C785"] : [], weightsColumn: null,
     ignoreConstCols: true, useAllFactorLevels: true, standardize: true, sparse: net.sparse, autoencoder: net.autoencoder === true, standardizeResponse: false,
