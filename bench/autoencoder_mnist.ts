@@ -4,7 +4,7 @@
  * (`model.anomaly`). The held-out class should stand out: the AUC of the error as a detector of
  * that class, the mean error per class, and the 5 worst-reconstructed test digits as ASCII art.
  *
- *   bun bench/autoencoder_mnist.ts [--holdout 2] [--epochs 5] [--threads -1] [--mini_batch 1]
+ *   bun bench/autoencoder_mnist.ts [--holdout 2] [--epochs 5] [--threads -1] [--mini_batch 1] [--parallel_mode auto]
  * @module
  */
 import process from "node:process";
@@ -19,6 +19,7 @@ const holdout = Number(arg("holdout", "2"));
 const epochs = Number(arg("epochs", "5"));
 const threads = Number(arg("threads", "-1"));
 const miniBatch = Number(arg("mini_batch", "1"));
+const parallelMode = arg("parallel_mode", "auto");
 
 const { train, test } = await mnistFrames();
 const numbers = (f: typeof train, name: string) => {
@@ -31,10 +32,12 @@ const trainLabels = labels(train), testLabels = labels(test);
 const keep = Array.from(trainLabels.keys()).filter((r) => trainLabels[r] !== holdout);
 const t0 = performance.now();
 const model = await new DeepLearning({
-  autoencoder: true, hidden: [50, 20, 50], activation: "Tanh", epochs, seed: 1, nthreads: threads, mini_batch_size: miniBatch,
+  autoencoder: true, hidden: [50, 20, 50], activation: "Tanh", epochs, seed: 1, nthreads: threads, mini_batch_size: miniBatch, parallel_mode: parallelMode,
   ignored_columns: ["C785"], score_training_samples: 2000,
 }).train({ training_frame: train.rows(keep) });
 const trainS = (performance.now() - t0) / 1000;
+const modeNote = model.data.output.messages.find((m) => m.field === "parallel_mode")?.message;
+if (modeNote) console.log(modeNote);
 console.log(`Trained ${model.data.shape.units.join("-")} ${model.data.activation} on ${keep.length} training digits (all but ${holdout}), ${epochs} epochs, ${model.data.output.threads} thread(s), mini-batch ${miniBatch}, ${model.data.output.backend}: ${trainS.toFixed(1)} s, training reconstruction MSE ${model.mse().toFixed(5)}`);
 
 const err = numbers(await model.anomaly(test), "Reconstruction.MSE").toFloat64Array();

@@ -21,7 +21,7 @@ const DEEPFEATURES_FLAGS: ParamSpecs = {
 /** `tide deepfeatures`. */
 export const deepfeatures: Command = {
   name: "deepfeatures",
-  summary: "Activations of a hidden layer for each row (H2O's DF.L<layer>.C<unit> columns), as CSV",
+  summary: "Activations of hidden layer --layer (0 = the first) for each row, as H2O's DF.L<layer+1>.C<unit> columns, as CSV",
   usage: "tide deepfeatures --model FILE --frame FILE --layer L [--keep_columns C,…] [--out FILE]",
   description: [
     "Runs every row of --frame through the model in scoring mode (no dropout; layers with dropout scaled",

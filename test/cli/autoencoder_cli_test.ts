@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { memoryIo } from "../../cli/_io.ts";
 import { main } from "../../cli/main.ts";
 import { irisFiles, readPredictions } from "./_iris.ts";
+import { DeepLearningModel } from "../../model/model.ts";
+import { importFile } from "../../mod.ts";
 
 async function run(...args: string[]) {
   const io = memoryIo();
@@ -78,6 +80,24 @@ test("tide deepfeatures writes DF.L<layer+1>.C<unit>; with --keep_columns a mode
   assertEquals((await run("predict", "--model", sup, "--frame", dft, "--out", pred, "--quiet")).code, 0);
   const right = readPredictions(await readFile(pred, "utf8")).rows.filter((row, i) => row[0] === files.testSpecies[i]).length;
   assert(right >= 0.6 * files.testSpecies.length, `${right} of ${files.testSpecies.length} right on two learned features`);
+});
+
+test("deepfeatures counts layers as h2o-py does (0 = the first hidden layer): the CLI's --layer 0 is model.deepfeatures(frame, 0), DF.L1", async () => {
+  await trained;
+  const out = join(files.dir, "df0.csv");
+  assertEquals((await run("deepfeatures", "--model", ae, "--frame", files.train, "--layer", "0", "--out", out, "--quiet")).code, 0);
+  const cli = readPredictions(await readFile(out, "utf8"));
+  const model = await DeepLearningModel.load(ae);
+  const api = await model.deepfeatures(await importFile(files.train), 0);
+  assertEquals(cli.header, ["DF.L1.C1", "DF.L1.C2", "DF.L1.C3", "DF.L1.C4"], "layer 0 is the first hidden layer (4 units), not the input");
+  assertEquals(api.names, cli.header);
+  for (const [j, name] of api.names.entries()) {
+    const col = api.col(name);
+    cli.rows.forEach((row, r) => assert(Math.abs(Number(row[j]) - (col.type === "numeric" ? col.data.at(r) : NaN)) < 1e-9, `${name} row ${r}`));
+  }
+  const r = await run("deepfeatures", "--model", ae, "--frame", files.train, "--layer", "3", "--out", out, "--quiet");
+  assertEquals(r.code, 1);
+  assert(r.stderr.includes("hidden layers 0 … 2"), r.stderr);
 });
 
 test("--pretrained_autoencoder starts a supervised model; a hidden-layer mismatch names the layer", async () => {

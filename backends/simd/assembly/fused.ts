@@ -15,7 +15,7 @@ import {
   C_OFFSET, C_SKIP, C_TARGET, C_VALUE, C_WEIGHT, L_B, L_DROP, L_IN, L_NORM, L_ROWMAJOR, L_ROWS, L_SB0, L_SB1, L_SW0, L_SW1, L_UNITS,
   L_W, T_A, T_COUNT, T_DB, T_DENSE, T_DW, T_E, T_G, T_GEMM, T_LIST, T_M, T_SIZE, T_VAL, T_WIN, T_Z,
 } from "./layout";
-import { axpy, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, softmax, tanh4, zerof } from "./math";
+import { axpy, axpy4, copyf, dot, expClamped, f32at, i32at, ldf, ldi, ldp, setf, seti, softmax, tanh4, zerof } from "./math";
 import { hash4, keep, reseed } from "./rng";
 import { allNonZero, loadRates, skipping, updateBiases, updateRun, updateRunDot } from "./update";
 
@@ -43,6 +43,12 @@ const DIST_HOST: i32 = 7;
 // @ts-ignore: decorator
 @inline function level(tctx: usize, l: i32): usize {
   return tctx + (<usize>(l * T_SIZE) << 2);
+}
+
+/** The row of Wᵀ (`rows` floats) fed by the k-th live input of `list`. */
+// @ts-ignore: decorator
+@inline function rowOf(Wt: usize, list: usize, k: i32, rows: i32): usize {
+  return Wt + (<usize>(i32at(list, k) * rows) << 2);
 }
 
 /** Output error of one regression row: d deviance / d eta for the built-in distributions. */
@@ -231,7 +237,12 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
       for (let k = 0; k < n; k++) setf(x, i32at(list, k), f32at(val, k));
     } else {
       copyf(z, ldp(lay, L_B), rows);
-      for (let k = 0; k < n; k++) axpy(z, W + (<usize>(i32at(list, k) * rows) << 2), f32at(val, k), rows);
+      let k = 0;
+      for (; k + 4 <= n; k += 4) {
+        axpy4(z, rowOf(W, list, k, rows), f32at(val, k), rowOf(W, list, k + 1, rows), f32at(val, k + 1),
+          rowOf(W, list, k + 2, rows), f32at(val, k + 2), rowOf(W, list, k + 3, rows), f32at(val, k + 3), rows);
+      }
+      for (; k < n; k++) axpy(z, rowOf(W, list, k, rows), f32at(val, k), rows);
     }
     if (m == L1 - 1) {
       if (rowMajor) for (let r = 0; r < rows; r++) setf(z, r, f32at(ldp(lay, L_B), r) + dot(W + (<usize>(r * nIn) << 2), x, nIn));
@@ -258,8 +269,7 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
           setf(oval, c++, a);
         }
       } else if (act == 0) {
-        seti(olist, c, j);
-        setf(oval, c++, Mathf.tanh(f32at(z, j)));
+        seti(olist, c++, j); // its tanh below, four units at a time
       } else if (act == ACT_HOST) {
         seti(olist, c++, j); // its value below, from the host
       } else {
@@ -269,7 +279,14 @@ function trainOne(ctx: usize, tctx: usize, row: i32, samples: f64, pass: i32): v
         setf(oval, c++, z1 > z0 ? z1 : z0);
       }
     }
-    if (act == ACT_HOST) {
+    if (act == 0) {
+      // Every unit's tanh (a dropped unit's z is stale and unused), then the kept units' values.
+      const A = ldp(above, T_A);
+      let j = 0;
+      for (; j + 4 <= units; j += 4) v128.store(A + (<usize>j << 2), tanh4(v128.load(z + (<usize>j << 2))));
+      for (; j < units; j++) setf(A, j, Mathf.tanh(f32at(z, j)));
+      for (let k = 0; k < c; k++) setf(oval, k, f32at(A, i32at(olist, k)));
+    } else if (act == ACT_HOST) {
       // Kept units' pre-activations, gathered, then f over them in one host call.
       const zk = ldp(above, T_A);
       for (let k = 0; k < c; k++) setf(zk, k, f32at(z, i32at(olist, k)));

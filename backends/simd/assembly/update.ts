@@ -210,10 +210,6 @@ export function step1(P: usize, S0: usize, S1: usize, i: i32, w: f32, grad: f32)
 
 /** Bias update for units [0 … n) with gradients G, regularized like weights (ADADELTA on the bias's own gradient). */
 export function updateBiases(Bp: usize, S0: usize, S1: usize, G: usize, n: i32): void {
-  for (let i = 0; i < n; i++) {
-    const g = f32at(G, i);
-    if (r_skip && g == 0) continue;
-    const b = f32at(Bp, i);
-    step1(Bp, S0, S1, i, b, g + (r_l1 != 0 ? r_l1 * signf(b) : 0) + r_l2 * b);
-  }
+  // A bias is a weight whose input is always 1: the same run, vectorized.
+  updateRun(Bp, S0, S1, G, 1, n, 0, allNonZero(G, n));
 }
