@@ -124,7 +124,7 @@ test("Rapids and rollups work in slices: the same results, with yields between r
   const fresh = new Frame([{ name: "id", type: "numeric", data: Float64Array.from({ length: n }, (_, i) => i) }]).col("id");
   assertEquals(await rollupsInSlices(fresh, () => (pauses++, Promise.resolve())), big);
   const cat = await rollupsInSlices(asCategorical(store.frame("f").col("x")), () => (pauses++, Promise.resolve()));
-  assertEquals([cat.mins, cat.maxs, cat.missing], [[0, 1, 2, 3, 4], [999, 998, 997, 996, 995], 0]);
+  assertEquals([cat.mins, cat.maxs, cat.missing], [[0, 0, 0, 0, 0], [999, 999, 999, 999, 999], 0]);
   assert(pauses >= 2, `${pauses} pauses`);
 });
 
