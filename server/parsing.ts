@@ -11,6 +11,7 @@ import { Frame } from "../frame/frame.ts";
 import { gunzip, isGzip } from "../frame/import.ts";
 import { reviveColumns, sharedColumns, toShared } from "./shared_columns.ts";
 import { H2OError } from "./wire.ts";
+import { startWorker } from "./workers.ts";
 
 const PREFIX = 4 * 2 ** 20;
 
@@ -41,7 +42,7 @@ export function parseBytes(bytes: Uint8Array, source: string, header: boolean | 
     return Promise.resolve(new Frame(sharedColumns(parseCsv(raw, { source, header }).columns)));
   }
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL("./parse_worker.ts", import.meta.url), { type: "module" });
+    const w = startWorker(new URL("./parse_worker.ts", import.meta.url));
     w.onmessage = (e: MessageEvent) => {
       w.terminate();
       const m = e.data as { type: string; columns?: Column[]; name?: string; message?: string };
