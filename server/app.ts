@@ -15,7 +15,7 @@ import { gridRoutes } from "./routes_grid.ts";
 import { modelRoutes } from "./routes_models.ts";
 import { Store } from "./store.ts";
 import { uiRoutes } from "./ui/routes.ts";
-import { lowerRequestPriority, startWorkerHost } from "./workers.ts";
+import { setRequestPriority } from "./workers.ts";
 import { errorResponse, H2OError, json, jsonText, meta } from "./wire.ts";
 
 /** Server settings (the `tide serve` flags). */
@@ -42,8 +42,9 @@ export interface ServerOptions {
   readonly workers?: boolean;
   /**
    * Nice value (1..19) for the thread that answers requests, so that clients polling without
-   * pause cannot take CPU from training (default 0: unchanged). Workers are then started by a
-   * host Worker that keeps normal priority (server/worker_host.ts). Linux only.
+   * pause cannot take CPU from training (default 0: unchanged). Applied when the first Worker
+   * starts; Workers are then started by a host Worker that keeps normal priority
+   * (server/worker_host.ts). Linux only.
    */
   readonly requestNice?: number;
 }
@@ -95,12 +96,7 @@ export async function createServer(options: ServerOptions = {}): Promise<TideSer
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`requestNice must be an integer from 0 to 19: got ${nice}`);
   let priorityProblem: string | null = null;
   if (nice > 0) {
-    if (options.workers === false || typeof Worker === "undefined") priorityProblem = "without Workers, training runs on the request thread";
-    else {
-      // The host first: Workers it starts keep the priority the request thread is about to give up.
-      await startWorkerHost();
-      priorityProblem = lowerRequestPriority(nice);
-    }
+    priorityProblem = options.workers === false ? "without Workers, training runs on the request thread" : setRequestPriority(nice);
   }
   let counter = 0;
   const ctx: ServerContext = {

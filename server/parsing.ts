@@ -36,13 +36,13 @@ export function setupFrame(bytes: Uint8Array, source: string, header: boolean | 
 }
 
 /** The whole parse, in a Worker when `worker` is true, with columns in shared memory. */
-export function parseBytes(bytes: Uint8Array, source: string, header: boolean | "auto", worker: boolean): Promise<Frame> {
+export async function parseBytes(bytes: Uint8Array, source: string, header: boolean | "auto", worker: boolean): Promise<Frame> {
   if (!worker || typeof Worker === "undefined") {
     const raw = isGzip(bytes) ? gunzip(bytes, source) : bytes;
-    return Promise.resolve(new Frame(sharedColumns(parseCsv(raw, { source, header }).columns)));
+    return new Frame(sharedColumns(parseCsv(raw, { source, header }).columns));
   }
-  return new Promise((resolve, reject) => {
-    const w = startWorker(new URL("./parse_worker.ts", import.meta.url));
+  const w = await startWorker(new URL("./parse_worker.ts", import.meta.url));
+  return await new Promise((resolve, reject) => {
     w.onmessage = (e: MessageEvent) => {
       w.terminate();
       const m = e.data as { type: string; columns?: Column[]; name?: string; message?: string };

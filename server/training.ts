@@ -66,8 +66,8 @@ export async function gridInWorker(t: WorkerTraining & { hyper: unknown; criteri
 async function runWorker(t: WorkerTraining, extra: Record<string, unknown>, handle: (m: Record<string, unknown>) => boolean): Promise<void> {
   const train = await shareFrame(t.train, t.signal);
   const valid = t.valid ? await shareFrame(t.valid, t.signal) : null;
+  const worker = await startWorker(new URL("./train_worker.ts", import.meta.url));
   await new Promise<void>((resolve, reject) => {
-    const worker = startWorker(new URL("./train_worker.ts", import.meta.url));
     const finish = () => {
       t.signal.removeEventListener("abort", onAbort);
       worker.terminate();

@@ -1,7 +1,7 @@
 /**
- * Starting the server's Workers: directly, or through the worker host (server/worker_host.ts)
- * once {@linkcode startWorkerHost} has run, so that they keep normal priority after the request
- * thread lowers its own ({@linkcode lowerRequestPriority}).
+ * Starting the server's Workers: directly, or, when the request thread is to run at a lower
+ * priority ({@linkcode setRequestPriority}), through the worker host (server/worker_host.ts),
+ * started before the request thread lowers its own, so that they keep normal priority.
  * @module
  */
 
@@ -53,9 +53,20 @@ class HostedWorker implements WorkerLike {
 let host: Worker | null = null;
 const hosted = new Map<number, HostedWorker>();
 let nextId = 0;
+/** The nice value the request thread takes when the first Worker is started (0: none). */
+let wantedNice = 0;
+let hostReady: Promise<void> | null = null;
 
-/** Starts `url` as a Worker: through the host when there is one. */
-export function startWorker(url: URL): WorkerLike {
+/**
+ * Starts `url` as a Worker: directly, or, once {@linkcode setRequestPriority} asked for a nice
+ * value, through the host, which is started (and the request thread niced) on the first call, so
+ * an idle server starts as fast as ever.
+ */
+export async function startWorker(url: URL): Promise<WorkerLike> {
+  if (wantedNice > 0) {
+    hostReady ??= startWorkerHost().then(() => lowerRequestPriority(wantedNice));
+    await hostReady;
+  }
   if (!host) return new Worker(url, { type: "module" }) as unknown as WorkerLike;
   const w = new HostedWorker(++nextId, host);
   hosted.set(w.id, w);
@@ -63,9 +74,24 @@ export function startWorker(url: URL): WorkerLike {
   return w;
 }
 
+/**
+ * Asks for the request thread to run at `nice` (1..19) from the first Worker on: on Linux a
+ * thread's nice value is its own (setpriority on thread 0), so only the request thread yields,
+ * and Workers started through the host keep normal priority. Returns null when it will be
+ * applied, else why not (the caller warns).
+ */
+export function setRequestPriority(nice: number): string | null {
+  // deno-lint-ignore no-explicit-any
+  const proc = (globalThis as any).process;
+  if (proc?.platform !== "linux") return "per-thread priorities need Linux";
+  if (!proc.getBuiltinModule?.("node:os")?.setPriority) return "this runtime cannot set thread priorities";
+  if (typeof Worker === "undefined") return "this runtime has no Workers";
+  wantedNice = nice;
+  return null;
+}
+
 /** Starts the worker host (once); resolves when it is ready to start Workers. */
-export function startWorkerHost(): Promise<void> {
-  if (host) return Promise.resolve();
+function startWorkerHost(): Promise<void> {
   const h = new Worker(new URL("./worker_host.ts", import.meta.url), { type: "module" });
   // The host alone must not keep a process alive (the server's socket does that).
   (h as { unref?: () => void }).unref?.();
@@ -81,26 +107,14 @@ export function startWorkerHost(): Promise<void> {
     // A host that stops takes its children with it: tell each one's owner.
     h.addEventListener("close", () => {
       if (host === h) host = null;
+      hostReady = null;
       for (const w of [...hosted.values()]) w.deliver({ op: "close" });
     });
   });
 }
 
-/**
- * Lowers the calling thread's priority to `nice` (1..19). On Linux this is the thread's own
- * setting (setpriority on thread 0), so only the request thread yields; Workers started through
- * the host keep theirs. Returns null when done, else why not (the caller warns).
- */
-export function lowerRequestPriority(nice: number): string | null {
-  try {
-    // deno-lint-ignore no-explicit-any
-    const proc = (globalThis as any).process;
-    if (proc?.platform !== "linux") return "per-thread priorities need Linux";
-    const os = proc.getBuiltinModule?.("node:os");
-    if (!os?.setPriority) return "this runtime cannot set thread priorities";
-    os.setPriority(nice);
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
+/** Lowers the calling thread's nice value; raising one's own needs no privilege. */
+function lowerRequestPriority(nice: number): void {
+  // deno-lint-ignore no-explicit-any
+  (globalThis as any).process.getBuiltinModule("node:os").setPriority(nice);
 }
