@@ -12,10 +12,12 @@
  * comes from the job's progress, read every 250 ms in every window.
  *
  *   bun bench/serve_load.ts [--bin dist/tide] [--clients 50] [--window 5] [--cycles 6]
- *                           [--nthreads N] [--interval MS] [--request_nice N]
+ *                           [--nthreads N] [--interval MS] [--request_nice N] [--client_nice N]
  *
  * `--interval` is each client's pause between requests (default 0: back to back; h2o-py polls a
  * job every 200 ms at the fastest). `--request_nice` is passed to `tide serve` (its default: 10).
+ * `--client_nice` lowers this process's own threads (the 50 clients), as if the clients ran on
+ * other machines: the slowdown left is the server's part (Linux).
  * @module
  */
 import { spawn } from "node:child_process";
@@ -36,6 +38,7 @@ const BIN = arg("bin", "");
 const NTHREADS = arg("nthreads", "-1");
 const INTERVAL = Number(arg("interval", "0"));
 const NICE = arg("request_nice", "");
+const CLIENT_NICE = Number(arg("client_nice", "0"));
 const EPOCHS = 1000; // more than the run needs: the training is cancelled at the end
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 
@@ -157,6 +160,12 @@ const client = async (k: number) => {
   }
 };
 
+if (CLIENT_NICE > 0) {
+  // Every thread of this process (the JS thread and the HTTP client's): nice is per thread on Linux.
+  const os = await import("node:os");
+  for (const t of readdirSync("/proc/self/task")) os.setPriority(Number(t), CLIENT_NICE);
+}
+
 interface Window { loaded: boolean; from: number; to: number; main: number; rest: number; bench: number }
 const windows: Window[] = [];
 const SETTLE_MS = 500; // in-flight requests finish, or the pollers get going, before a window counts
@@ -201,7 +210,7 @@ const cpu = (ws: Window[]) => {
   const s = seconds(ws);
   return `request thread ${f((100 * sum(ws, (w) => w.main)) / s)}%, other server threads ${f((100 * sum(ws, (w) => w.rest)) / s)}%, bench ${f((100 * sum(ws, (w) => w.bench)) / s)}% of a core`;
 };
-console.log(`tide serve (${BIN || "source"}), MNIST trial run, nthreads ${NTHREADS}, request_nice ${NICE || "default"}`);
+console.log(`tide serve (${BIN || "source"}), MNIST trial run, nthreads ${NTHREADS}, request_nice ${NICE || "default"}, client_nice ${CLIENT_NICE}`);
 console.log(`start-up to first /3/Cloud: ${f(startupMs)} ms; idle RSS ${f(idleRss)} MiB; import+parse of both files ${importS.toFixed(1)} s`);
 console.log(`${CYCLES} windows of ${CLIENTS} clients polling /3/Jobs and /3/Frames ${INTERVAL > 0 ? `every ${INTERVAL} ms` : "back to back"} (${f(seconds(busy))} s in all) between ${CYCLES + 1} quiet windows:`);
 console.log(`  training ${Math.round(mean(quiet))} samples/s quiet, ${Math.round(mean(busy))} samples/s under load: ${f(100 * (1 - mean(busy) / mean(quiet)))}% slower`);
