@@ -113,8 +113,22 @@ function startWorkerHost(): Promise<void> {
   });
 }
 
-/** Lowers the calling thread's nice value; raising one's own needs no privilege. */
+/**
+ * Lowers the calling thread's nice value, and that of the runtime's helper threads started before
+ * it (garbage collection, allocator, compiler: they work mostly for the request thread, which
+ * allocates as it answers); Workers (threads named "Worker") keep theirs. Raising one's own nice
+ * value needs no privilege; a thread that ends meanwhile is skipped.
+ */
 function lowerRequestPriority(nice: number): void {
   // deno-lint-ignore no-explicit-any
-  (globalThis as any).process.getBuiltinModule("node:os").setPriority(nice);
+  const proc = (globalThis as any).process;
+  const os = proc.getBuiltinModule("node:os");
+  const fs = proc.getBuiltinModule("node:fs");
+  os.setPriority(nice);
+  for (const tid of fs.readdirSync("/proc/self/task") as string[]) {
+    try {
+      if (Number(tid) === proc.pid || fs.readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim() === "Worker") continue;
+      os.setPriority(Number(tid), nice);
+    } catch { /* the thread ended */ }
+  }
 }
