@@ -23,6 +23,7 @@ const SERVE_FLAGS: ParamSpecs = {
   auth_file: { type: "string", default: null, help: "File holding user:password on its first line (keeps it out of the process list)" },
   max_upload_mb: { type: "float", default: 1024, min: 0, minExclusive: true, help: "Largest upload or request body in MiB" },
   nthreads: { type: "int", default: -1, min: -1, help: "Training threads when a request leaves nthreads at -1 (-1 = all cores)" },
+  request_nice: { type: "int", default: 10, min: 0, max: 19, help: "Nice value of the thread that answers requests (Linux), so that clients polling without pause cannot slow training; training keeps normal priority. 0 = unchanged" },
   h2o_version: { type: "string", default: "3.46.0.12", help: "H2O version reported by /3/Cloud; h2o.init() needs the client's exact version" },
 };
 
@@ -30,7 +31,7 @@ const SERVE_FLAGS: ParamSpecs = {
 export const serve: Command = {
   name: "serve",
   summary: "Serve H2O's REST API so H2O's Python client (h2o.connect / h2o.init) trains with Tide",
-  usage: "tide serve [--ip 127.0.0.1] [--port 54321] [--name tide] [--data_dir DIR,…] [--store DIR] [--auth user:password | --auth_file F] [--max_upload_mb 1024] [--nthreads N] [--h2o_version 3.46.0.12]",
+  usage: "tide serve [--ip 127.0.0.1] [--port 54321] [--name tide] [--data_dir DIR,…] [--store DIR] [--auth user:password | --auth_file F] [--max_upload_mb 1024] [--nthreads N] [--request_nice 10] [--h2o_version 3.46.0.12]",
   description: [
     "Answers H2O-3's REST API for the Deep Learning workflow: import and upload files, Rapids frame",
     "operations, Deep Learning training as jobs, metrics, predictions, save/load of models. H2O's own",
@@ -70,7 +71,7 @@ export const serve: Command = {
       name: values.name as string | undefined, h2oVersion: values.h2o_version as string | undefined,
       dataDirs: (values.data_dir as string[] | undefined) ?? ["."], storeDir: (values.store as string | undefined) ?? null, auth,
       maxUploadBytes: Math.round(((values.max_upload_mb as number | undefined) ?? 1024) * 2 ** 20), nthreads: nthreads > 0 ? nthreads : 0,
-      address: `${ip}:${port}`, onShutdown: () => stop(),
+      address: `${ip}:${port}`, onShutdown: () => stop(), requestNice: (values.request_nice as number | undefined) ?? 10,
     });
     const listening = listen(ip, port, server.fetch);
     // deno-lint-ignore no-explicit-any
@@ -81,6 +82,7 @@ export const serve: Command = {
     io.err(`tide serve: H2O REST API (reporting H2O ${server.context.options.h2oVersion}) at ${url} in ${((performance.now() - t0) / 1000).toFixed(2)} s` +
       `${st.dir ? `; store ${st.dir}: ${st.frames.size} frame(s), ${st.models.size} model(s)` : ""}\n`);
     for (const s of server.context.skipped) io.err(`warning: store file skipped: ${s}\n`);
+    if (server.context.priorityProblem) io.err(`warning: --request_nice not applied (${server.context.priorityProblem}): pollers take CPU from training as any process does\n`);
     io.out(`${url}\n`);
     if (!auth && !isLoopback(ip)) io.err(`warning: listening on ${ip} without --auth: anyone who can reach this address can read and write data under ${server.context.roots.roots.join(", ")}\n`);
     const onSignal = () => stop();

@@ -8,7 +8,7 @@
  * CLI; docs/cli.md, Start-up time) and runs it, so
  * `tide demo mnist` works from a binary copied anywhere, with no node_modules. Every
  * `backends/<name>/worker.ts` is added as an entrypoint (Workers must be, in a compiled
- * binary), as are server/parse_worker.ts and server/train_worker.ts (`tide serve` parses and trains there) and every `--entry` given.
+ * binary), as are server/parse_worker.ts, server/train_worker.ts (`tide serve` parses and trains there) and server/worker_host.ts (which starts them) and every `--entry` given.
  *
  * ```sh
  * bun run scripts/build.ts                        # dist/tide
@@ -29,7 +29,7 @@ import { commonRoot, workerUrlPlugin } from "./_worker_urls.ts";
 const ROOT = resolve(import.meta.dir, "..");
 const CACHE = join(ROOT, ".cache", "build");
 /** Workers outside backends/ that the binary needs. */
-const SERVER_WORKERS = ["server/parse_worker.ts", "server/train_worker.ts"];
+const SERVER_WORKERS = ["server/parse_worker.ts", "server/train_worker.ts", "server/worker_host.ts"];
 const MNIST_FILES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
 
 /** Options of {@linkcode build}. */

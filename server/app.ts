@@ -15,6 +15,7 @@ import { gridRoutes } from "./routes_grid.ts";
 import { modelRoutes } from "./routes_models.ts";
 import { Store } from "./store.ts";
 import { uiRoutes } from "./ui/routes.ts";
+import { setRequestPriority } from "./workers.ts";
 import { errorResponse, H2OError, json, jsonText, meta } from "./wire.ts";
 
 /** Server settings (the `tide serve` flags). */
@@ -39,6 +40,13 @@ export interface ServerOptions {
   readonly onShutdown?: () => void;
   /** Train in a Worker (default true); false trains on the event loop (tests, Worker-less hosts). */
   readonly workers?: boolean;
+  /**
+   * Nice value (1..19) for the thread that answers requests, so that clients polling without
+   * pause cannot take CPU from training (default 0: unchanged). Applied when the first Worker
+   * starts; Workers are then started by a host Worker that keeps normal priority
+   * (server/worker_host.ts). Linux only.
+   */
+  readonly requestNice?: number;
 }
 
 /** What the routes share. */
@@ -52,6 +60,8 @@ export interface ServerContext {
   timeZone: string;
   /** Store files that could not be read at start-up, one line each. */
   readonly skipped: readonly string[];
+  /** Why `requestNice` could not be applied, or null. */
+  readonly priorityProblem: string | null;
   /** Counter for generated keys. */
   next(): number;
   /** The parameter declarations (plugins included). */
@@ -82,15 +92,21 @@ const SCHEMA_FIELDS: Record<string, string[]> = {
 export async function createServer(options: ServerOptions = {}): Promise<TideServer> {
   const store = new Store(options.storeDir ?? null);
   const loaded = await store.load();
+  const nice = options.requestNice ?? 0;
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new RangeError(`requestNice must be an integer from 0 to 19: got ${nice}`);
+  let priorityProblem: string | null = null;
+  if (nice > 0) {
+    priorityProblem = options.workers === false ? "without Workers, training runs on the request thread" : setRequestPriority(nice);
+  }
   let counter = 0;
   const ctx: ServerContext = {
     options: {
       name: options.name ?? "tide", h2oVersion: options.h2oVersion ?? "3.46.0.12", dataDirs: options.dataDirs ?? ["."],
       maxUploadBytes: options.maxUploadBytes ?? 2 ** 30, nthreads: options.nthreads ?? 0, address: options.address ?? "127.0.0.1:54321",
-      workers: options.workers ?? true, storeDir: options.storeDir, auth: options.auth, onShutdown: options.onShutdown,
+      workers: options.workers ?? true, requestNice: nice, storeDir: options.storeDir, auth: options.auth, onShutdown: options.onShutdown,
     },
     store, jobs: new Jobs(), roots: new DataRoots(options.dataDirs ?? ["."]), started: Date.now(), timeZone: "UTC",
-    next: () => ++counter, specs: DeepLearning.parameters(), skipped: loaded.skipped,
+    next: () => ++counter, specs: DeepLearning.parameters(), skipped: loaded.skipped, priorityProblem,
   };
   const app = new Hono({ strict: false });
 

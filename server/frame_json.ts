@@ -31,73 +31,101 @@ interface Rollups {
 
 const cache = new WeakMap<object, Rollups>();
 
-/** Whole-column statistics, computed once per column object (frames share unchanged columns). */
+/**
+ * Whole-column statistics, computed once per column object (frames share unchanged columns).
+ * Two plain passes (sums, then squared deviations) with no per-value division, sort or
+ * allocation; {@linkcode rollupsInSlices} computes the same with yields between row blocks.
+ */
 export function rollups(c: Column): Rollups {
-  const key: object = c.type === "categorical" ? c.codes : c.data;
-  const hit = cache.get(key);
+  const hit = cache.get(cacheKey(c));
   if (hit) return hit;
+  const steps = rollupSteps(c);
+  let r = steps.next();
+  while (!r.done) r = steps.next();
+  return r.value;
+}
+
+/** {@linkcode rollups}, with `await tick()` between blocks of rows (a million-row column holds the event loop for one block at a time). */
+export async function rollupsInSlices(c: Column, tick: () => Promise<void>): Promise<Rollups> {
+  const hit = cache.get(cacheKey(c));
+  if (hit) return hit;
+  const steps = rollupSteps(c);
+  let r = steps.next();
+  while (!r.done) {
+    await tick();
+    r = steps.next();
+  }
+  return r.value;
+}
+
+function cacheKey(c: Column): object {
+  return c.type === "categorical" ? c.codes : c.data;
+}
+
+/** Computes a column's rollups, pausing (yield) after each block of rows; caches the result. */
+function* rollupSteps(c: Column): Generator<void, Rollups> {
   let r: Rollups;
-  if (c.type === "numeric") {
-    let n = 0, missing = 0, zeros = 0, mean = 0, m2 = 0, integral = true;
-    const values = c.data.toArray();
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (Number.isNaN(v)) {
-        missing++;
-        continue;
-      }
-      if (v === 0) zeros++;
-      if (integral && !Number.isInteger(v)) integral = false;
-      n++;
-      const d = v - mean;
-      mean += d / n;
-      m2 += d * (v - mean);
-    }
-    const { lo, hi } = extremes(values, 5);
-    r = { mins: lo, maxs: hi, mean: n ? mean : NaN, sigma: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, zeros, missing, integral };
-  } else if (c.type === "categorical") {
-    let missing = 0, zeros = 0, n = 0, mean = 0, m2 = 0;
-    const codes = c.codes.toArray(); // once per column (cached): a constant column's codes are filled
-    for (let i = 0; i < codes.length; i++) {
-      const v = codes[i];
-      if (v < 0) {
-        missing++;
-        continue;
-      }
-      if (v === 0) zeros++;
-      n++;
-      const d = v - mean;
-      mean += d / n;
-      m2 += d * (v - mean);
-    }
-    const { lo, hi } = extremes(Float64Array.from(codes, (v) => (v < 0 ? NaN : v)), 5);
-    r = { mins: lo, maxs: hi, mean: n ? mean : NaN, sigma: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, zeros, missing, integral: true };
+  if (c.type === "numeric" || c.type === "categorical") {
+    // Always a Float64Array (a native conversion), so the loops below see one array type and stay fast.
+    r = yield* summarize(c.type === "numeric" ? c.data.toFloat64Array() : Float64Array.from(c.codes.toArray()), c.type === "categorical");
   } else {
     const missing = c.data.filter((v) => v === null).length;
     r = { mins: [], maxs: [], mean: NaN, sigma: NaN, zeros: 0, missing, integral: false };
   }
-  cache.set(key, r);
+  cache.set(cacheKey(c), r);
   return r;
 }
 
-/** Up to k smallest and largest non-missing values, in one pass. */
-function extremes(data: ArrayLike<number>, k: number): { lo: number[]; hi: number[] } {
+/** Rows between two pauses of {@linkcode summarize}. */
+const BLOCK = 1 << 16;
+
+/**
+ * The rollups of numbers (`codes`: categorical codes, negative = missing; else NaN = missing):
+ * the 5 smallest and largest values, mean, standard deviation, zeros, missing, all-integral.
+ */
+function* summarize(values: Float64Array, codes: boolean): Generator<void, Rollups> {
+  const K = 5;
   const lo: number[] = [], hi: number[] = [];
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (Number.isNaN(v)) continue;
-    if (lo.length < k || v < lo[lo.length - 1]) {
-      lo.push(v);
-      lo.sort((a, b) => a - b);
-      if (lo.length > k) lo.pop();
-    }
-    if (hi.length < k || v > hi[hi.length - 1]) {
-      hi.push(v);
-      hi.sort((a, b) => b - a);
-      if (hi.length > k) hi.pop();
+  let n = 0, missing = 0, zeros = 0, sum = 0, integral = true;
+  for (let i0 = 0; i0 < values.length; i0 += BLOCK) {
+    if (i0 > 0) yield;
+    for (let i = i0, end = Math.min(values.length, i0 + BLOCK); i < end; i++) {
+      const v = values[i];
+      if (codes ? v < 0 : v !== v) {
+        missing++;
+        continue;
+      }
+      if (v === 0) zeros++;
+      else if (integral && (Math.floor(v) !== v || !Number.isFinite(v))) integral = false;
+      n++;
+      sum += v;
+      // Insertion into the short sorted lists (a sorted column passes through them on every row).
+      if (lo.length < K || v < lo[K - 1]) {
+        let j = lo.length < K ? lo.push(v) - 1 : K - 1;
+        for (; j > 0 && lo[j - 1] > v; j--) lo[j] = lo[j - 1];
+        lo[j] = v;
+      }
+      if (hi.length < K || v > hi[K - 1]) {
+        let j = hi.length < K ? hi.push(v) - 1 : K - 1;
+        for (; j > 0 && hi[j - 1] < v; j--) hi[j] = hi[j - 1];
+        hi[j] = v;
+      }
     }
   }
-  return { lo, hi };
+  const mean = n ? sum / n : NaN;
+  let m2 = 0;
+  if (n > 1) {
+    for (let i0 = 0; i0 < values.length; i0 += BLOCK) {
+      yield;
+      for (let i = i0, end = Math.min(values.length, i0 + BLOCK); i < end; i++) {
+        const v = values[i];
+        if (codes ? v < 0 : v !== v) continue;
+        const d = v - mean;
+        m2 += d * d;
+      }
+    }
+  }
+  return { mins: lo, maxs: hi, mean, sigma: n > 1 ? Math.sqrt(m2 / (n - 1)) : 0, zeros, missing, integral };
 }
 
 /** Window options of `GET /3/Frames/{id}`. */

@@ -11,6 +11,7 @@ import { Frame } from "../frame/frame.ts";
 import { gunzip, isGzip } from "../frame/import.ts";
 import { reviveColumns, sharedColumns, toShared } from "./shared_columns.ts";
 import { H2OError } from "./wire.ts";
+import { startWorker } from "./workers.ts";
 
 const PREFIX = 4 * 2 ** 20;
 
@@ -35,13 +36,13 @@ export function setupFrame(bytes: Uint8Array, source: string, header: boolean | 
 }
 
 /** The whole parse, in a Worker when `worker` is true, with columns in shared memory. */
-export function parseBytes(bytes: Uint8Array, source: string, header: boolean | "auto", worker: boolean): Promise<Frame> {
+export async function parseBytes(bytes: Uint8Array, source: string, header: boolean | "auto", worker: boolean): Promise<Frame> {
   if (!worker || typeof Worker === "undefined") {
     const raw = isGzip(bytes) ? gunzip(bytes, source) : bytes;
-    return Promise.resolve(new Frame(sharedColumns(parseCsv(raw, { source, header }).columns)));
+    return new Frame(sharedColumns(parseCsv(raw, { source, header }).columns));
   }
-  return new Promise((resolve, reject) => {
-    const w = new Worker(new URL("./parse_worker.ts", import.meta.url), { type: "module" });
+  const w = await startWorker(new URL("./parse_worker.ts", import.meta.url));
+  return await new Promise((resolve, reject) => {
     w.onmessage = (e: MessageEvent) => {
       w.terminate();
       const m = e.data as { type: string; columns?: Column[]; name?: string; message?: string };

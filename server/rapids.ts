@@ -2,12 +2,16 @@
  * The Rapids subset the Python client sends (spec §4): a Lisp-like expression language over
  * frames. Parsing and evaluation errors are `H2OError(400)` with H2O's wording. Frames are
  * immutable here as in the library: every operator returns a new frame sharing untouched columns.
+ * Operators that touch every row (row selections, masks, comparisons, `h2o.runif`, `as.factor`)
+ * work in slices and yield to the event loop between them (server/slices.ts), so splitting a
+ * million-row frame does not hold other requests.
  * @module
  */
 import { hashWords, Rng, seedWords } from "../core/rng.ts";
 import type { Column, ColumnInput, NumericColumn } from "../frame/frame.ts";
 import { asCategorical, CodeVector, Frame, levelAt } from "../frame/frame.ts";
 import type { Store } from "./store.ts";
+import { ROW_STEP } from "./slices.ts";
 import { H2OError } from "./wire.ts";
 
 /** A parsed expression. */
@@ -136,7 +140,11 @@ export interface RapidsContext {
   readonly store: Store;
   readonly session: string;
   timeZone: string;
+  /** Yields to the event loop between pieces of work (`slicer()`); without it, work runs straight through. */
+  readonly tick?: () => Promise<void>;
 }
+
+const straight = () => Promise.resolve();
 
 /** Evaluates an expression; frame results of `tmp=`/`assign` are stored as a side effect. */
 export async function evalRapids(ast: Ast, ctx: RapidsContext): Promise<{ value: Value; key?: string }> {
@@ -215,12 +223,13 @@ async function evaluate(ast: Ast, ctx: RapidsContext): Promise<Value> {
     case "rows": {
       arity(ast, 2);
       const f = await frameArg(a[0], ctx, op);
-      return f.rows(rowsOf(f, await evaluate(a[1], ctx)));
+      const tick = ctx.tick ?? straight;
+      return await takeRows(f, await rowsOf(f, await evaluate(a[1], ctx), tick), tick);
     }
     case ":=": {
       arity(ast, 4);
       const dst = await frameArg(a[0], ctx, op);
-      return assignColumns(dst, await evaluate(a[1], ctx), await evaluate(a[2], ctx), await evaluate(a[3], ctx));
+      return await assignColumns(dst, await evaluate(a[1], ctx), await evaluate(a[2], ctx), await evaluate(a[3], ctx), ctx.tick ?? straight);
     }
     case "append": {
       if (a.length < 3 || a.length % 2 === 0) bad("append takes a frame, then pairs of value and name");
@@ -236,7 +245,13 @@ async function evaluate(ast: Ast, ctx: RapidsContext): Promise<Value> {
     case "as.factor": {
       arity(ast, 1);
       const f = await frameArg(a[0], ctx, op);
-      return new Frame(f.columns.map(asCategorical));
+      const tick = ctx.tick ?? straight;
+      const cols: Column[] = [];
+      for (const c of f.columns) {
+        await tick();
+        cols.push(asCategorical(c));
+      }
+      return new Frame(cols);
     }
     case "h2o.runif": {
       arity(ast, 2);
@@ -247,12 +262,16 @@ async function evaluate(ast: Ast, ctx: RapidsContext): Promise<Value> {
       // The same stream as Frame.splitFrame, so split_frame over REST equals the library's split.
       const rng = new Rng(hashWords(...seedWords(seed), 0x5b117));
       const data = new Float64Array(f.nrow);
-      for (let i = 0; i < data.length; i++) data[i] = rng.uniform();
+      const tick = ctx.tick ?? straight;
+      for (let i0 = 0; i0 < data.length; i0 += ROW_STEP) {
+        await tick();
+        for (let i = i0, end = Math.min(data.length, i0 + ROW_STEP); i < end; i++) data[i] = rng.uniform();
+      }
       return new Frame([{ name: "rnd", type: "numeric", data }]);
     }
     case "<": case "<=": case ">": case ">=": case "==": case "!=": case "&": case "|": {
       arity(ast, 2);
-      return binary(op, await evaluate(a[0], ctx), await evaluate(a[1], ctx));
+      return await binary(op, await evaluate(a[0], ctx), await evaluate(a[1], ctx), ctx.tick ?? straight);
     }
     case "flatten": {
       arity(ast, 1);
@@ -288,6 +307,16 @@ async function evaluate(ast: Ast, ctx: RapidsContext): Promise<Value> {
   }
 }
 
+/** The rows `index` of every column, one column at a time between yields. */
+async function takeRows(f: Frame, index: ArrayLike<number>, tick: () => Promise<void>): Promise<Frame> {
+  const cols: Column[] = [];
+  for (const c of f.columns) {
+    await tick();
+    cols.push(new Frame([c]).rows(index).columns[0]);
+  }
+  return new Frame(cols);
+}
+
 /** Column indices selected by a number, name, list or span. */
 function columnsOf(f: Frame, sel: Value): string[] {
   const n = f.ncol;
@@ -314,14 +343,18 @@ function columnsOf(f: Frame, sel: Value): string[] {
 }
 
 /** Row indices selected by a number, a list/span (negatives exclude) or a one-column mask frame. */
-function rowsOf(f: Frame, sel: Value): number[] {
+async function rowsOf(f: Frame, sel: Value, tick: () => Promise<void>): Promise<ArrayLike<number>> {
   const n = f.nrow;
   if (sel instanceof Frame) {
     if (sel.ncol !== 1 || sel.nrow !== n) bad(`A row mask must be one column of ${n} rows: got ${sel.ncol} × ${sel.nrow}`);
     const v = numericValues(sel.columns[0]);
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) if (v[i] !== 0 && !Number.isNaN(v[i])) out.push(i);
-    return out;
+    const out = new Int32Array(n);
+    let k = 0;
+    for (let i0 = 0; i0 < n; i0 += ROW_STEP) {
+      await tick();
+      for (let i = i0, end = Math.min(n, i0 + ROW_STEP); i < end; i++) if (v[i] !== 0 && !Number.isNaN(v[i])) out[k++] = i;
+    }
+    return out.subarray(0, k);
   }
   if (typeof sel === "string") return bad("Rows must be selected by number, list or mask, not by a string");
   const nums = typeof sel === "number" ? [sel] : (sel as readonly number[]);
@@ -330,7 +363,13 @@ function rowsOf(f: Frame, sel: Value): number[] {
   if (neg && pos) bad("Row selection cannot mix positive and negative indices");
   if (neg) {
     const drop = new Set(nums.map((x) => -x - 1));
-    return Array.from({ length: n }, (_, i) => i).filter((i) => !drop.has(i));
+    const out = new Int32Array(n);
+    let k = 0;
+    for (let i0 = 0; i0 < n; i0 += ROW_STEP) {
+      await tick();
+      for (let i = i0, end = Math.min(n, i0 + ROW_STEP); i < end; i++) if (!drop.has(i)) out[k++] = i;
+    }
+    return out.subarray(0, k);
   }
   return nums.filter((i) => Number.isInteger(i) && i >= 0 && i < n);
 }
@@ -348,7 +387,7 @@ function numericValues(c: Column): ArrayLike<number> {
   return bad(`Column '${c.name}' holds strings; a numeric or categorical column is needed`);
 }
 
-function binary(op: string, x: Value, y: Value): Frame {
+async function binary(op: string, x: Value, y: Value, tick: () => Promise<void>): Promise<Frame> {
   const xf = x instanceof Frame ? x : null, yf = y instanceof Frame ? y : null;
   const base = xf ?? yf;
   if (!base) return bad(`${op} needs at least one frame`);
@@ -374,9 +413,12 @@ function binary(op: string, x: Value, y: Value): Frame {
     "&": (a: number, b: number) => a !== 0 && b !== 0, "|": (a: number, b: number) => a !== 0 || b !== 0,
   }[op]!;
   const data = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const a = fx(i), b = fy(i);
-    data[i] = Number.isNaN(a) || Number.isNaN(b) ? NaN : fn(a, b) ? 1 : 0;
+  for (let i0 = 0; i0 < n; i0 += ROW_STEP) {
+    await tick();
+    for (let i = i0, end = Math.min(n, i0 + ROW_STEP); i < end; i++) {
+      const a = fx(i), b = fy(i);
+      data[i] = Number.isNaN(a) || Number.isNaN(b) ? NaN : fn(a, b) ? 1 : 0;
+    }
   }
   return new Frame([{ name: base.names[0], type: "numeric", data }]);
 }
@@ -391,25 +433,26 @@ function constantOrColumn(src: Value, n: number, name: string): ColumnInput {
   return bad("A column value must be a frame, a number or a string");
 }
 
-function assignColumns(dst: Frame, src: Value, colSel: Value, rowSel: Value): Frame {
+async function assignColumns(dst: Frame, src: Value, colSel: Value, rowSel: Value, tick: () => Promise<void>): Promise<Frame> {
   const names = Array.isArray(colSel) && colSel.length === 0 ? dst.names : columnsOf(dst, colSel);
   const allRows = Array.isArray(rowSel) && rowSel.length === 0;
   let out = dst;
-  names.forEach((name, k) => {
+  for (const [k, name] of names.entries()) {
+    await tick();
     if (allRows) {
       const col = src instanceof Frame
         ? (src.ncol === names.length ? src.columns[k] : src.ncol === 1 ? src.columns[0] : bad(`:= needs ${names.length} source columns: got ${src.ncol}`))
         : constantOrColumn(src, dst.nrow, name);
       if (src instanceof Frame && src.nrow !== dst.nrow) bad(`:= needs ${dst.nrow} rows: got ${src.nrow}`);
       out = out.withColumn({ ...col, name });
-      return;
+      continue;
     }
-    const rows = rowsOf(dst, rowSel);
+    const rows = await rowsOf(dst, rowSel, tick);
     const cur = out.col(name);
     if (typeof src !== "number" || cur.type !== "numeric") bad(":= on selected rows needs a numeric column and a number");
     const data = (cur as NumericColumn).data.toFloat64Array();
-    for (const r of rows) data[r] = src as number;
+    for (let i = 0; i < rows.length; i++) data[rows[i]] = src as number;
     out = out.withColumn({ name, type: "numeric", data });
-  });
+  }
   return out;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { existsSync } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { basename, join } from "node:path";
 import type { Hono } from "hono";
@@ -18,7 +18,8 @@ import { ResponseCache } from "./response_cache.ts";
 import { parseBytes, setupFrame } from "./parsing.ts";
 import { evalRapids, parseRapids } from "./rapids.ts";
 import { shareFrame, warmRollups } from "./shared.ts";
-import { toShared } from "./shared_columns.ts";
+import { slicer } from "./slices.ts";
+import { readShared, toShared } from "./shared_columns.ts";
 import { bool, H2OError, int, json, jsonText, keyName, keyRef, meta, parseList, readBodyLimited, readForm, toJson } from "./wire.ts";
 
 /** Serialized `GET /3/Frames/{id}` answers, per frame object and window. */
@@ -53,7 +54,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
           const real = roots.resolve(f, "paths");
           if (!(await stat(real)).isFile()) continue;
           const key = `nfs:/${real}`;
-          store.raws.set(key, { bytes: toShared(new Uint8Array(await readFile(real))), source: real });
+          store.raws.set(key, { bytes: await readShared(real), source: real });
           files.push(real), dests.push(key);
         }
       } catch (e) {
@@ -180,7 +181,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
   app.post("/99/Rapids", async (c) => {
     const form = await readForm(c.req.raw);
     if (!form.ast) throw new H2OError(412, "Required field ast not specified");
-    const r = { store, session: form.session_id ?? "", timeZone: ctx.timeZone };
+    const r = { store, session: form.session_id ?? "", timeZone: ctx.timeZone, tick: slicer() };
     const { value, key } = await evalRapids(parseRapids(form.ast), r);
     ctx.timeZone = r.timeZone;
     const base = { ast: form.ast, session_id: form.session_id ?? null };

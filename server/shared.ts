@@ -7,37 +7,23 @@
  */
 import type { Column } from "../frame/frame.ts";
 import { Frame } from "../frame/frame.ts";
-import { rollups } from "./frame_json.ts";
+import { rollupsInSlices } from "./frame_json.ts";
 import { sharedColumn } from "./shared_columns.ts";
-
-/** Longest stretch of copying or summarizing between two yields. */
-const SLICE_MS = 8;
-
-const pause = () => new Promise((r) => setTimeout(r, 0));
+import { slicer } from "./slices.ts";
 
 /** The frame with every numeric and categorical column in shared memory. */
 export async function shareFrame(frame: Frame, signal?: AbortSignal): Promise<Frame> {
-  let t = performance.now();
+  const tick = slicer(signal);
   const cols: Column[] = [];
   for (const c of frame.columns) {
-    if (performance.now() - t > SLICE_MS) {
-      await pause();
-      signal?.throwIfAborted();
-      t = performance.now();
-    }
+    await tick();
     cols.push(sharedColumn(c));
   }
   return new Frame(cols);
 }
 
-/** Computes every column's rollups (for `GET /3/Frames`) ahead of the first request, yielding between columns. */
+/** Computes every column's rollups (for `GET /3/Frames`) ahead of the first request, yielding between row blocks. */
 export async function warmRollups(frame: Frame): Promise<void> {
-  let t = performance.now();
-  for (const c of frame.columns) {
-    if (performance.now() - t > SLICE_MS) {
-      await pause();
-      t = performance.now();
-    }
-    rollups(c);
-  }
+  const tick = slicer();
+  for (const c of frame.columns) await rollupsInSlices(c, tick);
 }

@@ -9,6 +9,7 @@ import type { DeepLearningEvent } from "../model/deep_learning.ts";
 import type { Frame } from "../frame/frame.ts";
 import { gridSearch } from "../lifecycle/grid/grid.ts";
 import { shareFrame } from "./shared.ts";
+import { startWorker } from "./workers.ts";
 
 /** What {@linkcode trainInWorker} takes. */
 export interface WorkerTraining {
@@ -65,8 +66,8 @@ export async function gridInWorker(t: WorkerTraining & { hyper: unknown; criteri
 async function runWorker(t: WorkerTraining, extra: Record<string, unknown>, handle: (m: Record<string, unknown>) => boolean): Promise<void> {
   const train = await shareFrame(t.train, t.signal);
   const valid = t.valid ? await shareFrame(t.valid, t.signal) : null;
+  const worker = await startWorker(new URL("./train_worker.ts", import.meta.url));
   await new Promise<void>((resolve, reject) => {
-    const worker = new Worker(new URL("./train_worker.ts", import.meta.url), { type: "module" });
     const finish = () => {
       t.signal.removeEventListener("abort", onAbort);
       worker.terminate();

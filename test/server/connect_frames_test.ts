@@ -5,9 +5,12 @@ import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { assert, assertEquals, test } from "../_harness.ts";
-import { Frame } from "../../frame/frame.ts";
+import { asCategorical, Frame } from "../../frame/frame.ts";
 import { parseCsvText } from "../../frame/csv.ts";
+import { rollups, rollupsInSlices } from "../../server/frame_json.ts";
+import { evalRapids, parseRapids } from "../../server/rapids.ts";
 import { ResponseCache } from "../../server/response_cache.ts";
+import { Store } from "../../server/store.ts";
 import { parseLenientJson, parseList } from "../../server/wire.ts";
 import { testServer, threeClassCsv } from "./_server.ts";
 
@@ -100,6 +103,29 @@ test("ResponseCache keeps at most perObject variants per object, oldest dropped 
   const get = (v: string) => cache.get(o, v, () => `${v}${++built}`);
   assertEquals([get("a"), get("a"), get("b"), get("c"), get("b"), get("a")], ["a1", "a1", "b2", "c3", "b2", "a4"]);
   assertEquals(cache.get({}, "a", () => "fresh"), "fresh");
+});
+
+test("Rapids and rollups work in slices: the same results, with yields between row blocks", async () => {
+  const n = 200_000;
+  const x = Float64Array.from({ length: n }, (_, i) => (i * 7919) % 1000);
+  const store = new Store();
+  await store.putFrame("f", new Frame([{ name: "x", type: "numeric", data: x }, { name: "id", type: "numeric", data: Float64Array.from({ length: n }, (_, i) => i) }]));
+  let ticks = 0;
+  const ctx = { store, session: "s", timeZone: "UTC", tick: () => (ticks++, Promise.resolve()) };
+  const { value } = await evalRapids(parseRapids("(tmp= g (rows f (< (cols_py f 0) 500)))"), ctx);
+  const want = store.frame("f").rows(Array.from({ length: n }, (_, i) => i).filter((i) => x[i] < 500));
+  assertEquals([(value as Frame).nrow, (value as Frame).value(7, "id")], [want.nrow, want.value(7, "id")]);
+  assert(ticks >= 2 * Math.ceil(n / 65536) + 2, `${ticks} yields: mask and row list by blocks, then each column`);
+  // A sorted column (ids) and a categorical one: the sliced computation equals the plain one.
+  let pauses = 0;
+  const big = rollups(store.frame("f").col("id"));
+  assertEquals([big.mins, big.maxs, big.mean, big.integral], [[0, 1, 2, 3, 4], [n - 1, n - 2, n - 3, n - 4, n - 5], (n - 1) / 2, true]);
+  assert(Math.abs(big.sigma - Math.sqrt(n * (n + 1) / 12)) < 1e-6, String(big.sigma));
+  const fresh = new Frame([{ name: "id", type: "numeric", data: Float64Array.from({ length: n }, (_, i) => i) }]).col("id");
+  assertEquals(await rollupsInSlices(fresh, () => (pauses++, Promise.resolve())), big);
+  const cat = await rollupsInSlices(asCategorical(store.frame("f").col("x")), () => (pauses++, Promise.resolve()));
+  assertEquals([cat.mins, cat.maxs, cat.missing], [[0, 0, 0, 0, 0], [999, 999, 999, 999, 999], 0]);
+  assert(pauses >= 2, `${pauses} pauses`);
 });
 
 test("ImportFilesMulti: a folder with a pattern, an http URL, failures in fails; ParseSetup finds the header", async () => {
