@@ -349,7 +349,7 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
 
     fused(net: FusedNetwork): FusedTrainer | undefined {
       // Autoencoders (reconstruction targets, sparsity) train through the generic ops on this backend.
-      if (missingGpuBodies(net).length || net.offset || net.output === "reconstruct" || net.sparsity) return undefined;
+      if (missingGpuBodies(net).length || net.output === "reconstruct" || net.sparsity) return undefined;
       if (net.units.length - 1 > 4 + 1) return undefined; // the batch set-up draws masks for up to 4 layers
       return new WebGpuTrainer(be, net, options.deviceRowsBytes);
     },
