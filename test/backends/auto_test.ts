@@ -209,3 +209,13 @@ test("DeepLearning with the default backend (auto) at mini-batch 8 and no adapte
   assertEquals(m.data.output.backend, "simd");
   assert(choice?.includes("webgpu: no adapter"), String(choice));
 }, { skip: hasAdapter ? `this machine has a WebGPU adapter (${here.adapter})` : false });
+
+test("auto over the real backends: a plugin without a GPU body leaves webgpu out, naming the plugin", async () => {
+  const { backends } = await import("../../backends/mod.ts");
+  const { defineActivation } = await import("../../core/activation.ts");
+  const softsign = defineActivation({ name: "SoftsignAuto", summary: "test", f: (z) => z / (1 + Math.abs(z)), df: (z) => 1 / (1 + Math.abs(z)) ** 2, vectors: [[0, 0, 1]] });
+  const chooser = autoChooser(backends, { cache: new SpeedCache(null) });
+  const c = await chooser.choose({ ...net(32), activation: softsign }, { reproducible: false, rows: "dense", measure: () => Promise.reject(new Error("nothing to measure")) });
+  assertEquals(c.backend.name, "simd");
+  assert(c.reason.includes(`webgpu: the plugin activation "SoftsignAuto" has no GPU body (wgsl)`), c.reason);
+});
