@@ -13,6 +13,7 @@ import { DeepLearning } from "../../model/deep_learning.ts";
 import { Rng } from "../../core/rng.ts";
 import type { AdapterInfo } from "../webgpu/device.ts";
 import { KEY_LIMITS } from "../webgpu/device.ts";
+import { decide } from "../auto/choose.ts";
 
 /** The standard network the speed probe trains, and how. */
 export interface ProbeSettings {
@@ -124,5 +125,24 @@ export function formatInventory(entries: readonly BackendEntry[]): string {
       lines.push(`  speed: ${n(s.samplesPerSecond)} samples/s training ${s.network} (Rectifier, ADADELTA) at mini-batch ${s.miniBatch}, ${s.threads ? `${s.threads} thread${s.threads === 1 ? "" : "s"}` : "on the GPU"}, ${s.path}`);
     }
   }
+  const verdict = autoVerdict(entries);
+  if (verdict) lines.push("", verdict);
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * What `--backend auto` would choose for the probe's network and mini-batch from these
+ * measurements (its rules, backends/auto/choose.ts), or null without a probe.
+ */
+export function autoVerdict(entries: readonly BackendEntry[]): string | null {
+  const probed = entries.find((e) => e.speed && !("error" in e.speed));
+  if (!probed) return null;
+  const s = probed.speed as { network: string; miniBatch: number };
+  const d = decide(entries.map((e) => ({
+    name: e.name, priority: e.priority, software: e.adapter?.software,
+    unavailable: e.available ? undefined : e.reason,
+    refused: e.speed && "error" in e.speed ? e.speed.error.replace(/^Cannot train on backend "[^"]+": /, "") : undefined,
+    speed: e.speed && !("error" in e.speed) ? e.speed.samplesPerSecond : undefined,
+  })), { reproducible: false });
+  return d.kind === "chosen" ? `--backend auto (the default) for ${s.network} at mini-batch ${s.miniBatch}: ${d.name}; ${d.reason}` : null;
 }

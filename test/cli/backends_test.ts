@@ -21,6 +21,7 @@ test("tide backends lists simd and reference with speeds, and webgpu without an 
     assert(new RegExp(`${name}: available[^]*?speed: [\\d,]+ samples/s training 784-8-10 \\(Rectifier, ADADELTA\\) at mini-batch 4`).test(text), text);
   }
   assert(/webgpu: unavailable[^]*why: no adapter: /.test(text), text);
+  assert(text.includes("--backend auto (the default) for 784-8-10 at mini-batch 4: simd; the only backend for this network here (webgpu: no adapter"), text);
 }, { skip: hasAdapter ? `this machine has a WebGPU adapter (${gpu.adapter})` : false, timeout: 60_000 });
 
 test("tide backends --json --probe false: availability, reasons and devices, no speeds", async () => {
