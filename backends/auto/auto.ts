@@ -9,7 +9,7 @@
  */
 import type { Backend, BackendChoice, BackendChooser, ChoiceContext, FusedNetwork } from "../../core/backend.ts";
 import { coreCount } from "../../io/system.ts";
-import { type Candidate, decide } from "./choose.ts";
+import { brief, type Candidate, decide } from "./choose.ts";
 import { SpeedCache, type SpeedKey } from "./cache.ts";
 
 /** Where the chooser finds backends: the registry's entries (backends/mod.ts). */
@@ -81,7 +81,13 @@ export function autoChooser(source: BackendSource, options: AutoOptions = {}): B
           const hit = await cache.get(key);
           let speed = hit?.samplesPerSecond;
           if (speed === undefined) {
-            speed = await how.measure(backend, best > 0 ? best / 2 : undefined);
+            try {
+              speed = await how.measure(backend, best > 0 ? best / 2 : undefined);
+            } catch (e) {
+              // A candidate that cannot train this network (a device error, a buffer over its limits) is out, not fatal.
+              facts.set(name, { ...facts.get(name)!, unavailable: `its probe failed (${brief((e as Error).message)})` });
+              continue;
+            }
             await cache.put(key, speed);
           }
           best = Math.max(best, speed);

@@ -219,3 +219,16 @@ test("auto over the real backends: a plugin without a GPU body leaves webgpu out
   assertEquals(c.backend.name, "simd");
   assert(c.reason.includes(`webgpu: the plugin activation "SoftsignAuto" has no GPU body (wgsl)`), c.reason);
 });
+
+test("a candidate whose probe fails is left out with the reason, and nothing is cached for it", async () => {
+  const log: string[] = [];
+  const cache = new SpeedCache(null);
+  const chooser = autoChooser(source(log, true), { cache });
+  const c = await chooser.choose(net(32), {
+    reproducible: false, rows: "dense",
+    measure: (b) => (b.name === "webgpu" ? Promise.reject(new RangeError("buffer over maxBufferSize")) : Promise.resolve(500)),
+  });
+  assertEquals(c.backend.name, "simd");
+  assert(c.reason.includes("webgpu: its probe failed (buffer over maxBufferSize)"), c.reason);
+  assertEquals(Object.keys(await cache.entries()).length, 1, "only simd's speed is kept");
+});
