@@ -1,8 +1,9 @@
 /**
  * Timing a bound network's training on its real rows, for `--dry_run` and for `backend = "auto"`'s
  * probe: one untimed mini-batch (Workers start, pipelines compile, JIT), one short timed slice
- * (about 64 rows: a backend far behind `stopBelow` stops there, so a slow software GPU is not
- * timed for long), then slices of `slice` rows until `seconds` have passed. Trains a throwaway
+ * (about 64 rows: a backend far behind `stopBelow` stops there, or already after a warm-up that
+ * took over a second, so a slow software GPU is not timed for long), then slices of `slice` rows
+ * until `seconds` have passed. Trains a throwaway
  * copy; the caller closes it.
  * @module
  */
@@ -38,7 +39,12 @@ export async function measureSpeed(t: SpeedTarget, rows: PackedRows, order: Int3
     const t0 = performance.now();
     const done = t.fused ? await t.fused.train(idx, { samples, pass: 0 }) : await t.generic.train(rows, idx, { samples, pass: 0 });
     cursor += slice;
-    if (k === 0) continue;
+    if (k === 0) {
+      // A warm-up that took seconds and ran far below `stopBelow` is not start-up cost: already clearly behind.
+      const warm = performance.now() - t0;
+      if (o.stopBelow !== undefined && warm > 1000 && done / (warm / 1000) < o.stopBelow / 2) return done / (warm / 1000);
+      continue;
+    }
     ms += performance.now() - t0;
     samples += done;
     if (k === 1 && o.stopBelow !== undefined && samples / (ms / 1000) < o.stopBelow) break;
