@@ -73,6 +73,8 @@ export { activations, createPlugins, distributions, optimizers, regularizers, tr
 export { loadPlugins, type PluginRecord } from "./plugins/load.ts";
 /** Backends and how the default is chosen. @example `const b = await selectBackend("reference")` */
 export { backends, selectBackend } from "./backends/mod.ts";
+/** What this machine has: each backend available or why not, a GPU's adapter and limits, a measured speed. @example `console.log(formatInventory(await backendInventory()))` */
+export { backendInventory, formatInventory } from "./backends/inventory/inventory.ts";
 /** Declares an activation plugin (checked). @example `defineActivation({ name: "Softplus", summary, f, df, vectors })` (docs/plugins.md) */
 export { defineActivation, type Activation } from "./core/activation.ts";
 /** Declares a distribution (loss) plugin. @example `defineDistribution({ name, summary, link: "log", family: "regression", deviance, gradient, vectors })` */

@@ -1,9 +1,12 @@
 /**
  * The built-in backends, imported by literal path, and the registry users add their own to.
- * `selectBackend("auto")` picks the available backend with the highest priority.
+ * `backendFor("auto")` is training's chooser (backends/auto: the fastest backend for each network
+ * and mini-batch); `selectBackend("auto")`, for scoring a model whose backend is missing here,
+ * picks the available backend with the highest priority.
  * @module
  */
-import type { Backend } from "../core/backend.ts";
+import type { Backend, BackendChooser } from "../core/backend.ts";
+import { autoChooser } from "./auto/auto.ts";
 import { Registry } from "../core/registry.ts";
 import { referenceBackend } from "./reference/reference.ts";
 import { simdBackend } from "./simd/simd.ts";
@@ -17,7 +20,16 @@ backends.add({ name: "simd", summary: "WebAssembly SIMD, HOGWILD! over Workers (
 backends.add({ name: "webgpu", summary: "WebGPU WGSL kernels, mini-batch training and scoring on the GPU (Float32)", create: webgpuBackend });
 
 /**
- * Creates and initializes a backend by name, or the best available one for "auto". Throws
+ * What training runs on for a `backend` parameter: "auto" gives a chooser that picks per network
+ * once the network is known (the engine asks it); any other name, the initialized backend
+ * (throws like {@linkcode selectBackend}).
+ */
+export async function backendFor(name = "auto"): Promise<Backend | BackendChooser> {
+  return name === "auto" ? autoChooser(backends) : await selectBackend(name);
+}
+
+/**
+ * Creates and initializes a backend by name, or the available one with the highest priority for "auto". Throws
  * `RangeError` naming the known backends, or saying why the requested one is unavailable here.
  */
 export async function selectBackend(name = "auto"): Promise<Backend> {

@@ -63,6 +63,7 @@ export function progressReporter(io: Io, options: ProgressOptions = {}): Progres
     onEvent(e: TrainEvent): void {
       if (options.quiet) return;
       if (e.type === "start") {
+        if (e.backendChoice) io.err(`${e.backendChoice}\n`);
         io.err(`${startLine(e)}\n`);
         for (const m of e.messages) if (m.level !== "error") io.err(`${m.level === "warn" ? "warning" : "note"}: ${m.message}\n`);
       } else if (e.type === "progress") {

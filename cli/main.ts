@@ -36,9 +36,10 @@ import { train } from "./train.ts";
 import { peer } from "./peer.ts";
 import { varimp } from "./varimp.ts";
 import { weights } from "./weights.ts";
+import { backendsCommand } from "./backends.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
-export const commands: readonly Command[] = [train, grid, predict, describe, demo, anomaly, deepfeatures, varimp, weights, serve, repl, exportCommand, peer];
+export const commands: readonly Command[] = [train, grid, predict, describe, demo, anomaly, deepfeatures, varimp, weights, serve, repl, exportCommand, peer, backendsCommand];
 
 /** `tide --version`: Tide's version and the runtime's. */
 export function versionText(): string {

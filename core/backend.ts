@@ -265,3 +265,50 @@ export interface FusedTrainer {
    */
   close(): void;
 }
+
+/**
+ * `backend = "auto"` (backends/auto): a backend chosen for each network once its shape, plugins
+ * and mini-batch are known. The engine asks it after preparing the data and before allocating the
+ * network; everything else sees the backend it chose.
+ */
+export interface BackendChooser {
+  readonly name: "auto";
+  /** The backend the data is prepared with before the choice (the available one with the highest priority). */
+  provisional(): Promise<Backend>;
+  /** Chooses a backend for `net` (its `state` is empty: only the plugins and sizes count). */
+  choose(net: FusedNetwork, how: ChoiceContext): Promise<BackendChoice>;
+  /** The initialized instance of a backend this chooser chose or created, by name. */
+  instance(name: string): Backend | undefined;
+}
+
+/** What the engine tells a chooser besides the network. */
+export interface ChoiceContext {
+  /** `reproducible = true`: the choice must not depend on timing. */
+  readonly reproducible: boolean;
+  /** The input rows in a few words ("dense", "csr 15 % non-zero"), for the measurement's cache key. */
+  readonly rows: string;
+  /**
+   * Times `backend` training this network on the real rows and resolves to samples/s; it may stop
+   * early and report a lower bound once the speed is clearly below `stopBelow`.
+   */
+  measure(backend: Backend, stopBelow?: number): Promise<number>;
+}
+
+/** A chooser's answer: the backend, and one line saying why. */
+export interface BackendChoice {
+  readonly backend: Backend;
+  readonly reason: string;
+}
+
+/** True for `backend = "auto"`'s chooser, false for a backend. */
+export function isBackendChooser(b: Backend | BackendChooser): b is BackendChooser {
+  return typeof (b as BackendChooser).choose === "function";
+}
+
+/**
+ * The backend a model trained with `b` under the name `name` predicts on: `b` itself, or the
+ * instance the chooser chose (undefined when it has none: the model then picks by its `backend`).
+ */
+export function chosenBackend(b: Backend | BackendChooser | undefined, name: string): Backend | undefined {
+  return b === undefined ? undefined : isBackendChooser(b) ? b.instance(name) : b;
+}

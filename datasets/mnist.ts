@@ -8,7 +8,6 @@
  */
 import { mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -18,6 +17,7 @@ import type { NumericColumn } from "../frame/frame.ts";
 import { NumericVector } from "../frame/vector.ts";
 import { gunzip, isGzip } from "../frame/import.ts";
 import { embeddedAsset } from "./embedded.ts";
+import { tideCacheDir } from "../io/cache_dir.ts";
 
 /** Where the IDX files come from and where the CSV cache goes. */
 export interface MnistOptions {
@@ -220,12 +220,7 @@ function env(name: string): string | undefined {
 }
 
 function cacheRoot(options: MnistOptions): string {
-  if (options.cacheDir) return resolve(options.cacheDir);
-  const tide = env("TIDE_CACHE_DIR");
-  if (tide) return resolve(tide);
-  const xdg = env("XDG_CACHE_HOME");
-  if (xdg) return join(resolve(xdg), "tide");
-  return join(homedir(), ".cache", "tide");
+  return options.cacheDir ? resolve(options.cacheDir) : tideCacheDir();
 }
 
 const ALL_FILES = [MNIST_FILES.train.images, MNIST_FILES.train.labels, MNIST_FILES.test.images, MNIST_FILES.test.labels];

@@ -3,13 +3,13 @@
  * names at construction, `train()` with frames.
  * @module
  */
-import type { Backend } from "../core/backend.ts";
+import { type Backend, type BackendChooser, chosenBackend } from "../core/backend.ts";
 import { paramSpecs, type PluginSet, resolvePlan } from "../core/train/resolve.ts";
 import { type ModelData, type TrainEvent, type TrainingHook, type TrainInput, trainModel } from "../core/train/train.ts";
 import { dryRun, type DryRunReport } from "../core/train/dry_run.ts";
 import { Frame } from "../frame/frame.ts";
 import { importFile } from "../frame/import.ts";
-import { selectBackend } from "../backends/mod.ts";
+import { backendFor } from "../backends/mod.ts";
 import { usedPluginRecords } from "../plugins/load.ts";
 import * as builtins from "../plugins/mod.ts";
 import { checkpointExportHook, prepareCheckpointDir } from "./checkpoint_export.ts";
@@ -36,8 +36,8 @@ export interface TrainArgs {
   readonly onEvent?: (e: DeepLearningEvent) => void;
   /** Cancels training (the promise rejects with an AbortError). */
   readonly signal?: AbortSignal;
-  /** A ready backend instance (default: the `backend` parameter, "auto"). */
-  readonly backend?: Backend;
+  /** A ready backend instance, or a chooser for "auto" (default: the `backend` parameter, "auto"). */
+  readonly backend?: Backend | BackendChooser;
   /** Code to run at the training loop's boundaries (see docs/engine.md). */
   readonly hooks?: readonly TrainingHook[];
 }
@@ -109,14 +109,14 @@ export class DeepLearning {
       if (checkpoint) throw new ParameterError("Cannot train", [{ level: "error", field: "nfolds", message: `"nfolds" cannot be used with a checkpoint (spec §12.1): remove one of them` }]);
       const cv = await crossValidate(input as Parameters<typeof crossValidate>[0]);
       data = cv.main;
-      this.crossValidationModels = cv.folds.map((f) => new DeepLearningModel(f, this.plugins, { backend }));
+      this.crossValidationModels = cv.folds.map((f) => new DeepLearningModel(f, this.plugins, { backend: chosenBackend(backend, f.output.backend) }));
     } else {
       data = await trainModel(input);
       this.crossValidationModels = [];
     }
     // Plugins loaded from files are recorded with their source hash, so predicting can check them.
     const used = usedPluginRecords(data, this.plugins);
-    this.model = new DeepLearningModel(used.length ? { ...data, plugins: used } : data, this.plugins, { backend });
+    this.model = new DeepLearningModel(used.length ? { ...data, plugins: used } : data, this.plugins, { backend: chosenBackend(backend, data.output.backend) });
     return this.model;
   }
 
@@ -132,7 +132,7 @@ export class DeepLearning {
   }
 
   /** The trainer's input for `args`: parameters (with a checkpoint's), frames, backend and hooks. */
-  async #input(args: TrainArgs): Promise<{ input: TrainInput; params: Record<string, unknown>; checkpoint: ModelData | null; backend: Backend }> {
+  async #input(args: TrainArgs): Promise<{ input: TrainInput; params: Record<string, unknown>; checkpoint: ModelData | null; backend: Backend | BackendChooser }> {
     const checkpoint = await resolveCheckpoint(this.params.checkpoint, this.plugins);
     const pretrained = await resolveModel(this.params.pretrained_autoencoder, this.plugins, "pretrained_autoencoder");
     const inherited = checkpoint ? inheritable(checkpoint.params, this.plugins) : {};
@@ -149,7 +149,7 @@ export class DeepLearning {
     for (const field of ["initial_weights", "initial_biases"]) {
       if (params[field] !== undefined && params[field] !== null) params[field] = await readMatrices(params[field]);
     }
-    const backend = args.backend ?? (await selectBackend(String(this.params.backend ?? "auto")));
+    const backend = args.backend ?? (await backendFor(String(this.params.backend ?? "auto")));
     const hooks = [...(args.hooks ?? [])];
     const exportDir = params.export_checkpoints_dir;
     if (typeof exportDir === "string" && exportDir !== "") hooks.push(checkpointExportHook(await prepareCheckpointDir(exportDir)));

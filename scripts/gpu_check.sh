@@ -7,10 +7,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 npm install --no-audit --no-fund || exit 1
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+echo "== tide backends (Bun: Dawn; Deno: navigator.gpu): adapters, limits, samples/s each"
+node_modules/.bin/bun cli/main.ts backends
+node_modules/.bin/deno run -A cli/main.ts backends
 echo "== conformance under Deno (navigator.gpu)"
-node_modules/.bin/deno test -A test/conformance/webgpu_test.ts test/backends/webgpu_test.ts 2>&1 | tail -n 3
+CONFORMANCE_REPORT=1 node_modules/.bin/deno test -A test/conformance/webgpu_test.ts test/backends/webgpu_test.ts 2>&1 | grep -E "CONFORMANCE_SUMMARY|passed|failed" | tail -n 3
 echo "== conformance under Bun (webgpu package, Dawn)"
-node_modules/.bin/bun test test/conformance/webgpu_test.ts test/backends/webgpu_test.ts 2>&1 | tail -n 4
+CONFORMANCE_REPORT=1 node_modules/.bin/bun test test/conformance/webgpu_test.ts test/backends/webgpu_test.ts 2>&1 | grep -E "CONFORMANCE_SUMMARY| pass$| fail$" | tail -n 4
 echo "== benchmark (Deno)"
 node_modules/.bin/deno run -A bench/webgpu.ts --mb 32,128,256,512 "$@"
 echo "== benchmark (Bun, Dawn)"

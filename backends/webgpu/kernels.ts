@@ -95,6 +95,22 @@ export const COLSUM = elementwise(2, "", `  var s = 0.0;
 /** dst[i] = value (pf 1). */
 export const FILL = elementwise(1, "", "  b1[i] = pf(1u);");
 
+/**
+ * offset_column in the fused trainer: adds each batch row's offset to its output pre-activations.
+ * b1 = Z (rows × width pu(1)), b2 = the order (the batch starts at pu(2)), b3 = tw (target,
+ * weight, offset per training row, as the batch set-up reads it).
+ */
+export const ADD_ROW_OFFSET = `${HEADER}
+@group(0) @binding(1) var<storage, read_write> Z: array<f32>;
+@group(0) @binding(2) var<storage, read_write> order: array<u32>;
+@group(0) @binding(3) var<storage, read_write> tw: array<f32>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_id) l: vec3<u32>) {
+  let i = (wg.y * nwg.x + wg.x) * ${WG}u + l.x;
+  if (i >= pu(0)) { return; }
+  Z[i] = Z[i] + tw[3u * order[pu(2u) + i / pu(1u)] + 2u];
+}`;
+
 /** Row-wise softmax shifted by the row maximum: b1 = Z, b2 = P; rows pu(0), width pu(1). */
 export const SOFTMAX = elementwise(2, "", `  let w = pu(1u); let o = i * w;
   var mx = b1[o];
@@ -214,7 +230,8 @@ export function constrainKernel(c: BoundRegularizer, touched: boolean): string {
  * The fused trainer's batch set-up, one thread per batch row k < pu(0): gathers row
  * order[pu(1) + k] of the dense rows (width pu(2); with pu(6) = 1, row k of a batch the host
  * uploaded) into X, writes its one-hot (pu(4) = 1) or
- * numeric target into T (width pu(3)) and, when pu(5) = 1, its weight across RW's row; then draws
+ * numeric target into T (width pu(3)) and, when pu(5) = 1, its weight across RW's row (tw holds
+ * target, weight and offset per row); then draws
  * the row's dropout masks from its own stream exactly as GenericNetwork does (core/rng.ts:
  * hashWords(seed0, seed1, pass, row) seeds xoshiro128**; one uniform per non-zero input, then one
  * per unit of each hidden layer with dropout). cfg = [layers with masks, seed0, seed1, pass, then
@@ -251,9 +268,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let src = select(row, k, pu(6u) == 1u); // rows too large for the device: this batch's rows only
   for (var i = 0u; i < width; i++) { X[k * width + i] = rows[src * width + i]; }
   for (var c = 0u; c < nOut; c++) { T[k * nOut + c] = 0.0; }
-  let y = tw[2u * row];
+  let y = tw[3u * row];
   if (pu(4u) == 1u) { T[k * nOut + u32(y)] = 1.0; } else { T[k * nOut] = y; }
-  if (pu(5u) == 1u) { for (var c = 0u; c < nOut; c++) { RW[k * nOut + c] = tw[2u * row + 1u]; } }
+  if (pu(5u) == 1u) { for (var c = 0u; c < nOut; c++) { RW[k * nOut + c] = tw[3u * row + 1u]; } }
   let nm = cfg[0];
   if (nm == 0u) { return; }
   var h = 0x9e3779b9u;

@@ -8,7 +8,7 @@
  */
 import type { Buf, FusedNetwork, FusedTrainer, PackedRows } from "../../core/backend.ts";
 import { weightRows } from "../../core/train/network.ts";
-import { BATCH_SETUP } from "./kernels.ts";
+import { ADD_ROW_OFFSET, BATCH_SETUP, WG } from "./kernels.ts";
 import type { GpuBuf, WebGpuBackend } from "./webgpu.ts";
 
 interface Work {
@@ -68,10 +68,12 @@ export class WebGpuTrainer implements FusedTrainer {
     this.#hostRows = rows.rows * n0 * 4 > limit;
     const dense = new Float32Array((this.#hostRows ? this.#net.miniBatch : rows.rows) * n0);
     if (!this.#hostRows) this.#gather(rows, dense, (r) => r, rows.rows);
-    const tw = new Float32Array(rows.rows * 2);
+    // Per row: target, weight, offset (offset_column; 0 without one).
+    const tw = new Float32Array(rows.rows * 3);
     for (let r = 0; r < rows.rows; r++) {
-      tw[2 * r] = rows.target[r];
-      tw[2 * r + 1] = rows.weight ? rows.weight[r] : 1;
+      tw[3 * r] = rows.target[r];
+      tw[3 * r + 1] = rows.weight ? rows.weight[r] : 1;
+      tw[3 * r + 2] = rows.offset ? rows.offset[r] : 0;
     }
     this.#rows = gpu.raw(dense.byteLength);
     if (this.#hostRows) this.#batchHost = dense;
@@ -165,7 +167,7 @@ export class WebGpuTrainer implements FusedTrainer {
       gpu.dispatch(BATCH_SETUP, [this.#order!, this.#rows!, g(w.X), g(w.T), this.#tw!, rw, masks, w.cfg],
         [count, start, u[0], nOut, net.output === "softmax" ? 1 : 0, w.RW ? 1 : 0, this.#hostRows ? 1 : 0], 99, [Math.ceil(count / 64), 1]);
       w.M.forEach((m, l) => m && gpu.copy(w.Mall!, w.maskOffsets[l] * 4, g(m), 0, count * u[l] * 4));
-      this.#step(w, count, ctx.samples + done);
+      this.#step(w, count, ctx.samples + done, start);
       done += count;
     }
     await gpu.idle();
@@ -173,12 +175,17 @@ export class WebGpuTrainer implements FusedTrainer {
   }
 
   /** One mini-batch of `count` rows already set up: the order of GenericNetwork.train. */
-  #step(w: Work, count: number, samples: number): void {
+  #step(w: Work, count: number, samples: number, start: number): void {
     const be = this.#be, net = this.#net, u = net.units, L1 = this.#L1, nOut = u[L1], channels = this.#channels;
     if (w.M[0]) be.map({ kind: "mul" }, [w.A[0], w.M[0]], [w.A[0]], count * u[0]);
     for (let m = 0; m < L1; m++) {
       const rows = this.#rowsOf(m), n = u[m + 1];
       be.affine(w.A[m], net.state.W[m], net.state.b[m], w.Z[m], { batch: count, in: u[m], out: rows });
+      if (m === L1 - 1 && this.#packed!.offset) {
+        // offset_column: each row's offset, from the rows' table on the device, onto the output pre-activation.
+        const groups = Math.ceil((count * n) / WG);
+        be.gpu.dispatch(ADD_ROW_OFFSET, [(w.Z[m] as GpuBuf).gpu, this.#order!, this.#tw!], [count * n, n, start], 99, [Math.min(groups, 65535), Math.ceil(groups / 65535)]);
+      }
       if (m === L1 - 1) {
         if (net.output === "softmax") be.softmax(w.Z[m], w.A[m + 1], count, n);
         else be.map({ kind: "scale", factor: 1 }, [w.Z[m]], [w.A[m + 1]], count * n);

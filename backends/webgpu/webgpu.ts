@@ -8,7 +8,7 @@
  * @module
  */
 import type { Backend, BoundRegularizer, Buf, Dims, Elementwise, FusedNetwork, FusedTrainer, SoftmaxLoss } from "../../core/backend.ts";
-import { openDevice } from "./device.ts";
+import { type AdapterInfo, openDevice } from "./device.ts";
 import * as K from "./kernels.ts";
 import { WebGpuTrainer } from "./trainer.ts";
 
@@ -38,8 +38,12 @@ export function missingGpuBodies(net: Pick<FusedNetwork, "activation" | "distrib
 export interface WebGpuBackend extends Backend {
   /** Adapter name and where it came from, once `init` succeeded. */
   readonly adapter?: string;
+  /** The adapter's info and limits, once `init` succeeded (`tide backends` shows them). */
+  readonly info?: AdapterInfo;
   /** Milliseconds to find the adapter and open the device. */
   readonly startMs?: { adapter: number; device: number };
+  /** Pipelines compiled so far and the milliseconds spent creating them (start-up cost; bench/webgpu.ts). */
+  readonly pipelineStats: { count: number; ms: number };
   /** Internal: the device, dispatch and copy recording for ./trainer.ts. */
   readonly gpu: GpuPlumbing;
 }
@@ -67,6 +71,7 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
   let device: GPUDevice | null = null;
   let nextId = 1;
   const pipelines = new Map<string, GPUComputePipeline>();
+  const pipelineStats = { count: 0, ms: 0 };
   const layouts = new Map<number, GPUBindGroupLayout>();
   const groups = new Map<string, GPUBindGroup>();
   let enc: GPUCommandEncoder | null = null;
@@ -95,10 +100,13 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
   const pipeline = (code: string, n: number): GPUComputePipeline => {
     let p = pipelines.get(code);
     if (!p) {
+      const t = performance.now();
       const d = dev();
       const module = d.createShaderModule({ code });
       p = d.createComputePipeline({ layout: d.createPipelineLayout({ bindGroupLayouts: [layout(n)] }), compute: { module, entryPoint: "main" } });
       pipelines.set(code, p);
+      pipelineStats.count++;
+      pipelineStats.ms += performance.now() - t;
     }
     return p;
   };
@@ -205,6 +213,8 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
     unavailableReason: undefined as string | undefined,
     adapter: undefined as string | undefined,
     startMs: undefined as { adapter: number; device: number } | undefined,
+    info: undefined as AdapterInfo | undefined,
+    pipelineStats,
     gpu,
 
     async init() {
@@ -215,7 +225,7 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
         return false;
       }
       device = r.device;
-      Object.assign(be, { adapter: `${r.adapter} (through ${r.source})`, startMs: r.ms });
+      Object.assign(be, { adapter: `${r.adapter} (through ${r.source})`, startMs: r.ms, info: r.info });
       paramBuf = device.createBuffer({ size: BLOCK * BLOCKS, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       return true;
     },
@@ -339,7 +349,7 @@ export function webgpuBackend(options: WebGpuOptions = {}): WebGpuBackend {
 
     fused(net: FusedNetwork): FusedTrainer | undefined {
       // Autoencoders (reconstruction targets, sparsity) train through the generic ops on this backend.
-      if (missingGpuBodies(net).length || net.offset || net.output === "reconstruct" || net.sparsity) return undefined;
+      if (missingGpuBodies(net).length || net.output === "reconstruct" || net.sparsity) return undefined;
       if (net.units.length - 1 > 4 + 1) return undefined; // the batch set-up draws masks for up to 4 layers
       return new WebGpuTrainer(be, net, options.deviceRowsBytes);
     },

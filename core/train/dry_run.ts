@@ -7,7 +7,8 @@
  */
 import { formatBytes } from "./memory.ts";
 import { permutation } from "./loop.ts";
-import { bindTrainer, prepareTraining, type TrainInput } from "./train.ts";
+import { measureSpeed } from "./speed.ts";
+import { bindTrainer, resolveBackend, type TrainInput } from "./train.ts";
 
 /** What a dry run reports. */
 export interface DryRunReport {
@@ -23,6 +24,8 @@ export interface DryRunReport {
   readonly trainingBytes: number;
   readonly parts: readonly { readonly what: string; readonly bytes: number }[];
   readonly backend: string;
+  /** With backend "auto": what it chose and why. */
+  readonly backendChoice?: string;
   readonly fused: boolean;
   readonly threads: number;
   /** Measured training speed, and the samples and seconds the requested epochs take at it (scoring excluded). */
@@ -34,40 +37,26 @@ export interface DryRunReport {
 }
 
 /** Measures, trains nothing; throws as training would for bad parameters or a network that does not fit. */
-export async function dryRun(input: TrainInput, { probeSeconds = 0.3 } = {}): Promise<DryRunReport> {
-  const prepared = prepareTraining(input);
+export async function dryRun(auto: TrainInput, { probeSeconds = 0.3 } = {}): Promise<DryRunReport> {
+  const { input, prepared, reason } = await resolveBackend(auto);
   const { estimate, data, plan } = prepared;
   const p = plan.params;
   const trainer = await bindTrainer(input, prepared);
-  let samples = 0, ms = 0;
+  let rate: number;
   try {
-    const U = data.usable.length;
-    const order = permutation(U, prepared.seed, 0);
-    const slice = Math.max(p.mini_batch_size as number, Math.min(U, 256));
-    // Warm up once (Workers, JIT), then time slices until the probe time is spent.
-    for (let k = 0, cursor = 0; ; k++) {
-      if (cursor + slice > U) cursor = 0;
-      const idx = order.subarray(cursor, cursor + slice);
-      const t = performance.now();
-      const done = trainer.fused ? await trainer.fused.train(idx, { samples, pass: 0 }) : await trainer.generic.train(data.packed, idx, { samples, pass: 0 });
-      cursor += slice;
-      if (k === 0) continue;
-      ms += performance.now() - t;
-      samples += done;
-      if (ms > probeSeconds * 1000 && k > 2) break;
-    }
+    const order = permutation(data.usable.length, prepared.seed, 0);
+    rate = await measureSpeed(trainer, data.packed, order, { slice: 256, miniBatch: p.mini_batch_size as number, seconds: probeSeconds });
   } finally {
     trainer.close();
   }
   const part = (what: string) => estimate.parts.filter((x) => x.what.startsWith(what)).reduce((s, x) => s + x.bytes, 0);
-  const rate = samples / Math.max(ms / 1000, 1e-9);
   const nfolds = p.nfolds as number;
   const models = nfolds > 0 ? nfolds + 1 : 1;
   const toTrain = prepared.totalSamples - (input.checkpoint?.output.samples ?? 0);
   return {
     units: prepared.shape.units, parameters: estimate.parameters, modelBytes: part("weights, biases"), fileBytes: part("model file"),
     perThreadBytes: part("per-thread") / Math.max(1, trainer.threads), trainingBytes: estimate.bytes, parts: estimate.parts,
-    backend: input.backend.name, fused: !!trainer.fused, threads: trainer.threads, samplesPerSecond: rate, samples: toTrain,
+    backend: input.backend.name, backendChoice: reason ?? undefined, fused: !!trainer.fused, threads: trainer.threads, samplesPerSecond: rate, samples: toTrain,
     seconds: (models * toTrain) / rate, models,
   };
 }
@@ -81,6 +70,7 @@ export function formatDryRun(r: DryRunReport): string {
     `Model: ${formatBytes(r.modelBytes)} on the backend, ${formatBytes(r.fileBytes)} as a model file`,
     `Training memory: ${formatBytes(r.trainingBytes)} in all, ${formatBytes(r.perThreadBytes)} per thread (${r.threads} thread${r.threads === 1 ? "" : "s"})`,
     ...r.parts.map((x) => `  ${x.what}: ${formatBytes(x.bytes)}`),
+    ...(r.backendChoice ? [r.backendChoice] : []),
     `Speed: ${n(r.samplesPerSecond)} samples/s measured on backend "${r.backend}" (${r.fused ? "fused kernel" : "generic path"})`,
     `Estimated time: ${r.seconds < 1 ? r.seconds.toPrecision(2) : r.seconds < 100 ? r.seconds.toFixed(1) : n(r.seconds)} s for ${n(r.samples)} samples${r.models > 1 ? ` × ${r.models} models (cross-validation)` : ""}, scoring not included`,
   ].join("\n");

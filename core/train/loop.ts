@@ -41,7 +41,10 @@ export async function runLoop(s: TrainingSession, { totalSamples, iterationSampl
   let U = order.length;
   // A checkpoint's position may lie past the end of a shorter order (a shard of another ring): a new pass.
   if (s.cursor > U) s.cursor = U;
-  let slice = Math.max(miniBatch, Math.min(1000, T));
+  // Slices hold whole mini-batches: a slice boundary inside a mini-batch would split it, and the
+  // split would move with timing (the slice size is measured), so a reproducible run would not be.
+  const whole = (rows: number) => miniBatch * Math.max(1, Math.round(rows / miniBatch));
+  let slice = whole(Math.min(1000, T));
 
   while (s.samples < totalSamples) {
     // A hook changed the rows at the boundary (averaging's ring changed): it set pass and cursor too.
@@ -71,7 +74,7 @@ export async function runLoop(s: TrainingSession, { totalSamples, iterationSampl
       s.samples += done;
       s.cursor += take;
       // Aim for about half a second per slice so progress stays live and cancellation quick.
-      slice = Math.max(miniBatch, Math.min(1_000_000, Math.round((take / Math.max(dt, 1)) * 500)));
+      slice = whole(Math.min(1_000_000, (take / Math.max(dt, 1)) * 500));
       const rate = s.samples / Math.max(s.trainMs / 1000, 1e-9);
       onEvent?.({
         type: "progress", epochs: s.samples / N, targetEpochs: p.epochs as number, samples: s.samples, iteration: s.iteration, samplesPerSecond: rate,

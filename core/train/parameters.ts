@@ -114,7 +114,7 @@ export const deepLearningParams: ParamSpecs = {
   pretrained_autoencoder: { level: "secondary", type: "string", default: null, section: cv, help: "Autoencoder model file whose weights start this network (all but the output layer; same inputs and hidden layers)" },
 
   // ── Tide ──
-  backend: { level: "secondary", type: "string", default: "auto", section: tide, help: "Compute backend: auto (fastest available), simd, webgpu (mini_batch_size ≥ 2, needs a GPU adapter) or reference" },
+  backend: { level: "secondary", type: "string", default: "auto", section: tide, help: "Compute backend (Tide only; H2O has none): auto (the default) picks per network and mini_batch_size among the backends that run here and accept the network — one left: it; two (simd and a GPU): the faster, measured once and cached; reproducible: the highest priority, never a timing; reference only when nothing else runs — and prints its choice; or simd, webgpu (mini_batch_size ≥ 2, needs a GPU adapter), reference" },
   nthreads: { level: "secondary", type: "int", default: -1, min: -1, section: tide, help: "Training threads (-1 = all cores)" },
   parallel_mode: { level: "secondary",
     type: "enum", default: "auto", values: ["auto", "hogwild", "average"], section: tide, gridable: true,

@@ -23,7 +23,7 @@ export type HistoryRow = Readonly<Record<string, number | string>>;
 
 /** Events emitted while training. */
 export type TrainEvent =
-  | { readonly type: "start"; readonly backend: string; readonly fused: boolean; readonly threads: number; readonly rows: number; readonly inputs: number; readonly parameters: number; readonly iterationSamples: number; readonly messages: readonly Message[] }
+  | { readonly type: "start"; readonly backend: string; /** With backend "auto": what it chose and why, one line. */ readonly backendChoice?: string; readonly fused: boolean; readonly threads: number; readonly rows: number; readonly inputs: number; readonly parameters: number; readonly iterationSamples: number; readonly messages: readonly Message[] }
   | { readonly type: "progress"; readonly epochs: number; readonly targetEpochs: number; readonly samples: number; readonly iteration: number; readonly samplesPerSecond: number; readonly etaSeconds: number; readonly elapsedSeconds: number; readonly lastScore: HistoryRow | null }
   | { readonly type: "score"; readonly row: HistoryRow };
 

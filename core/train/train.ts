@@ -5,7 +5,7 @@
  * theirs). Cross-validation and grid search call it; checkpoints and averaging plug into it.
  * @module
  */
-import type { Backend, FusedNetwork, FusedTrainer } from "../backend.ts";
+import { type Backend, type BackendChooser, type FusedNetwork, type FusedTrainer, isBackendChooser, type PackedRows } from "../backend.ts";
 import { type Message, ParameterError, type ParamValues } from "../params.ts";
 import { seedWords } from "../rng.ts";
 import type { Frame } from "../../frame/frame.ts";
@@ -13,7 +13,7 @@ import { prepareData, type TrainingData } from "./data.ts";
 import { estimateTrainingMemory, formatBytes, type MemoryEstimate } from "./memory.ts";
 import { availableMemory } from "../../io/system.ts";
 import { builtinHooks } from "./hooks.ts";
-import { iterationSamples, runLoop } from "./loop.ts";
+import { iterationSamples, permutation, runLoop } from "./loop.ts";
 import { allocState, bindNetwork, freeState, initialize, type NetworkDescription, parameterCount, readState, type Shape, writeState } from "./network.ts";
 import { pretrainedMessages, pretrainedState } from "./pretrained.ts";
 import type { PreprocessorSpec } from "./preprocess.ts";
@@ -22,6 +22,7 @@ import { checkpointMessages, resumeHook } from "./checkpoint.ts";
 import type { ModelMetrics } from "./score.ts";
 import { type HistoryRow, type TrainEvent, type TrainingHook, TrainingSession } from "./session.ts";
 import { GenericNetwork } from "./step.ts";
+import { measureSpeed } from "./speed.ts";
 import { outputWidth } from "./head.ts";
 import type { LayerRow } from "./summary.ts";
 import type { VariableImportance } from "./varimp.ts";
@@ -78,7 +79,8 @@ export interface TrainInput {
   readonly valid?: Frame | null;
   readonly params: Readonly<Record<string, unknown>>;
   readonly plugins: PluginSet;
-  readonly backend: Backend;
+  /** A backend, or `backend = "auto"`'s chooser (backends/auto), asked once the network is known. */
+  readonly backend: Backend | BackendChooser;
   readonly onEvent?: (e: TrainEvent) => void;
   readonly signal?: AbortSignal;
   /** Cores for nthreads = −1 (navigator.hardwareConcurrency when omitted). */
@@ -96,13 +98,16 @@ export interface TrainInput {
   readonly availableMemory?: number;
 }
 
+/** A {@linkcode TrainInput} whose backend is chosen. */
+export type BoundInput = Omit<TrainInput, "backend"> & { readonly backend: Backend };
+
 /** Parameters above this count are refused before anything is allocated. */
 const MAX_PARAMETERS = 1e8;
 
 /** Trains a model; resolves to its data, or throws a `ParameterError` (a `RangeError`) naming every bad parameter. */
-export async function trainModel(input: TrainInput): Promise<ModelData> {
+export async function trainModel(auto: TrainInput): Promise<ModelData> {
   const t0 = performance.now();
-  const prepared = prepareTraining(input);
+  const { input, prepared, reason } = await resolveBackend(auto);
   const { plan, data, shape, description, messages } = prepared;
   const p = plan.params;
   const trainer = await bindTrainer(input, prepared);
@@ -114,7 +119,7 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
     messages, resumedFrom: ckpt, hooks: [...(ckpt ? [resumeHook(ckpt)] : []), ...builtinHooks(), ...(input.hooks ?? [])],
   });
   input.onEvent?.({
-    type: "start", backend: input.backend.name, fused: !!fused, threads, rows: data.usable.length, inputs: data.packed.width,
+    type: "start", backend: input.backend.name, backendChoice: reason ?? undefined, fused: !!fused, threads, rows: data.usable.length, inputs: data.packed.width,
     parameters: prepared.estimate.parameters, iterationSamples: prepared.iterationSamples, messages,
   });
   try {
@@ -124,6 +129,56 @@ export async function trainModel(input: TrainInput): Promise<ModelData> {
   } finally {
     trainer.close();
   }
+}
+
+/** Seconds `backend = "auto"` spends timing each candidate it has no cached speed for. */
+const PROBE_SECONDS = 0.3;
+
+/**
+ * Binds `input`'s backend. With `backend = "auto"`, the data is prepared with the chooser's
+ * provisional backend, then the chooser picks one for this network (timing candidates on the real
+ * rows when it must; see backends/auto) and says why; the data is prepared again only when the
+ * chosen backend computes in another precision.
+ */
+export async function resolveBackend(input: TrainInput): Promise<{ input: BoundInput; prepared: PreparedTraining; reason: string | null }> {
+  const b = input.backend;
+  if (!isBackendChooser(b)) return { input: input as BoundInput, prepared: prepareTraining(input as BoundInput), reason: null };
+  const provisional = await b.provisional();
+  let bound: BoundInput = { ...input, backend: provisional };
+  let prepared = prepareTraining(bound);
+  const { plan, data, description } = prepared;
+  const p = plan.params;
+  // Only the plugins and sizes count for a choice: the network's state stays empty.
+  const net = {
+    ...bindNetwork(description, input.plugins, {
+      state: { W: [], b: [], slotsW: [], slotsB: [] }, terms: plan.terms, constraints: plan.constraints, skipZero: plan.skipZero,
+      miniBatch: p.mini_batch_size as number, threads: p.nthreads as number, parallel: p.parallel_mode as "auto", seed: prepared.seed,
+    }),
+    offset: data.packed.offset != null,
+  };
+  const measure = async (candidate: Backend, stopBelow?: number): Promise<number> => {
+    const trainer = await bindTrainer({ ...input, backend: candidate }, prepared);
+    try {
+      const order = permutation(data.usable.length, prepared.seed, 0);
+      return await measureSpeed(trainer, data.packed, order, { slice: 256, miniBatch: p.mini_batch_size as number, seconds: PROBE_SECONDS, stopBelow });
+    } finally {
+      trainer.close();
+    }
+  };
+  const choice = await b.choose(net, { reproducible: p.reproducible === true, rows: describeRows(data.packed), measure });
+  if (choice.backend !== provisional) {
+    bound = { ...input, backend: choice.backend };
+    if (choice.backend.precision === provisional.precision) p.backend = choice.backend.name;
+    else prepared = prepareTraining(bound);
+  }
+  return { input: bound, prepared, reason: choice.reason };
+}
+
+/** The rows in a few words, for the speed cache's key: "dense", or "csr" with its density in steps of 5 %. */
+function describeRows(rows: PackedRows): string {
+  if (!rows.csr) return "dense";
+  const density = rows.csr.index.length / Math.max(1, rows.rows * rows.width);
+  return `csr ${Math.round(density * 20) * 5} % non-zero`;
 }
 
 /** Everything known before the network is allocated: plan, data, shape, memory estimate, schedule. */
@@ -144,7 +199,7 @@ export interface PreparedTraining {
  * Steps 1 and 2 (plan and data) and the network's shape, with the memory check: throws a
  * `ParameterError` naming every bad parameter, or a `RangeError` when the network would not fit.
  */
-export function prepareTraining(input: TrainInput): PreparedTraining {
+export function prepareTraining(input: BoundInput): PreparedTraining {
   const { backend, plugins } = input;
   const cores = input.cores ?? (globalThis.navigator?.hardwareConcurrency || 1);
 
@@ -195,7 +250,7 @@ export function prepareTraining(input: TrainInput): PreparedTraining {
 }
 
 /** The network allocated, initialized and bound on the backend, with its trainers; `close()` frees them. */
-export async function bindTrainer(input: TrainInput, { plan, data, shape, description, seed }: PreparedTraining): Promise<{
+export async function bindTrainer(input: BoundInput, { plan, data, shape, description, seed }: PreparedTraining): Promise<{
   readonly net: FusedNetwork & { readonly distributionParams: Record<string, number> };
   readonly generic: GenericNetwork;
   readonly fused: FusedTrainer | undefined;

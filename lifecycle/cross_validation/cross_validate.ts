@@ -6,7 +6,7 @@
  * metric states are merged into the main model's cross-validation metrics.
  * @module
  */
-import type { Backend } from "../../core/backend.ts";
+import { type Backend, type BackendChooser, chosenBackend } from "../../core/backend.ts";
 import { autoencoderMetrics, binomialMetrics, mergeAll, multinomialMetrics, regressionMetrics } from "../../core/metrics/mod.ts";
 import { parseParams } from "../../core/params.ts";
 import { adaptFrame, type PreprocessorSpec } from "../../core/train/preprocess.ts";
@@ -128,7 +128,7 @@ export async function crossValidate(input: CrossValidationInput): Promise<CrossV
  * and the states merge into the cross-validation metrics.
  */
 async function holdoutMetrics(
-  train: Frame, foldModels: readonly ModelData[], folds: FoldAssignment, plugins: PluginSet, backend: Backend, weightsColumn: string | null,
+  train: Frame, foldModels: readonly ModelData[], folds: FoldAssignment, plugins: PluginSet, backend: Backend | BackendChooser, weightsColumn: string | null,
 ): Promise<{ foldMetrics: ModelMetrics[]; merged: ModelMetrics; predictions: Column[] }> {
   const n = train.nrow;
   const prep = foldModels[0].preprocessor;
@@ -142,7 +142,7 @@ async function holdoutMetrics(
   // Holdout predictions, filled fold by fold; numeric columns as plain arrays until the end.
   let predictions: ({ name: string; type: "categorical"; domain: readonly string[]; codes: Int32Array } | { name: string; type: "numeric"; data: Float64Array })[] = [];
   for (let k = 0; k < foldModels.length; k++) {
-    const model = new DeepLearningModel(foldModels[k], plugins, { backend });
+    const model = new DeepLearningModel(foldModels[k], plugins, { backend: chosenBackend(backend, foldModels[k].output.backend) });
     const pred = await model.predict(train);
     model.close();
     if (k === 0) {
@@ -182,14 +182,14 @@ async function holdoutMetrics(
  * holdout row's error (`Reconstruction.MSE`) is the holdout prediction.
  */
 async function holdoutReconstruction(
-  train: Frame, foldModels: readonly ModelData[], folds: FoldAssignment, plugins: PluginSet, backend: Backend, weightsColumn: string | null,
+  train: Frame, foldModels: readonly ModelData[], folds: FoldAssignment, plugins: PluginSet, backend: Backend | BackendChooser, weightsColumn: string | null,
 ): Promise<{ foldMetrics: ModelMetrics[]; merged: ModelMetrics; predictions: Column[] }> {
   const acc = autoencoderMetrics();
   const w = weightsColumn ? numbers(train.col(weightsColumn)) : null;
   const errors = new Float64Array(train.nrow);
   const states = [];
   for (let k = 0; k < foldModels.length; k++) {
-    const model = new DeepLearningModel(foldModels[k], plugins, { backend });
+    const model = new DeepLearningModel(foldModels[k], plugins, { backend: chosenBackend(backend, foldModels[k].output.backend) });
     const e = numbers((await model.anomaly(train)).col("Reconstruction.MSE"));
     model.close();
     const s = acc.init();

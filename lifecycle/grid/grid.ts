@@ -7,7 +7,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { Backend } from "../../core/backend.ts";
+import type { Backend, BackendChooser } from "../../core/backend.ts";
 import type { Message } from "../../core/params.ts";
 import { parseParams } from "../../core/params.ts";
 import { convergenceStop, NON_NEGATIVE_METRICS } from "../../core/train/early_stopping.ts";
@@ -15,7 +15,7 @@ import { paramSpecs, type PluginSet } from "../../core/train/resolve.ts";
 import { metricValue, moreIsBetter } from "../../core/train/score.ts";
 import type { TrainEvent } from "../../core/train/train.ts";
 import type { Frame } from "../../frame/frame.ts";
-import { selectBackend } from "../../backends/mod.ts";
+import { backendFor } from "../../backends/mod.ts";
 import * as builtins from "../../plugins/mod.ts";
 import { DeepLearning } from "../../model/deep_learning.ts";
 import type { DeepLearningModel } from "../../model/model.ts";
@@ -47,7 +47,8 @@ export interface GridInput {
   /** Models built at once; Tide builds one at a time (each on nthreads threads), so only 1. */
   readonly parallelism?: number;
   readonly plugins?: PluginSet;
-  readonly backend?: Backend;
+  /** A backend instance, or a chooser for "auto" (default: the `backend` parameter, "auto"). */
+  readonly backend?: Backend | BackendChooser;
   readonly onEvent?: (e: GridEvent) => void;
   /** Stops the grid; finished models are kept and the result says "cancelled". */
   readonly signal?: AbortSignal;
@@ -134,7 +135,7 @@ export async function gridSearch(input: GridInput): Promise<GridResult> {
   const { space } = parseHyperParams(input.hyper_params, specs, fixed);
   const { criteria } = parseSearchCriteria(input.search_criteria);
   const random = criteria.strategy === "RandomDiscrete";
-  const backend = input.backend ?? (await selectBackend(String(fixed.backend ?? "auto")));
+  const backend = input.backend ?? (await backendFor(String(fixed.backend ?? "auto")));
   const gridId = input.grid_id ?? `Grid_DeepLearning_${Date.now().toString(36)}`;
   const deadline = criteria.max_runtime_secs > 0 ? t0 + criteria.max_runtime_secs * 1000 : Infinity;
   // H2O's seed rule (spec §11.3): model m gets grid seed + m when its own seed is left at the default.

@@ -79,3 +79,20 @@ test("a plugin activation with a wgsl body (docs/examples/swish.ts) trains on we
   const r = await new DeepLearning(params, local).train({ y: "species", training_frame: iris(), backend: referenceBackend() });
   assertClose(g.data.state["weights.0"], r.data.state["weights.0"], { atol: 1e-3, rtol: 1e-3, message: "Float32 GPU against Float64 reference" });
 }, { skip, timeout: 60_000 });
+
+test("offset_column trains in webgpu's fused trainer (the offset added on the device) like on the reference", async () => {
+  const base = iris();
+  const pw = base.col("petal_wid") as { data: { toFloat64Array(): Float64Array } };
+  const o = pw.data.toFloat64Array().map((v, i) => 0.5 * v - 0.3 + (i % 3) * 0.1);
+  const frame = base.withColumn({ name: "o", type: "numeric", data: o });
+  const params = { seed: 4, epochs: 4, hidden: [6], activation: "Tanh", mini_batch_size: 8, reproducible: true, offset_column: "o", ignored_columns: ["species"] };
+  let fused: boolean | null = null;
+  const g = await new DeepLearning(params).train({ y: "sepal_len", training_frame: frame, backend: gpu, onEvent: (ev) => { if (ev.type === "start") fused = ev.fused; } });
+  assertEquals(fused, true, "the device-resident trainer ran with offsets");
+  const r = await new DeepLearning(params).train({ y: "sepal_len", training_frame: frame, backend: referenceBackend() });
+  assertClose(g.data.state["weights.0"], r.data.state["weights.0"], { atol: 1e-3, rtol: 1e-3, message: "Float32 GPU against Float64 reference" });
+  assertClose(g.data.state["biases.1"], r.data.state["biases.1"], { atol: 1e-3, rtol: 1e-3, message: "output bias: learns y − o" });
+  // Without the offset the output bias lands ~0.08 away: the kernel did add it.
+  const n = await new DeepLearning({ ...params, offset_column: null }).train({ y: "sepal_len", training_frame: frame.drop(["o"]), backend: gpu });
+  assert(Math.abs(n.data.state["biases.1"][0] - r.data.state["biases.1"][0]) > 0.04, `the offset changes training: ${n.data.state["biases.1"][0]} vs ${r.data.state["biases.1"][0]}`);
+}, { skip, timeout: 60_000 });

@@ -1055,6 +1055,20 @@ export async function runBackendSuite(make: () => Backend, options: SuiteOptions
       assert(rows.length <= 60, `the design has ${rows.length} cases; the full product has ${levels.reduce((a, b) => a * b, 1)}`);
     }
   });
+  if (report && ok) {
+    // One line with the figures docs/backends.md quotes: how many comparisons, the worst error as a fraction of its bound.
+    test(`${prefix}conformance report summary`, () => {
+      const groups: Record<string, [number, string, number]> = {};
+      for (const [name, ratio] of report) {
+        const g = name.startsWith("GenericNetwork") ? "whole steps" : name.startsWith("fused") || name.includes("after a fused") ? "fused steps" : "ops";
+        const cur = groups[g] ?? [0, "", 0];
+        groups[g] = ratio >= cur[0] ? [ratio, name, cur[2] + 1] : [cur[0], cur[1], cur[2] + 1];
+      }
+      const all = Object.values(groups).sort((a, b) => b[0] - a[0]);
+      const parts = Object.entries(groups).map(([g, [r, , n]]) => `${g}: ${n} tests, worst ${(100 * r).toPrecision(2)} %`);
+      console.log(`CONFORMANCE_SUMMARY ${be.name} (precision ${be.precision}; tolerance ${be.precision === 32 ? "rtol 1e-4, atol 1e-5·√n·scale" : "rtol 1e-12, atol 1e-12·√n·scale"}): ${report.size} tests compared; ${parts.join("; ")}; worst overall ${(100 * (all[0]?.[0] ?? 0)).toPrecision(2)} % of the allowed error (${all[0]?.[1] ?? "none"})`);
+    });
+  }
   if (ok) {
     test(`${prefix}every skip entry names an existing test`, () => {
       const stale = skips.filter((_, k) => !used.has(k)).flatMap((s) => s.tests);

@@ -53,3 +53,30 @@ test("formatDuration() writes H2O's human-readable durations", () => {
   assertEquals(formatDuration(62_345), "1 min 2.345 sec");
   assertEquals(formatDuration(3_723_000), "1 hr 2 min 3.000 sec");
 });
+
+test("the loop hands a backend whole mini-batches: only an iteration's or a pass's end cuts one short (timing never moves a batch boundary)", async () => {
+  const { referenceBackend } = await import("../../backends/reference/reference.ts");
+  const { DeepLearning } = await import("../../model/deep_learning.ts");
+  const { blobs } = await import("../model/_data.ts");
+  const base = referenceBackend();
+  await base.init();
+  const calls: { start: number; length: number }[] = [];
+  // The reference backend has no fused trainer: every slice goes through GenericNetwork.train, recorded here.
+  const { GenericNetwork } = await import("../../core/train/step.ts");
+  const train = GenericNetwork.prototype.train;
+  GenericNetwork.prototype.train = function (rows, order, ctx) {
+    calls.push({ start: ctx.samples, length: order.length });
+    return train.call(this, rows, order, ctx);
+  };
+  try {
+    const mb = 24, rows = 2000;
+    await new DeepLearning({ hidden: [3], epochs: 2, mini_batch_size: mb, seed: 1, train_samples_per_iteration: 0 }).train({ y: "cls", training_frame: blobs(rows, 1), backend: base });
+    assert(calls.length >= 2, `${calls.length} calls`);
+    for (const c of calls) {
+      const end = c.start + c.length;
+      assert(c.length % mb === 0 || end % rows === 0, `a slice of ${c.length} rows ending at sample ${end} splits a mini-batch of ${mb}`);
+    }
+  } finally {
+    GenericNetwork.prototype.train = train;
+  }
+});
