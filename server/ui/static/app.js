@@ -59,8 +59,10 @@ function rows2d(t) {
 function tableHtml(t, opts = {}) {
   if (!t) return "";
   const cols = t.columns.map((c) => c.name);
+  // opts.blankNaN: NaN (the wire's "NaN") means "does not apply" there (the output layer's dropout), so the cell stays empty.
+  const cell = (v) => (opts.blankNaN && (v === "NaN" || (typeof v === "number" && Number.isNaN(v))) ? "" : num(v));
   return `<div class="scroll"><table${opts.id ? ` id="${opts.id}"` : ""}><thead><tr>${cols.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>` +
-    rows2d(t).map((r) => `<tr>${cols.map((c) => `<td>${num(r[c])}</td>`).join("")}</tr>`).join("") + "</tbody></table></div>";
+    rows2d(t).map((r) => `<tr>${cols.map((c) => `<td>${cell(r[c])}</td>`).join("")}</tr>`).join("") + "</tbody></table></div>";
 }
 
 // ---- Router -----------------------------------------------------------------------------------
@@ -417,7 +419,11 @@ async function modelPage(id) {
   const m = (await api("GET", `/3/Models/${enc(id)}`)).models[0];
   const o = m.output;
   const { frames } = await api("GET", "/3/Frames");
-  const changed = m.parameters.filter((p) => JSON.stringify(p.actual_value) !== JSON.stringify(p.default_value));
+  // What the user set (input_value), not what the server resolved for them (backend auto → simd,
+  // nthreads -1 → 2); a model without its inputs (loaded from a file) falls back to actual values.
+  const given = m.parameters.some((p) => p.input_value !== null && p.input_value !== undefined);
+  const differs = (v, p) => JSON.stringify(v) !== JSON.stringify(p.default_value);
+  const changed = m.parameters.filter((p) => (given ? p.input_value !== null && p.input_value !== undefined && differs(p.input_value, p) : differs(p.actual_value, p)));
   const metricSets = [["Training", o.training_metrics], ["Validation", o.validation_metrics], ["Cross-validation", o.cross_validation_metrics]].filter(([, x]) => x);
   main.innerHTML = `<h1>Model ${esc(id)}</h1>
   <p class="muted">${o.model_category}${m.response_column_name ? ` · response ${esc(m.response_column_name)}` : ""} · trained on <a href="#/frame/${enc(m.data_frame?.name)}">${esc(m.data_frame?.name)}</a> in ${(o.run_time / 1000).toFixed(1)} s · status ${esc(o.training_status)} · <a id="download-model" href="/3/Models.fetch.bin/${enc(id)}" download="${esc(id)}">Download the model file</a> · Standalone scorer: <button type="button" id="export-js" data-format="js">JavaScript module</button> <button type="button" id="export-onnx" data-format="onnx">ONNX</button> <span id="export-msg" role="status"></span></p>
@@ -426,7 +432,7 @@ async function modelPage(id) {
   <section class="card"><h2>Charts</h2><div class="charts"><div id="chart-box-loss"></div><div id="chart-box-err"></div><div id="chart-box-varimp"></div><div id="chart-box-roc"></div></div></section>
   <section class="card"><h2>Predict on a frame</h2><form id="predict" class="row"><label>Frame<select name="frame">${frames.map((f) => `<option ${f.frame_id.name === m.data_frame?.name ? "selected" : ""}>${esc(f.frame_id.name)}</option>`).join("")}</select></label><button>Predict</button></form><div id="predictions"></div></section>
   ${o.model_category === "AutoEncoder" ? `<section class="card"><h2>Reconstruction error</h2><form id="anomaly" class="row"><label>Frame<select name="frame">${frames.map((f) => `<option ${f.frame_id.name === m.data_frame?.name ? "selected" : ""}>${esc(f.frame_id.name)}</option>`).join("")}</select></label><button>Compute</button></form><div id="anomaly-out"></div></section>` : ""}
-  <section class="card"><h2>Layers</h2>${tableHtml(o.model_summary)}</section>
+  <section class="card"><h2>Layers</h2>${tableHtml(o.model_summary, { blankNaN: true })}</section>
   <section class="card"><h2>Parameters</h2><h3>Set differently from the default</h3>${paramList(changed, changed)}
   <details><summary>All ${m.parameters.length} parameters</summary>${paramList(m.parameters.filter((p) => p.actual_value !== null && p.actual_value !== undefined), changed)}</details></section>`;
   historyCharts(document.getElementById("chart-box-loss"), document.getElementById("chart-box-err")).update(rows2d(o.scoring_history));
