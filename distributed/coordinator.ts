@@ -13,7 +13,7 @@ import type { TrainingHook, TrainingSession } from "../core/train/session.ts";
 import { VERSION } from "../version.ts";
 import { paramSpecs } from "../core/train/resolve.ts";
 import * as plugins from "../plugins/mod.ts";
-import { encodeState, type Job, M, Mailbox, parse } from "./protocol.ts";
+import { encodeState, type Job, M, Mailbox, type ParamsMessage, parse } from "./protocol.ts";
 import { Averager, flatState, reshard, type RoundStats, shareAfterChange, useRows } from "./session.ts";
 
 /** How far a re-formed ring's round numbers jump ahead of the old ring's. */
@@ -88,7 +88,7 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
   let averager: Averager;
   let jobFor: (rank: number) => Job;
   let own = 0; // values in this network's state
-  let perNode = false, replicate = true;
+  let perNode = false, replicate = true, refit = false;
   let ring: number[] = []; // the ranks this participant's rows and share were set for
   const id = `${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
   const box = (rank: number) => cluster.mailboxes[rank - 1];
@@ -168,6 +168,7 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
       const p = s.plan.params;
       replicate = p.replicate_training_data !== false;
       perNode = p.train_samples_per_iteration === -1 && replicate;
+      refit = !!s.plan.distribution.fitParams;
       const precision = s.parts.backend.precision === 64 ? 64 : 32;
       const T = samplesPerNode(p.train_samples_per_iteration as number, s.data.epochRows, p.epochs as number, n, replicate);
       averager = new Averager(precision, o.timeoutMs, p.train_samples_per_iteration === -2, p.target_ratio_comm_to_comp as number);
@@ -179,7 +180,7 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
       const addresses = ["", ...cluster.addresses];
       const params = jobParams(p);
       jobFor = (rank) => ({
-        id, version: VERSION, rank, addresses, trainingFrame: o.trainingFrame, header: o.header, params, iterationSamples: T, replicate, precision, timeoutMs: o.timeoutMs,
+        id, version: VERSION, rank, addresses, trainingFrame: o.trainingFrame, header: o.header, params, iterationSamples: T, replicate, precision, timeoutMs: o.timeoutMs, refitParams: refit,
       });
       own = (await flatState(s)).values.length;
       await Promise.all(cluster.mailboxes.map((m, i) => m.send(M.JOB, jobFor(i + 1))));
@@ -206,6 +207,13 @@ export function coordinatorHook(cluster: Cluster, o: CoordinatorOptions): Traini
           rank: 0, size: ranks.length, next: box(ranks[1]).ring(round, () => live), prev: box(ranks[ranks.length - 1]).ring(round, () => live),
         };
         const t1 = performance.now();
+        // The parameters refitted at the last scoring event (Huber's δ) go before the round's first
+        // ring message, so a peer has them once the round has averaged; a failed send is a lost peer,
+        // which the attempt finds.
+        if (refit) {
+          const msg: ParamsMessage = { round, distributionParams: { ...s.parts.net.distributionParams } };
+          await Promise.all(alive.map((k) => box(k).send(M.PARAMS, msg).catch(() => {})));
+        }
         const attempt = averager.attempt(s, pos, values);
         // Any peer's connection closing (kill -9 included) ends the attempt at once, not at the timeout.
         const lost = Promise.race(alive.map((r) => box(r).closed.then(() => r)));

@@ -7,11 +7,11 @@
  */
 import { PeerLostError, type RingLink, type RingPosition } from "../core/average.ts";
 import type { Transport } from "../core/transport.ts";
-import type { TrainingHook } from "../core/train/session.ts";
+import type { TrainingHook, TrainingSession } from "../core/train/session.ts";
 import { importFile } from "../frame/import.ts";
 import { DeepLearning } from "../model/deep_learning.ts";
 import { VERSION } from "../version.ts";
-import { decodeState, type Job, M, Mailbox, parse } from "./protocol.ts";
+import { decodeState, type Job, M, Mailbox, type ParamsMessage, parse } from "./protocol.ts";
 import { Averager, flatState, reshard, shareAfterChange, useRows } from "./session.ts";
 
 /** A running peer. */
@@ -27,12 +27,18 @@ export interface PeerServer {
  */
 const PEER_OVERRIDES = {
   epochs: 1e9, nfolds: 0, fold_column: null, validation_frame: null, export_checkpoints_dir: null, max_runtime_secs: 0,
-  score_interval: 1e9, score_training_samples: 100, stopping_rounds: 0, classification_stop: -1, regression_stop: -1,
+  score_interval: 1e9, score_each_iteration: false, score_training_samples: 100, stopping_rounds: 0, classification_stop: -1, regression_stop: -1,
   overwrite_with_best_model: false, variable_importances: false, nthreads: -1, backend: "auto", model_id: null,
 };
 
 /** Starts a peer listening on `listen` ("0.0.0.0:7000"). */
-export async function servePeer({ transport, listen, log }: { transport: Transport; listen: string; log: (line: string) => void }): Promise<PeerServer> {
+export async function servePeer({ transport, listen, log, hooks = [] }: {
+  transport: Transport;
+  listen: string;
+  log: (line: string) => void;
+  /** More hooks for every job's training, after the peer's own (tests read the peer's state with them). */
+  hooks?: readonly TrainingHook[];
+}): Promise<PeerServer> {
   let busy: string | null = null;
   // Ring links from the previous peer arrive as their own connections, announced by HELLO.
   const incoming = new Map<string, Mailbox>();
@@ -61,7 +67,7 @@ export async function servePeer({ transport, listen, log }: { transport: Transpo
             if (m && !m.isClosed) return m;
             await new Promise<void>((r) => arrived.push(r));
           }
-        }, log);
+        }, log, hooks);
         log(`job ${job.id}: ${ended}`);
       } catch (e) {
         log(`job ${job.id}: failed: ${(e as Error).message}`);
@@ -97,7 +103,9 @@ interface Control {
 class EndedBeforeStart extends Error {}
 
 /** Runs one job to its end; says how it ended. */
-async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank: (rank: number) => Promise<Mailbox>, log: (line: string) => void): Promise<string> {
+async function runJob(
+  job: Job, control: Mailbox, transport: Transport, fromRank: (rank: number) => Promise<Mailbox>, log: (line: string) => void, more: readonly TrainingHook[],
+): Promise<string> {
   if (job.version !== VERSION) throw new RangeError(`this peer runs Tide ${VERSION} and the coordinator ${job.version}: install the same version on every peer`);
   const frame = await importFile(job.trainingFrame, { header: job.header });
   const size = job.addresses.length;
@@ -159,6 +167,26 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
   let ring: number[] = []; // the ranks this peer's rows and share were set for
   const perNode = job.params.train_samples_per_iteration === -1 && job.replicate;
   const averager = new Averager(job.precision, 24 * 3600 * 1000, job.params.train_samples_per_iteration === -2, job.params.target_ratio_comm_to_comp as number);
+  /** The distribution parameters the coordinator fitted (Huber's δ): the ones this peer trains with. */
+  let theirs: Record<string, number> = {};
+  /** After round `round` averaged: the coordinator's parameters that went before it. */
+  const takeParams = async (s: TrainingSession, round: number) => {
+    for (;;) {
+      // Sent before the round's first ring message, so it is here or on its way; a closed
+      // connection (the coordinator gone) is the control loop's to handle.
+      const body = await control.next(M.PARAMS, job.timeoutMs).catch((e: Error) => {
+        if (!control.isClosed) log(`job ${job.id}: no distribution parameters came with round ${round}: ${e.message}`);
+        return null;
+      });
+      if (!body) return;
+      const p = parse<ParamsMessage>(body);
+      if (p.round < round) continue; // an abandoned attempt's
+      if (p.round > round) return void control.unshift(M.PARAMS, body);
+      theirs = { ...p.distributionParams };
+      Object.assign(s.parts.net.distributionParams, theirs);
+      return;
+    }
+  };
   const hook: TrainingHook = {
     async start(s) {
       const { values: mine, unflatten } = await flatState(s);
@@ -175,7 +203,8 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
       s.samples = h.samples;
       s.iteration = h.iteration;
       s.iterationSamples = h.iterationSamples;
-      Object.assign(s.parts.net.distributionParams, h.distributionParams);
+      theirs = { ...h.distributionParams };
+      Object.assign(s.parts.net.distributionParams, theirs);
       ctl.round = h.round;
       ctl.ranks = [...h.ranks];
       ctl.reforms++;
@@ -188,7 +217,13 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
     async iteration(s) {
       const { values, unflatten } = await flatState(s);
       for (let retry = false; ; retry = true) {
-        if (ctl.stop) return s.stop("completed");
+        if (ctl.stop) {
+          // The run is over (this iteration's average may be dropped): the last parameters sent,
+          // all ahead of STOP on the control channel, are still this peer's.
+          for (let b = control.poll(M.PARAMS); b; b = control.poll(M.PARAMS)) theirs = { ...parse<ParamsMessage>(b).distributionParams };
+          Object.assign(s.parts.net.distributionParams, theirs);
+          return s.stop("completed");
+        }
         // After a re-form, exactly the coordinator's round; a retry on the same ring, the same round; else the next one.
         const round = reforms !== ctl.reforms ? ctl.round : retry ? averager.round : averager.round + 1;
         reforms = ctl.reforms;
@@ -207,6 +242,7 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
             reshard(s, { rank: ranks.indexOf(job.rank), size: ranks.length, replicate: job.replicate });
             ring = [...ranks];
           }
+          if (job.refitParams) await takeParams(s, round);
           return;
         }
         live = false;
@@ -219,9 +255,14 @@ async function runJob(job: Job, control: Mailbox, transport: Transport, fromRank
         }
       }
     },
+    // This peer's own scoring (its first iteration, its last) refits the parameters from its small
+    // sample (derivedParamsHook, which runs first): the coordinator's stay the ones it trains with.
+    scored(s) {
+      Object.assign(s.parts.net.distributionParams, theirs);
+    },
   };
   try {
-    await new DeepLearning({ ...job.params, ...PEER_OVERRIDES }).train({ y: job.params.response_column as string, training_frame: frame, hooks: [hook], signal: abort.signal });
+    await new DeepLearning({ ...job.params, ...PEER_OVERRIDES }).train({ y: job.params.response_column as string, training_frame: frame, hooks: [hook, ...more], signal: abort.signal });
     return ctl.orphaned ? "the coordinator is gone; job dropped" : "done";
   } catch (e) {
     if (e instanceof EndedBeforeStart || (ctl.stop && (e as Error).name === "AbortError")) {

@@ -29,7 +29,19 @@ export const M = {
    * iteration boundary: a {@linkcode StateHeader} and every parameter and optimizer slot (Float64).
    */
   STATE: 8,
+  /**
+   * coordinator → peer, before every averaging round of a run whose distribution refits parameters
+   * at scoring (Huber's δ): the coordinator's current values ({@linkcode ParamsMessage}); the peer
+   * applies them once that round has averaged, before its next iteration.
+   */
+  PARAMS: 9,
 } as const;
+
+/** A PARAMS body: the round it goes with, and every refitted distribution parameter. */
+export interface ParamsMessage {
+  readonly round: number;
+  readonly distributionParams: Record<string, number>;
+}
 
 /** What comes with the model in a STATE message: where the run stands and the ring to join. */
 export interface StateHeader {
@@ -88,6 +100,8 @@ export interface Job {
   readonly replicate: boolean;
   readonly precision: 32 | 64;
   readonly timeoutMs: number;
+  /** The distribution refits parameters at scoring: a PARAMS message comes before every round. */
+  readonly refitParams?: boolean;
 }
 
 const enc = new TextEncoder(), dec = new TextDecoder();
