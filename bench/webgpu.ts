@@ -18,6 +18,8 @@ import type { FusedNetwork } from "../core/backend.ts";
 import { allocState, initialize, parameterCount } from "../core/train/network.ts";
 import { permutation } from "../core/train/train.ts";
 import { mnistFrames } from "../datasets/mnist.ts";
+import { startupNote } from "../backends/webgpu/startup.ts";
+import type { WebGpuTrainer } from "../backends/webgpu/trainer.ts";
 import { webgpuBackend } from "../backends/webgpu/webgpu.ts";
 import { activations, distributions, optimizers, regularizers } from "../plugins/mod.ts";
 import { packMnist } from "./_mnist_rows.ts";
@@ -68,26 +70,26 @@ for (const net of NETS.filter((n) => !only || n.name === only)) {
       terms: net.l1 > 0 ? [bind("l1", { l1: net.l1 })] : [], constraints: Number.isFinite(net.maxW2) ? [bind("max_w2", { max_w2: net.maxW2 })] : [],
       skipZero: false, miniBatch: mb, threads: 1, seed: [1, 0], state,
     };
-    const trainer = be.fused!(fnet)!;
+    const trainer = be.fused!(fnet)! as WebGpuTrainer;
     trainer.load(packed);
     const order = permutation(packed.rows, [1, 0], 0);
-    // Warm-up: one batch compiles the pipelines; then size the timed slice for about `seconds`.
-    let t = performance.now();
-    const pipes0 = { ...be.pipelineStats };
+    // Warm-up: one batch compiles the pipelines (the trainer times it: backends/webgpu/startup.ts);
+    // then size the timed slice for about `seconds`.
+    const tData = performance.now();
     await trainer.train(order.subarray(0, mb), { samples: 0, pass: 0 });
     if (!firstBatch) {
-      const end = performance.now(), p = be.pipelineStats;
-      const pipeMs = p.ms - pipes0.ms;
+      const s = trainer.startup!;
       firstBatch = [
-        `time from process start to the first trained batch (${net.name}, mb ${mb}): ${(end - t0).toFixed(0)} ms`,
+        `time from process start to the first trained batch (${net.name}, mb ${mb}): ${s.toFirstBatchMs.toFixed(0)} ms`,
         `  runtime start and module loading ${(tStart - t0).toFixed(0)} ms`,
-        `  adapter ${be.startMs!.adapter.toFixed(0)} ms, device ${be.startMs!.device.toFixed(0)} ms`,
-        `  MNIST load, packing, network set-up and upload ${(t - tDevice - pipes0.ms).toFixed(0)} ms`,
-        `  pipeline creation ${p.ms.toFixed(0)} ms (${p.count} pipelines: createShaderModule + createComputePipeline)`,
-        `  the first batch on the device, pipelines excluded ${(end - t - pipeMs).toFixed(0)} ms`,
+        `  adapter ${s.adapterMs.toFixed(0)} ms, device ${s.deviceMs.toFixed(0)} ms`,
+        `  MNIST load, packing, network set-up and upload ${(tData - tDevice).toFixed(0)} ms`,
+        `  pipeline creation ${s.pipelineMs.toFixed(0)} ms (${s.pipelines} pipelines: createShaderModule + createComputePipeline)`,
+        `  the first batch on the device, pipelines excluded ${s.firstBatchMs.toFixed(0)} ms`,
+        `  as \`tide train\` prints it: ${startupNote(s)}`,
       ].join("\n");
     }
-    t = performance.now();
+    let t = performance.now();
     await trainer.train(order.subarray(mb, 5 * mb), { samples: mb, pass: 0 });
     const rate = (4 * mb) / ((performance.now() - t) / 1000);
     const n = Math.max(mb * 4, Math.min(order.length - mb, Math.round((rate * seconds) / mb) * mb));

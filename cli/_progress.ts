@@ -69,6 +69,9 @@ export function progressReporter(io: Io, options: ProgressOptions = {}): Progres
       } else if (e.type === "progress") {
         last = e;
         maybePrint();
+      } else if (e.type === "note") {
+        // Once, early: clear a status line drawn in place first.
+        io.err(`${io.tty && drawn ? "\r\x1b[K" : ""}note: ${e.message.message}\n`);
       } else if (e.type === "score") {
         score = e.row;
         if (last) maybePrint();

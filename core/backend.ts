@@ -260,6 +260,12 @@ export interface FusedTrainer {
   /** The parallel mode the trainer runs and why (for `parallel_mode` "auto"), once it knows. */
   readonly parallelNote?: string;
   /**
+   * Once its first batch has run: one line on what it took to get there from process start (the
+   * webgpu trainer: adapter, device, pipeline creation, the first batch). The engine emits it as a
+   * "note" event and keeps it in the model's messages.
+   */
+  readonly startupNote?: string;
+  /**
    * Releases threads and memory. A trainer may store its network's buffers in another layout
    * while it is open; by close() they are back in the backend's usual layout.
    */

@@ -58,7 +58,7 @@ export function autoChooser(source: BackendSource, options: AutoOptions = {}): B
     },
 
     async choose(net: FusedNetwork, how: ChoiceContext): Promise<BackendChoice> {
-      const memo = [net.units.join("-"), net.activation.name, net.miniBatch, net.threads, how.rows, how.reproducible, refusalKey(net)].join("|");
+      const memo = [net.units.join("-"), net.activation.name, net.miniBatch, net.threads, net.dropout.join("/"), net.parallel ?? "hogwild", how.rows, how.reproducible, refusalKey(net)].join("|");
       const known = decisions.get(memo);
       if (known) return known;
       const facts = new Map<string, Candidate>();
@@ -77,7 +77,10 @@ export function autoChooser(source: BackendSource, options: AutoOptions = {}): B
         const order = [...d.names].sort((a, b) => facts.get(b)!.priority - facts.get(a)!.priority);
         for (const name of order) {
           const backend = get(name);
-          const key: SpeedKey = { backend: name, device: deviceName(backend), units: net.units, activation: net.activation.name, miniBatch: net.miniBatch, threads: net.threads, rows: how.rows };
+          const key: SpeedKey = {
+            backend: name, device: deviceName(backend), units: net.units, activation: net.activation.name, miniBatch: net.miniBatch, threads: net.threads, rows: how.rows,
+            dropout: net.dropout, parallel: net.parallel ?? "hogwild", output: net.output,
+          };
           const hit = await cache.get(key);
           let speed = hit?.samplesPerSecond;
           if (speed === undefined) {

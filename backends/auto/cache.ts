@@ -1,6 +1,7 @@
 /**
  * Measured training speeds that `backend = "auto"` keeps between runs, so that a probe runs once
- * per backend, device, network and mini-batch. One JSON file (`backend-speeds.json` in Tide's
+ * per backend, device, network (units, activation, dropout, output head), mini-batch, threads,
+ * parallel_mode and rows. One JSON file (`backend-speeds.json` in Tide's
  * cache folder), rewritten atomically on every change. An entry is used only while it is fresh:
  * measured by this Tide version, by the same runtime, within `maxAgeDays`. A missing, unreadable,
  * corrupt or foreign file is an empty cache (and is replaced at the next write); a write that
@@ -25,6 +26,12 @@ export interface SpeedKey {
   readonly threads: number;
   /** The input rows in a few words ("dense", "csr 20 % non-zero"). */
   readonly rows: string;
+  /** Dropout ratio per layer, input first (masks cost a draw and a multiply per unit). */
+  readonly dropout: readonly number[];
+  /** How threads share the model (`parallel_mode`: "hogwild", "average" or "auto"). */
+  readonly parallel: string;
+  /** The output head ("softmax", "linear", "reconstruct": an autoencoder's output is n₀ wide). */
+  readonly output: string;
 }
 
 /** One stored measurement. */
@@ -47,9 +54,13 @@ export function defaultSpeedCachePath(): string {
   return join(tideCacheDir(), "backend-speeds.json");
 }
 
-/** The key as stored: one readable line. */
+/**
+ * The key as stored: one readable line. Keys written before dropout, parallel_mode and the output
+ * head were part of it have fewer fields, so they never equal a key of today: an old entry is a miss.
+ */
 export function speedKeyString(k: SpeedKey): string {
-  return [k.backend, k.device, k.units.join("-"), k.activation, `mb ${k.miniBatch}`, `${k.threads} thread${k.threads === 1 ? "" : "s"}`, k.rows].join(" | ");
+  const dropout = k.dropout.some((r) => r > 0) ? `dropout ${k.dropout.join("/")}` : "no dropout";
+  return [k.backend, k.device, k.units.join("-"), k.activation, `mb ${k.miniBatch}`, `${k.threads} thread${k.threads === 1 ? "" : "s"}`, k.rows, dropout, k.parallel, k.output].join(" | ");
 }
 
 /** The runtime measurements belong to ("bun 1.4.5", "deno 2.9.6"): speeds differ between them. */

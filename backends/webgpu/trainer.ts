@@ -9,6 +9,7 @@
 import type { Buf, FusedNetwork, FusedTrainer, PackedRows } from "../../core/backend.ts";
 import { weightRows } from "../../core/train/network.ts";
 import { ADD_ROW_OFFSET, BATCH_SETUP, WG } from "./kernels.ts";
+import { type GpuStartup, startupNote, timeFirstBatch } from "./startup.ts";
 import type { GpuBuf, WebGpuBackend } from "./webgpu.ts";
 
 interface Work {
@@ -46,6 +47,7 @@ export class WebGpuTrainer implements FusedTrainer {
   #hostRows = false;
   #batchHost: Float32Array | null = null;
   #work: Work | null = null;
+  #startup: GpuStartup | null = null;
 
   readonly #rowsLimit: number | undefined;
 
@@ -143,7 +145,27 @@ export class WebGpuTrainer implements FusedTrainer {
     return this.#work;
   }
 
+  /** The time from process start to this trainer's first trained batch, broken down; null before it. */
+  get startup(): GpuStartup | null {
+    return this.#startup;
+  }
+
+  /** {@linkcode startup} as one line, once the first batch has run. */
+  get startupNote(): string | undefined {
+    return this.#startup ? startupNote(this.#startup) : undefined;
+  }
+
   async train(order: Int32Array, ctx: { readonly samples: number; readonly pass: number }): Promise<number> {
+    if (this.#startup || order.length === 0) return await this.#train(order, ctx);
+    // The first mini-batch alone, timed to its end on the device (the start-up figures), then the rest.
+    const first = Math.min(this.#net.miniBatch, order.length);
+    let done = 0;
+    this.#startup = await timeFirstBatch(this.#be, async () => (done = await this.#train(order.subarray(0, first), ctx)));
+    if (first < order.length) done += await this.#train(order.subarray(first), { samples: ctx.samples + done, pass: ctx.pass });
+    return done;
+  }
+
+  async #train(order: Int32Array, ctx: { readonly samples: number; readonly pass: number }): Promise<number> {
     if (!this.#packed) throw new Error("WebGpuTrainer.train() before load()");
     const be = this.#be, gpu = be.gpu, net = this.#net, u = net.units, L1 = this.#L1, nOut = u[L1], B = net.miniBatch;
     const w = this.#alloc();

@@ -6,6 +6,7 @@
  * @module
  */
 import { hashWords, Rng, shuffle } from "../rng.ts";
+import type { Message } from "../params.ts";
 import type { TrainingSession } from "./session.ts";
 
 /** Resolved samples per iteration (spec §6.2, single node; see docs/h2o-differences.md for −2). */
@@ -38,6 +39,7 @@ export async function runLoop(s: TrainingSession, { totalSamples, iterationSampl
   if (s.cursor < 0) s.cursor = 0;
   let orderFn = s.rowOrder;
   let order = orderOf(s.pass);
+  let noted = false;
   let U = order.length;
   // A checkpoint's position may lie past the end of a shorter order (a shard of another ring): a new pass.
   if (s.cursor > U) s.cursor = U;
@@ -70,6 +72,13 @@ export async function runLoop(s: TrainingSession, { totalSamples, iterationSampl
       const ctx = { samples: s.samples, pass: s.pass };
       const done = fused ? await fused.train(idx, ctx) : await generic.train(data.packed, idx, ctx);
       const dt = performance.now() - s0;
+      // Once, after the first slice: the trainer's start-up figures (webgpu), outside the timed slice.
+      if (fused?.startupNote && !noted) {
+        noted = true;
+        const message: Message = { level: "info", field: "backend", message: fused.startupNote };
+        (s.parts.messages as Message[]).push(message);
+        onEvent?.({ type: "note", message });
+      }
       s.trainMs += dt;
       s.samples += done;
       s.cursor += take;

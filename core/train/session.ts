@@ -25,7 +25,9 @@ export type HistoryRow = Readonly<Record<string, number | string>>;
 export type TrainEvent =
   | { readonly type: "start"; readonly backend: string; /** With backend "auto": what it chose and why, one line. */ readonly backendChoice?: string; readonly fused: boolean; readonly threads: number; readonly rows: number; readonly inputs: number; readonly parameters: number; readonly iterationSamples: number; readonly messages: readonly Message[] }
   | { readonly type: "progress"; readonly epochs: number; readonly targetEpochs: number; readonly samples: number; readonly iteration: number; readonly samplesPerSecond: number; readonly etaSeconds: number; readonly elapsedSeconds: number; readonly lastScore: HistoryRow | null }
-  | { readonly type: "score"; readonly row: HistoryRow };
+  | { readonly type: "score"; readonly row: HistoryRow }
+  /** Something learnt while training, once (the webgpu backend's start-up figures after its first batch); also in the model's messages. */
+  | { readonly type: "note"; readonly message: Message };
 
 /**
  * Code that runs at the loop's boundaries: stopping rules, best-model tracking, derived

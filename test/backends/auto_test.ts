@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assert, assertEquals, assertThrows, test } from "../_harness.ts";
 import { type Candidate, decide } from "../../backends/auto/choose.ts";
-import { SpeedCache, type SpeedKey, speedKeyString } from "../../backends/auto/cache.ts";
+import { runtimeName, SpeedCache, type SpeedKey, speedKeyString } from "../../backends/auto/cache.ts";
 import { autoChooser } from "../../backends/auto/auto.ts";
 import type { Backend, FusedNetwork } from "../../core/backend.ts";
 import { createPlugins } from "../../plugins/mod.ts";
@@ -150,7 +150,51 @@ test("the chooser without an adapter answers simd without measuring, and refuses
   assert(e.message.includes(`backend "auto"`) && e.message.includes("no adapter"), e.message);
 });
 
-const key: SpeedKey = { backend: "webgpu", device: "llvmpipe (navigator.gpu)", units: [784, 200, 200, 10], activation: "Rectifier", miniBatch: 32, threads: 1, rows: "dense" };
+const key: SpeedKey = {
+  backend: "webgpu", device: "llvmpipe (navigator.gpu)", units: [784, 200, 200, 10], activation: "Rectifier", miniBatch: 32, threads: 1, rows: "dense",
+  dropout: [0, 0, 0], parallel: "hogwild", output: "softmax",
+};
+
+test("the speed cache key: dropout, parallel_mode and the output head each make another measurement; an old-shape entry is a miss", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "tide-auto-"));
+  try {
+    const path = join(dir, "speeds.json");
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    await new SpeedCache(path, { now: () => now }).put(key, 1000);
+    const cache = new SpeedCache(path, { now: () => now });
+    assertEquals((await cache.get(key))?.samplesPerSecond, 1000);
+    for (const other of [{ dropout: [0.2, 0, 0] }, { dropout: [0, 0.5, 0.5] }, { parallel: "average" }, { output: "reconstruct" }]) {
+      assertEquals(await cache.get({ ...key, ...other }), undefined, `shared with ${JSON.stringify(other)}`);
+    }
+    // A file written before these fields were in the key: its entry is read, and misses.
+    const oldKey = ["webgpu", "llvmpipe (navigator.gpu)", "784-200-200-10", "Rectifier", "mb 32", "1 thread", "dense"].join(" | ");
+    const entry = { samplesPerSecond: 777, measuredAt: new Date(now).toISOString(), tide: VERSION, runtime: runtimeName() };
+    await writeFile(path, JSON.stringify({ format: "tide-backend-speeds", version: 1, entries: { [oldKey]: entry } }));
+    const old = new SpeedCache(path, { now: () => now });
+    assertEquals(Object.keys(await old.entries()), [oldKey], "the old file is still readable");
+    assertEquals(await old.get(key), undefined, "an old-shape entry is a miss");
+    await old.put(key, 2000);
+    assertEquals((await new SpeedCache(path, { now: () => now }).get(key))?.samplesPerSecond, 2000);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("the chooser measures again for a network that differs only in dropout or parallel_mode", async () => {
+  const log: string[] = [];
+  const measured: string[] = [];
+  const how = { reproducible: false, rows: "dense", measure: (b: Backend) => (measured.push(b.name), Promise.resolve(b.name === "webgpu" ? 4000 : 1000)) };
+  const cache = new SpeedCache(null);
+  await autoChooser(source(log, true), { cache }).choose(net(32), how);
+  assertEquals(measured.length, 2);
+  await autoChooser(source(log, true), { cache }).choose(net(32), how);
+  assertEquals(measured.length, 2, "the same network is read from the cache");
+  const chooser = autoChooser(source(log, true), { cache });
+  await chooser.choose({ ...net(32), dropout: [0.2, 0.5] }, how);
+  assertEquals(measured.length, 4, "dropout is another measurement");
+  await chooser.choose({ ...net(32), parallel: "average" }, how);
+  assertEquals(measured.length, 6, "parallel_mode is another measurement, not the remembered decision");
+});
 
 test("the speed cache: entries expire with age and with another Tide version; a corrupt file is an empty cache and is replaced", async () => {
   const dir = await mkdtemp(join(tmpdir(), "tide-auto-"));

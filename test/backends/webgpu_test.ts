@@ -13,6 +13,8 @@ import { defineActivation } from "../../core/activation.ts";
 import type { FusedNetwork } from "../../core/backend.ts";
 import { iris } from "../model/_data.ts";
 import { swish } from "../../docs/examples/swish.ts";
+import { memoryIo } from "../../cli/_io.ts";
+import { progressReporter } from "../../cli/_progress.ts";
 
 const gpu = webgpuBackend();
 const available = await gpu.init();
@@ -95,4 +97,51 @@ test("offset_column trains in webgpu's fused trainer (the offset added on the de
   // Without the offset the output bias lands ~0.08 away: the kernel did add it.
   const n = await new DeepLearning({ ...params, offset_column: null }).train({ y: "sepal_len", training_frame: frame.drop(["o"]), backend: gpu });
   assert(Math.abs(n.data.state["biases.1"][0] - r.data.state["biases.1"][0]) > 0.04, `the offset changes training: ${n.data.state["biases.1"][0]} vs ${r.data.state["biases.1"][0]}`);
+}, { skip, timeout: 60_000 });
+
+test("training on webgpu prints the start-up note once (adapter, device, pipelines, first batch) and keeps it in the model's messages", async () => {
+  const io = memoryIo(false);
+  const progress = progressReporter(io);
+  const notes: string[] = [];
+  const fresh = webgpuBackend(); // its own pipelines, compiled during this first batch
+  assert(await fresh.init());
+  const m = await new DeepLearning({ seed: 1, epochs: 2, hidden: [5], mini_batch_size: 8, reproducible: true }).train({
+    y: "species", training_frame: iris(), backend: fresh,
+    onEvent: (e) => {
+      if (e.type === "note") notes.push(e.message.message);
+      if (e.type !== "model") progress.onEvent(e); // as cli/_training.ts does
+    },
+  });
+  progress.finish();
+  assertEquals(notes.length, 1, `one note: ${notes}`);
+  const lines = io.stderr.split("\n").filter((l) => l.startsWith("note: WebGPU start-up"));
+  assertEquals(lines, [`note: ${notes[0]}`]);
+  const re = /^WebGPU start-up: ([\d,]+) ms from process start to the first trained batch \(adapter ([\d,]+) ms, device ([\d,]+) ms, (\d+) pipelines? created in ([\d,]+) ms, first batch ([\d,]+) ms on the device\)$/;
+  const f = notes[0].match(re);
+  assert(f, `the note's shape: ${notes[0]}`);
+  const [total, adapter, device, pipelines, pipelineMs, batch] = f.slice(1).map((x) => Number(x.replaceAll(",", "")));
+  assert(pipelines > 0, "pipelines were created");
+  // Disjoint intervals since process start, each rounded: their sum cannot exceed the total.
+  assert(adapter + device + pipelineMs + batch <= total + 4, `parts ${[adapter, device, pipelineMs, batch]} within the total ${total}`);
+  assert(total > 0 && total < 600_000, `plausible total ${total} ms`);
+  // The start line comes before the note, the note before any status line.
+  const at = (prefix: string) => io.stderr.split("\n").findIndex((l) => l.startsWith(prefix));
+  assert(at("Training on backend") < at("note: WebGPU") && at("note: WebGPU") < at("epoch "), io.stderr);
+  const kept = m.data.output.messages.filter((x) => x.field === "backend" && x.message === notes[0]);
+  assertEquals(kept.length, 1, "in the model's messages");
+}, { skip, timeout: 60_000 });
+
+test("the webgpu trainer times its first batch alone and trains the same; timeFirstBatch needs an initialized backend", async () => {
+  const params = { seed: 6, epochs: 2, hidden: [4], mini_batch_size: 4, reproducible: true, input_dropout_ratio: 0.1 };
+  const a = await new DeepLearning(params).train({ y: "species", training_frame: iris(), backend: gpu });
+  const fresh = webgpuBackend();
+  assert(await fresh.init());
+  const b = await new DeepLearning(params).train({ y: "species", training_frame: iris(), backend: fresh });
+  assertEquals(b.data.state["weights.0"], a.data.state["weights.0"], "the split first call trains the same");
+  const s = (await import("../../backends/webgpu/startup.ts")).timeFirstBatch;
+  let ran = 0;
+  const st = await s(gpu, () => Promise.resolve(ran++));
+  assertEquals(ran, 1);
+  assert(st.toFirstBatchMs >= st.adapterMs + st.deviceMs && st.firstBatchMs >= 0 && st.pipelines > 0, JSON.stringify(st));
+  await assertThrows(() => s(webgpuBackend(), () => Promise.resolve()), Error);
 }, { skip, timeout: 60_000 });

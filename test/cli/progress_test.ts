@@ -67,11 +67,28 @@ test("progressReporter() redraws one line with \\r on a terminal and ends it at 
   assert(io.stderr.endsWith("\x1b[K\n"), JSON.stringify(io.stderr.slice(-20)));
 });
 
+test("progressReporter() prints a note event as one note line, clearing a status line drawn in place", () => {
+  const note: TrainEvent = { type: "note", message: { level: "info", field: "backend", message: "WebGPU start-up: 900 ms from process start" } };
+  const file = memoryIo(false);
+  const p = progressReporter(file);
+  p.onEvent(note);
+  assertEquals(file.stderr, "note: WebGPU start-up: 900 ms from process start\n");
+  const tty = memoryIo(true);
+  const q = progressReporter(tty, { now: () => 1000 });
+  q.onEvent(progress(1));
+  q.onEvent(note);
+  assert(tty.stderr.endsWith("\r\x1b[Knote: WebGPU start-up: 900 ms from process start\n"), JSON.stringify(tty.stderr));
+  const quiet = memoryIo(false);
+  progressReporter(quiet, { quiet: true }).onEvent(note);
+  assertEquals(quiet.stderr, "");
+});
+
 test("progressReporter() prints nothing when quiet", () => {
   const io = memoryIo(false);
   const p = progressReporter(io, { quiet: true });
   p.onEvent(start);
   p.onEvent(progress(1));
+  p.onEvent({ type: "note", message: { level: "info", field: "backend", message: "x" } });
   p.finish();
   assertEquals(io.stderr, "");
 });
