@@ -35,6 +35,8 @@ export class Job {
   readonly listeners = new Set<(e: unknown) => void>();
   /** Scoring events so far, so a stream opened late starts with the whole chart. */
   readonly scores: unknown[] = [];
+  /** The fold or grid model now training (its `model` or `grid_model` event), or null; `scores` are its. */
+  currentModel: unknown = null;
 
   constructor(
     readonly id: string,
@@ -78,7 +80,10 @@ export class Jobs {
       event: (e) => {
         const type = (e as { type?: string })?.type;
         // Each fold or grid model starts a new scoring history.
-        if (type === "model" || type === "grid_model") job.scores.length = 0;
+        if (type === "model" || type === "grid_model") {
+          job.scores.length = 0;
+          job.currentModel = e;
+        }
         if (type === "score") job.scores.push(e);
         for (const l of job.listeners) l(e);
       },

@@ -15,7 +15,7 @@ import { writeFileAtomic } from "../io/files.ts";
 import type { ServerContext } from "./app.ts";
 import { frameCsv, frameJson, type FrameWindow, setupType } from "./frame_json.ts";
 import { ResponseCache } from "./response_cache.ts";
-import { parseBytes, setupFrame } from "./parsing.ts";
+import { parseBytes, setupFrameOff } from "./parsing.ts";
 import { evalRapids, parseRapids } from "./rapids.ts";
 import { shareFrame, warmRollups } from "./shared.ts";
 import { slicer } from "./slices.ts";
@@ -88,7 +88,7 @@ export function frameRoutes(app: Hono, ctx: ServerContext): void {
     const header = int(form, "check_header", 0);
     const raw = ctx.store.raws.get(sources[0]);
     if (!raw) throw new H2OError(404, `Object '${sources[0]}' not found for argument: source_frames`);
-    const frame = setupFrame(raw.bytes, raw.source, headerOption(header));
+    const frame = await setupFrameOff(raw.bytes, raw.source, headerOption(header), ctx.options.workers);
     const hasHeader = header === 1 || (header === 0 && !frame.names.every((n, j) => n === `C${j + 1}`));
     const preview = frame.head(10);
     return json({

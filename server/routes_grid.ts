@@ -65,7 +65,8 @@ export function gridRoutes(app: Hono, ctx: ServerContext): void {
     const job = ctx.jobs.start("Grid Search", { kind: "Grid", name: gridId }, (jc) => store.withLocks([trainKey, validKey, gridId], async () => {
       let done = 0, index = 0;
       const onEvent = (e: { type: string; index?: number; epochs?: number; targetEpochs?: number }) => {
-        jc.event(e);
+        // A model's start also says how many the grid plans (fewer may run: stopping criteria).
+        jc.event(e.type === "grid_model" ? { ...e, count: expected } : e);
         if (e.type === "grid_model") index = e.index!;
         else if (e.type === "progress") jc.progress(Math.min(0.99, (done + Math.min(1, e.epochs! / Math.max(e.targetEpochs!, 1e-9))) / expected), `model ${index}: epoch ${e.epochs!.toFixed(2)} of ${e.targetEpochs}`);
       };

@@ -50,6 +50,8 @@ export async function gridInWorker(t: WorkerTraining & { hyper: unknown; criteri
       signal: t.signal, onEvent: (ev) => {
         if (ev.type === "model_done") onMessage({ type: "grid_model", data: ev.model.model.data, hyper: ev.model.hyperParams });
         else if (ev.type === "model_failed") onMessage({ type: "grid_failed", failure: ev.failure });
+        // As the Worker reports a model's start (server/train_worker.ts): the UI's stream names it.
+        else if (ev.type === "model_start") t.onEvent?.({ type: "grid_model", index: ev.index, modelId: ev.modelId } as unknown as DeepLearningEvent);
         else if (ev.type === "train") t.onEvent?.(ev.event);
       },
     });

@@ -123,6 +123,9 @@ export function uiRoutes(app: Hono, ctx: ServerContext): void {
           job.listeners.delete(listener);
         };
         send("job", job.toJSON());
+        // Which fold or grid model the replayed scores belong to.
+        const current = job.currentModel as { type: string } | null;
+        if (current) send(current.type, current);
         for (const s of job.scores) send("score", s);
         if (job.status !== "RUNNING" && job.status !== "CREATED") return end();
         job.listeners.add(listener);

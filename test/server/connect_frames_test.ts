@@ -164,6 +164,37 @@ test("ImportFilesMulti: a folder with a pattern, an http URL, failures in fails;
   }
 });
 
+test("ParseSetup guesses from a wide gzip file in the parse Worker: the event loop keeps turning, the guesses are those made in process", async () => {
+  // 785 columns of mostly zeros, as MNIST: its 4 MiB sample is cut from several times as much text.
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const lines = ["label," + Array.from({ length: 784 }, (_, j) => `p${j}`).join(",")];
+  for (let i = 0; i < 4000; i++) lines.push(`${i % 10},` + Array.from({ length: 784 }, () => (rnd() < 0.8 ? 0 : Math.floor(rnd() * 256))).join(","));
+  const gz = gzipSync(lines.join("\n") + "\n", { level: 1 });
+  const setups = [];
+  for (const workers of [true, false]) {
+    const s = await testServer({ workers });
+    try {
+      await writeFile(join(s.dir, "wide.csv.gz"), gz);
+      const imp = await s.call("POST", "/3/ImportFilesMulti", { paths: `[${join(s.dir, "wide.csv.gz")}]` });
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 2);
+      const r = await s.call("POST", "/3/ParseSetup", { source_frames: `["${imp.body.destination_frames[0]}"]`, check_header: 0 });
+      clearInterval(timer);
+      assertEquals(r.status, 200, JSON.stringify(r.body));
+      // In process the sample is parsed in one go, no timer turn between; in the Worker, many.
+      if (workers) assert(ticks >= 5, `${ticks} timer turns while ParseSetup ran`);
+      setups.push(r.body);
+    } finally {
+      await s.close();
+    }
+  }
+  assertEquals(setups[0].number_columns, 785);
+  assertEquals(setups[0].column_names.slice(0, 2), ["label", "p0"]);
+  assertEquals(setups[0].data.length, 10);
+  for (const k of ["check_header", "column_names", "column_types", "number_columns", "data"]) assertEquals(setups[0][k], setups[1][k], k);
+});
+
 test("PostFile: raw body without a content type, multipart, the upload cap (413)", async () => {
   const s = await testServer({ maxUploadBytes: 10_000 });
   try {

@@ -2,7 +2,8 @@
 // import iris, read its column table, build a model with an invalid field and see the message
 // beside it, fix it, watch the scoring chart grow while the job runs, read the model page
 // (confusion matrix, variable importances), predict and download the CSV, download the JavaScript
-// scorer, read an autoencoder's reconstruction errors, compare two models;
+// scorer, read an autoencoder's reconstruction errors, compare two models, watch a cross-validated
+// training's chart start afresh for each fold;
 // also split, upload, as-factor and a binomial model's ROC, and cancel.
 // It runs the built dist/tide (built first when missing or stale; TIDE_UI_SOURCE=1 runs the source,
 // TIDE_BINARY=path another binary). The charts are uPlot canvases: the checks read uPlot's data
@@ -195,6 +196,30 @@ test("web UI in chromium: imports a file, trains with a live chart, inspects, pr
     await fresh.waitForSelector("#chart-compare canvas");
     assert(await ink(fresh, "compare", ORANGE) > 50, "the compare chart is drawn on a fresh page");
     await fresh.close();
+
+    // A cross-validated training: as each fold, then the main model, starts, its live chart is
+    // emptied at once (not at the new model's first score) and titled by that model.
+    await page.goto(`${server.url}/#/build/iris.hex`);
+    await page.waitForSelector("#p-epochs");
+    await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    for (const [f, v] of [["model_id", "cv"], ["epochs", "20"], ["hidden", "8"], ["seed", "1"], ["train_samples_per_iteration", "150"], ["nfolds", "2"]]) await page.fill(`#p-${f}`, v);
+    await page.check("#p-score_each_iteration");
+    await page.evaluate(() => {
+      // Each chart title as it is set, with what the chart shows at that moment.
+      const seen: { title: string; waiting: boolean; points: string | null }[] = (window as unknown as { seen: typeof seen }).seen = [];
+      new MutationObserver(() => {
+        const title = document.getElementById("chart-title")?.textContent ?? "";
+        if (title.startsWith("Scoring history of") && title !== seen.at(-1)?.title) {
+          seen.push({ title, waiting: !!document.querySelector("#chart-box-loss .chart-waiting"), points: document.getElementById("chart-history")?.dataset.points ?? null });
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.click("#train");
+    await page.waitForSelector("#open-model", { timeout: 60_000 });
+    const titled = await page.evaluate(() => (window as unknown as { seen: { title: string; waiting: boolean; points: string | null }[] }).seen);
+    assertEquals(titled.at(-1)?.title, "Scoring history of the main model (cv)", JSON.stringify(titled));
+    assert(titled.every((t) => t.waiting && t.points === null), JSON.stringify(titled));
+    assert(Number(await page.getAttribute("#chart-history", "data-points")) > 0, "the main model's chart is drawn");
 
     // Cancel a long training from its job page: it ends CANCELLED and keeps the best model so far.
     await page.goto(`${server.url}/#/build/iris.hex`);

@@ -104,19 +104,46 @@ test("web UI routes: streams a training's progress and scoring events, then ends
   await s.close();
 });
 
-test("web UI routes: a grid's stream names each model as it starts; each starts a new history", async () => {
-  // In a Worker, as tide serve trains (the in-process grid path reports no model starts).
+for (const workers of [true, false]) {
+  test(`web UI routes: a grid's stream names each model as it starts (${workers ? "in a Worker, as tide serve trains" : "in process"}); each starts a new history`, async () => {
+    const s = await testServer({ workers });
+    const key = await s.importCsv("data.csv");
+    const r = await s.call("POST", "/99/Grid/deeplearning", dlForm({ training_frame: key, epochs: "2", hyper_parameters: '{"hidden": [[4], [6]]}' }));
+    assertEquals(r.status, 200, JSON.stringify(r.body));
+    const { events } = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
+    const starts = events.filter(([e]) => e === "grid_model").map(([, d]) => d);
+    assertEquals(starts.map((d) => d.index), [1, 2]);
+    // Each start names its model and how many the grid plans; the models stored are those named.
+    assertEquals(starts.map((d) => d.count), [2, 2]);
+    const grid = await s.call("GET", `/99/Grids/${r.body.job.dest.name}`);
+    assertEquals(starts.map((d) => d.modelId).sort(), grid.body.model_ids.map((m: { name: string }) => m.name).sort());
+    const scoresAfterLast = events.slice(events.findIndex(([e, d]) => e === "grid_model" && d.index === 2)).filter(([e]) => e === "score");
+    assert(scoresAfterLast.length > 0 && scoresAfterLast[0][1].row.epochs <= 1, JSON.stringify(scoresAfterLast[0]));
+    assertEquals(events.at(-1)![1].status, "DONE");
+    // A late stream says first which model its replayed scores belong to: the last one.
+    const late = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
+    assertEquals(late.events.map(([e]) => e).slice(0, 2), ["job", "grid_model"]);
+    assertEquals(late.events[1][1], starts[1]);
+    assertEquals(late.events.filter(([e]) => e === "score").length, scoresAfterLast.length);
+    await s.close();
+  });
+}
+
+test("web UI routes: a cross-validated training's stream names each fold, then the main model; a late stream names the main model", async () => {
   const s = await testServer({ workers: true });
   const key = await s.importCsv("data.csv");
-  const r = await s.call("POST", "/99/Grid/deeplearning", dlForm({ training_frame: key, epochs: "2", hyper_parameters: '{"hidden": [[4], [6]]}' }));
+  const r = await s.call("POST", "/3/ModelBuilders/deeplearning", dlForm({ training_frame: key, epochs: "2", nfolds: "2" }));
   assertEquals(r.status, 200, JSON.stringify(r.body));
-  const { events } = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
-  const starts = events.filter(([e]) => e === "grid_model").map(([, d]) => d.index);
-  assertEquals(starts, [1, 2]);
-  const scoresAfterLast = events.slice(events.findIndex(([e, d]) => e === "grid_model" && d.index === 2)).filter(([e]) => e === "score");
-  assert(scoresAfterLast.length > 0 && scoresAfterLast[0][1].row.epochs <= 1, JSON.stringify(scoresAfterLast[0]));
+  const id = r.body.job.key.name;
+  const { events } = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${id}/events`)));
+  const models = events.filter(([e]) => e === "model").map(([, d]) => d);
+  assertEquals(models.map((d) => `${d.role} ${d.index} of ${d.count}`), ["fold 1 of 2", "fold 2 of 2", "main 3 of 3"]);
+  assertEquals(models[2].modelId, r.body.job.dest.name);
   assertEquals(events.at(-1)![1].status, "DONE");
-  const late = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${r.body.job.key.name}/events`)));
-  assertEquals(late.events.filter(([e]) => e === "score").length, scoresAfterLast.length);
+  const afterMain = events.slice(events.findIndex(([e, d]) => e === "model" && d.role === "main")).filter(([e]) => e === "score");
+  const late = await readEvents(await s.fetch(new Request(`http://t/ui/jobs/${id}/events`)));
+  assertEquals(late.events.map(([e]) => e).slice(0, 2), ["job", "model"]);
+  assertEquals(late.events[1][1], models[2]);
+  assertEquals(late.events.filter(([e]) => e === "score").length, afterMain.length);
   await s.close();
 });

@@ -374,12 +374,17 @@ async function jobPage(id) {
     redraw();
   });
   es.addEventListener("progress", (m) => stats(JSON.parse(m.data)));
-  // A new cross-validation fold or grid model: its own chart, titled by which model it is.
+  // A new cross-validation fold or grid model: the chart starts empty at once (not when the new
+  // model's first score comes), titled by which model it is.
   for (const kind of ["model", "grid_model"]) es.addEventListener(kind, (m) => {
     const e = JSON.parse(m.data);
     scores.length = 0;
-    drawn = -1;
-    document.getElementById("chart-title").textContent = kind === "grid_model" ? `Scoring history of grid model ${e.index} (${e.modelId})` : e.role === "main" ? "Scoring history of the main model" : `Scoring history of fold ${e.index} of ${e.count - 1}`;
+    drawn = 0;
+    const which = kind === "grid_model" ? `grid model ${e.index}${e.count ? ` of ${e.count}` : ""} (${e.modelId})` : e.role === "main" ? `the main model (${e.modelId})` : `fold ${e.index} of ${e.count} (${e.modelId})`;
+    const title = document.getElementById("chart-title");
+    title.textContent = `Scoring history of ${which}`;
+    title.dataset.model = e.modelId;
+    charts.reset(`Waiting for the first score of ${which}.`);
   });
   es.addEventListener("end", () => {
     es.close();
@@ -607,6 +612,14 @@ function historyCharts(lossEl, errEl) {
       err ??= lineChart(errEl, { title: "classification error by epoch", xLabel: "epochs", yLabel: "classification error", id: "history-error" });
       err.update(series(rows, "classification_error"));
     },
+    /** Removes both charts (the next `update` draws new ones) and shows `message` meanwhile. */
+    reset(message) {
+      loss?.destroy();
+      err?.destroy();
+      loss = err = null;
+      lossEl.innerHTML = `<p class="muted chart-waiting">${esc(message)}</p>`;
+      errEl.innerHTML = "";
+    },
   };
 }
 
@@ -719,8 +732,15 @@ function uplotChart(el, { title, id, xLabel, yLabel, options, data, summary, poi
   // Follows the container's width: a window resized, a narrow screen, a grid column reflowed.
   const ro = new ResizeObserver(() => u && width() !== u.width && u.setSize({ width: width(), height: CHART_H }));
   ro.observe(el);
-  cleanups.push(() => ((closed = true), ro.disconnect(), u?.destroy()));
-  return { update };
+  const destroy = () => {
+    if (closed) return;
+    closed = true;
+    ro.disconnect();
+    u?.destroy();
+    u = null;
+  };
+  cleanups.push(destroy);
+  return { update, destroy };
 }
 /**
  * Horizontal bars, [label, value in 0..1], as HTML (not uPlot: its bars stand on an x axis, and
