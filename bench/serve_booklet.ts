@@ -9,13 +9,14 @@
  * Needs python3 with requests and tabulate, and ../shared/clients/h2o-py.
  * @module
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { mnistCsv } from "../datasets/mnist.ts";
 import { DeepLearningModel } from "../model/model.ts";
+import { startServe, tideCommand } from "./_serve.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 const arg = (name: string, d: string) => {
@@ -25,17 +26,8 @@ const arg = (name: string, d: string) => {
 const BIN = arg("bin", "");
 const EPOCHS = arg("epochs", "1");
 const { train, test } = await mnistCsv();
-const tide = BIN ? [resolve(BIN)] : [process.execPath, join(ROOT, "cli", "main.ts")];
-
-const server = spawn(tide[0], [...tide.slice(1), "serve", "--port", "0", "--data_dir", dirname(train)], { stdio: ["ignore", "pipe", "inherit"] });
-const url = await new Promise<string>((ok) => {
-  let out = "";
-  server.stdout!.setEncoding("utf8").on("data", (s: string) => {
-    out += s;
-    const m = /^(http:\/\/\S+)\n/.exec(out);
-    if (m) ok(m[1]);
-  });
-});
+const tide = tideCommand(BIN);
+const { child: server, url } = await startServe(BIN, dirname(train));
 const t0 = performance.now();
 const py = spawnSync("/usr/bin/python3", [join(ROOT, "bench", "booklet_mnist.py"), url, train, test, EPOCHS], {
   env: { ...process.env, PYTHONPATH: resolve(ROOT, "..", "shared", "clients", "h2o-py") }, encoding: "utf8", maxBuffer: 64 << 20,

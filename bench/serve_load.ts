@@ -22,11 +22,11 @@
  */
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname } from "node:path";
 import process from "node:process";
 import { mnistCsv } from "../datasets/mnist.ts";
+import { restClient, startServe } from "./_serve.ts";
 
-const ROOT = resolve(import.meta.dir, "..");
 const arg = (name: string, d: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : d;
@@ -46,16 +46,7 @@ const { train, test } = await mnistCsv();
 const dataDir = dirname(train);
 const loadStart = loadavg();
 const t0 = performance.now();
-const [cmd, args] = BIN ? [resolve(BIN), []] : [process.execPath, [join(ROOT, "cli", "main.ts")]];
-const child = spawn(cmd, [...args, "serve", "--port", "0", "--data_dir", dataDir, ...(NICE ? ["--request_nice", NICE] : [])], { stdio: ["ignore", "pipe", "inherit"] });
-const url = await new Promise<string>((ok) => {
-  let out = "";
-  child.stdout!.setEncoding("utf8").on("data", (s: string) => {
-    out += s;
-    const m = /^(http:\/\/\S+)\n/.exec(out);
-    if (m) ok(m[1]);
-  });
-});
+const { child, url } = await startServe(BIN, dataDir, NICE ? ["--request_nice", NICE] : []);
 for (;;) {
   const ok = await fetch(`${url}/3/Cloud`).then((r) => r.ok).catch(() => false);
   if (ok) break;
@@ -85,22 +76,7 @@ const benchCpu = () => {
   return (u.user + u.system) / 1e6;
 };
 
-async function post(path: string, form: Record<string, string>): Promise<any> {
-  const r = await fetch(`${url}${path}`, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } });
-  const body = await r.json();
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${body.msg}`);
-  return body;
-}
-async function job(id: string): Promise<any> {
-  return (await (await fetch(`${url}/3/Jobs/${id}`)).json()).jobs[0];
-}
-async function wait(id: string): Promise<any> {
-  for (;;) {
-    const j = await job(id);
-    if (j.status !== "RUNNING") return j;
-    await Bun.sleep(200);
-  }
-}
+const { post, job, wait } = restClient(url);
 async function importCsv(path: string, dest: string): Promise<string> {
   const imp = await post("/3/ImportFilesMulti", { paths: `[${path}]` });
   const p = await post("/3/Parse", { source_frames: `["${imp.destination_frames[0]}"]`, destination_frame: dest, check_header: "-1" });

@@ -7,12 +7,11 @@
  *   bun bench/serve_rapids.ts [--bin dist/tide] [--csv /tmp/big1m.csv] [--repeat 3]
  * @module
  */
-import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import process from "node:process";
+import { restClient, startServe } from "./_serve.ts";
 
-const ROOT = resolve(import.meta.dir, "..");
 const arg = (name: string, d: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : d;
@@ -22,32 +21,13 @@ const CSV = resolve(arg("csv", "/tmp/big1m.csv"));
 const REPEAT = Number(arg("repeat", "3"));
 if (!existsSync(CSV)) throw new Error(`${CSV} is missing: bun bench/make_csv.ts ${CSV}`);
 
-const [cmd, args] = BIN ? [resolve(BIN), []] : [process.execPath, [join(ROOT, "cli", "main.ts")]];
-const child = spawn(cmd, [...args, "serve", "--port", "0", "--data_dir", dirname(CSV)], { stdio: ["ignore", "pipe", "inherit"] });
-const url = await new Promise<string>((ok) => {
-  let out = "";
-  child.stdout!.setEncoding("utf8").on("data", (s: string) => {
-    out += s;
-    const m = /^(http:\/\/\S+)\n/.exec(out);
-    if (m) ok(m[1]);
-  });
-});
+const { child, url } = await startServe(BIN, dirname(CSV));
+const rest = restClient(url);
+const post = rest.post;
 
-async function post(path: string, form: Record<string, string>): Promise<any> {
-  const r = await fetch(`${url}${path}`, { method: "POST", body: new URLSearchParams(form), headers: { "content-type": "application/x-www-form-urlencoded" } });
-  const body = await r.json();
-  if (!r.ok) throw new Error(`${path}: ${r.status} ${body.msg}`);
-  return body;
-}
 async function wait(job: string): Promise<void> {
-  for (;;) {
-    const j = (await (await fetch(`${url}/3/Jobs/${job}`)).json()).jobs[0];
-    if (j.status !== "RUNNING") {
-      if (j.status !== "DONE") throw new Error(`${job}: ${j.status} ${j.exception}`);
-      return;
-    }
-    await Bun.sleep(100);
-  }
+  const j = await rest.wait(job, 100);
+  if (j.status !== "DONE") throw new Error(`${job}: ${j.status} ${j.exception}`);
 }
 
 const t0 = performance.now();

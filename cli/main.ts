@@ -37,6 +37,7 @@ import { peer } from "./peer.ts";
 import { varimp } from "./varimp.ts";
 import { weights } from "./weights.ts";
 import { backendsCommand } from "./backends.ts";
+import { envVar } from "../io/env.ts";
 
 /** The subcommands, in the order `tide --help` lists them. */
 export const commands: readonly Command[] = [train, grid, predict, describe, demo, anomaly, deepfeatures, varimp, weights, serve, repl, exportCommand, peer, backendsCommand];
@@ -117,7 +118,7 @@ function reportError(e: unknown, cmd: Command, io: Io): number {
     return 2;
   }
   const err = e as Error;
-  const debug = env("TIDE_DEBUG");
+  const debug = envVar("TIDE_DEBUG");
   if (err?.name === "AbortError") {
     io.err(`error: ${clip(err.message || "cancelled")}\n`);
     return 130;
@@ -179,12 +180,5 @@ function writeCrashLog(e: unknown, cmd: Command): string | null {
   }
 }
 
-function env(name: string): string | undefined {
-  try {
-    return process.env[name] || undefined;
-  } catch {
-    return undefined; // Deno without --allow-env
-  }
-}
 
 if (import.meta.main) process.exitCode = await main(process.argv.slice(2));

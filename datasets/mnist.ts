@@ -18,6 +18,7 @@ import { NumericVector } from "../frame/vector.ts";
 import { gunzip, isGzip } from "../frame/import.ts";
 import { embeddedAsset } from "./embedded.ts";
 import { tideCacheDir } from "../io/cache_dir.ts";
+import { envVar } from "../io/env.ts";
 
 /** Where the IDX files come from and where the CSV cache goes. */
 export interface MnistOptions {
@@ -210,14 +211,6 @@ interface IdxSource {
   read(file: string): Promise<Uint8Array>;
 }
 
-function env(name: string): string | undefined {
-  try {
-    const v = process.env[name];
-    return v === undefined || v === "" ? undefined : v;
-  } catch {
-    return undefined; // Deno without --allow-env
-  }
-}
 
 function cacheRoot(options: MnistOptions): string {
   return options.cacheDir ? resolve(options.cacheDir) : tideCacheDir();
@@ -266,7 +259,7 @@ function packageDirs(): string[] {
 
 async function findIdx(options: MnistOptions): Promise<IdxSource> {
   const need = `a folder holding ${ALL_FILES.join(", ")} (each may be gzipped, ending in .gz)`;
-  for (const [dir, label] of [[options.idxDir, '"idxDir"'], [env("TIDE_MNIST_DIR"), "TIDE_MNIST_DIR"]] as const) {
+  for (const [dir, label] of [[options.idxDir, '"idxDir"'], [envVar("TIDE_MNIST_DIR"), "TIDE_MNIST_DIR"]] as const) {
     if (dir === undefined) continue;
     const found = await dirSource(resolve(dir), `${label} ${resolve(dir)}`);
     if (!Array.isArray(found)) return found;

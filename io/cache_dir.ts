@@ -5,22 +5,14 @@
  */
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import process from "node:process";
+import { envVar } from "./env.ts";
 
 /** The cache folder (not created here). */
 export function tideCacheDir(): string {
-  const tide = env("TIDE_CACHE_DIR");
+  const tide = envVar("TIDE_CACHE_DIR");
   if (tide) return resolve(tide);
-  const xdg = env("XDG_CACHE_HOME");
+  const xdg = envVar("XDG_CACHE_HOME");
   if (xdg) return join(resolve(xdg), "tide");
   return join(homedir(), ".cache", "tide");
 }
 
-function env(name: string): string | undefined {
-  try {
-    const v = process.env[name];
-    return v === undefined || v === "" ? undefined : v;
-  } catch {
-    return undefined; // Deno without --allow-env
-  }
-}
