@@ -40,20 +40,8 @@ export interface NetworkDescription {
   readonly dropout: readonly number[];
 }
 
-/** How a bound network trains; prediction uses {@linkcode PREDICT_ONLY}. */
-export interface RunSettings {
-  readonly state: NetState;
-  readonly terms: readonly BoundRegularizer[];
-  readonly constraints: readonly BoundRegularizer[];
-  readonly skipZero: boolean;
-  readonly miniBatch: number;
-  readonly threads: number;
-  /** parallel_mode: how threads share the model (absent: hogwild). */
-  readonly parallel?: "hogwild" | "average" | "auto";
-  readonly seed: readonly [number, number];
-  /** Autoencoder sparsity (sparsity_beta, average_activation), or null. */
-  readonly sparsity?: { readonly beta: number; readonly target: number } | null;
-}
+/** How a bound network trains (the run's part of a {@linkcode FusedNetwork}); prediction uses {@linkcode PREDICT_ONLY}. */
+export type RunSettings = Pick<FusedNetwork, "state" | "terms" | "constraints" | "skipZero" | "miniBatch" | "threads" | "parallel" | "seed" | "sparsity">;
 
 /** Run settings for prediction: no regularizers, one thread, no dropout streams. */
 export const PREDICT_ONLY: Omit<RunSettings, "state"> = { terms: [], constraints: [], skipZero: true, miniBatch: 1, threads: 1, seed: [0, 0] };

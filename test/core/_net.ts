@@ -174,3 +174,37 @@ export function changed(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) out.push(i);
   return out;
 }
+
+/**
+ * Central differences (step `h`) of `loss` for every weight and bias of `t`, by name (optimizer
+ * slots left out): what the gradient checks compare the training step against.
+ */
+export async function numericGradient(t: TestNet, loss: () => Promise<number>, h: number): Promise<Record<string, Float64Array>> {
+  const out: Record<string, Float64Array> = {};
+  for (const [name, values] of Object.entries(t.read())) {
+    if (name.includes("slot")) continue;
+    const g = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const w = values[i];
+      t.set(name, i, w + h);
+      const up = await loss();
+      t.set(name, i, w - h);
+      const down = await loss();
+      t.set(name, i, w);
+      g[i] = (up - down) / (2 * h);
+    }
+    out[name] = g;
+  }
+  return out;
+}
+
+/** One training call on `idx` at learning rate `rate`; returns (before − after)/rate per parameter, and restores the parameters. */
+export async function stepGradient(t: TestNet, rows: PackedRows, idx: number[], rate: number): Promise<Record<string, Float64Array>> {
+  const before = t.read();
+  await t.train(rows, idx);
+  const after = t.read();
+  const out: Record<string, Float64Array> = {};
+  for (const name of Object.keys(before)) if (!name.includes("slot")) out[name] = Float64Array.from(before[name], (w, i) => (w - after[name][i]) / rate);
+  t.write(before);
+  return out;
+}

@@ -8,7 +8,7 @@
 import { assert, assertClose, test } from "../_harness.ts";
 import type { PackedRows } from "../../core/backend.ts";
 import { activations } from "../../plugins/mod.ts";
-import { forwardTrace, makeNet, type NetOptions, packDense, type TestNet } from "./_net.ts";
+import { forwardTrace, makeNet, type NetOptions, numericGradient, packDense, stepGradient, type TestNet } from "./_net.ts";
 
 const RATE = 0.01;
 const H = 1e-6;
@@ -21,35 +21,6 @@ async function lossOf(t: TestNet, rows: PackedRows, idx: number[]): Promise<numb
   let s = 0;
   for (const r of idx) for (let i = 0; i < n0; i++) s += d.deviance(rows.dense![r * n0 + i], out[r * n0 + i], t.net.distributionParams);
   return s / idx.length;
-}
-
-async function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
-  const out: Record<string, Float64Array> = {};
-  for (const [name, values] of Object.entries(t.read())) {
-    if (name.includes("slot")) continue;
-    const g = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const w = values[i];
-      t.set(name, i, w + H);
-      const up = await lossOf(t, rows, idx);
-      t.set(name, i, w - H);
-      const down = await lossOf(t, rows, idx);
-      t.set(name, i, w);
-      g[i] = (up - down) / (2 * H);
-    }
-    out[name] = g;
-  }
-  return out;
-}
-
-async function stepGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
-  const before = t.read();
-  await t.train(rows, idx);
-  const after = t.read();
-  const out: Record<string, Float64Array> = {};
-  for (const name of Object.keys(before)) if (!name.includes("slot")) out[name] = Float64Array.from(before[name], (w, i) => (w - after[name][i]) / RATE);
-  t.write(before);
-  return out;
 }
 
 /** A network whose every pre-activation (output layer included) is 1e-3 away from a rectifier's kink. */
@@ -80,9 +51,9 @@ for (const act of ACTIVATIONS) {
     test(`autoencoder gradient matches finite differences: ${act}, ${dist}, mini-batch 1 and 2`, async () => {
       const t = awayFromKinks({ units: UNITS, activation: act, distribution: dist, distributionParams: params, optimizerParams: SGD, autoencoder: true });
       const rows = packDense(X, [0, 0]);
-      compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${act}/${dist}`);
+      compare(await stepGradient(t, rows, [0], RATE), await numericGradient(t, () => lossOf(t, rows, [0]), H), `${act}/${dist}`);
       const t2 = makeNet({ units: UNITS, activation: act, distribution: dist, distributionParams: params, optimizerParams: SGD, autoencoder: true, miniBatch: 2, seed: t.net.seed[0], initSeed: t.net.seed[0] });
-      compare(await stepGradient(t2, rows, [0, 1]), await numericGradient(t2, rows, [0, 1]), `${act}/${dist} mini-batch 2`);
+      compare(await stepGradient(t2, rows, [0, 1], RATE), await numericGradient(t2, () => lossOf(t2, rows, [0, 1]), H), `${act}/${dist} mini-batch 2`);
     });
   }
 
@@ -90,14 +61,14 @@ for (const act of ACTIVATIONS) {
     const sparsity = { beta: 0.7, target: act === "Tanh" ? -0.3 : 0.2 };
     const t = awayFromKinks({ units: UNITS, activation: act, optimizerParams: SGD, autoencoder: true, sparsity });
     const rows = packDense(X, [0, 0]);
-    const numeric = await numericGradient(t, rows, [0]);
+    const numeric = await numericGradient(t, () => lossOf(t, rows, [0]), H);
     // After one row from ρ̂ = 0: ρ̂ = 0.001·a for each hidden unit.
     const tr = forwardTrace(t.read(), UNITS, t.net.activation, X[0]);
     for (const l of [1, 2]) {
       const b = numeric[`biases.${l - 1}`];
       tr.a[l].forEach((a, j) => (b[j] += sparsity.beta * (0.001 * a - sparsity.target)));
     }
-    compare(await stepGradient(t, rows, [0]), numeric, `${act} sparsity`);
+    compare(await stepGradient(t, rows, [0], RATE), numeric, `${act} sparsity`);
     // …and the running averages moved as spec §5.6 says.
     assertClose(t.generic.averageActivations[0], tr.a[1].map((a) => 0.001 * a), { atol: 1e-15, message: "ρ̂ after one row" });
   });

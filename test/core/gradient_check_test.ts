@@ -12,7 +12,7 @@ import { assert, assertClose, test } from "../_harness.ts";
 import type { PackedRows } from "../../core/backend.ts";
 import { linkInv } from "../../core/distribution.ts";
 import { activations, distributions } from "../../plugins/mod.ts";
-import { forwardTrace, makeNet, type NetOptions, packDense, softmax, type TestNet } from "./_net.ts";
+import { forwardTrace, makeNet, type NetOptions, numericGradient, packDense, softmax, stepGradient, type TestNet } from "./_net.ts";
 
 const RATE = 0.01;
 const H = 1e-6;
@@ -46,41 +46,6 @@ async function meanLoss(t: TestNet, rows: PackedRows, idx: number[]): Promise<nu
   let s = 0;
   for (const r of idx) s += await lossOf(t, rows, r);
   return s / idx.length;
-}
-
-/** Central differences of the mean loss over `idx` for every weight and bias, by name. */
-async function numericGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
-  const st = t.read();
-  const out: Record<string, Float64Array> = {};
-  for (const [name, values] of Object.entries(st)) {
-    if (name.includes("slot")) continue;
-    const g = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const w = values[i];
-      t.set(name, i, w + H);
-      const up = await meanLoss(t, rows, idx);
-      t.set(name, i, w - H);
-      const down = await meanLoss(t, rows, idx);
-      t.set(name, i, w);
-      g[i] = (up - down) / (2 * H);
-    }
-    out[name] = g;
-  }
-  return out;
-}
-
-/** One training call on `idx`; returns (before − after)/rate per parameter. */
-async function stepGradient(t: TestNet, rows: PackedRows, idx: number[]): Promise<Record<string, Float64Array>> {
-  const before = t.read();
-  await t.train(rows, idx);
-  const after = t.read();
-  const out: Record<string, Float64Array> = {};
-  for (const name of Object.keys(before)) {
-    if (name.includes("slot")) continue;
-    out[name] = Float64Array.from(before[name], (w, i) => (w - after[name][i]) / RATE);
-  }
-  t.write(before);
-  return out;
 }
 
 /** Smallest distance of any rectifier pre-activation from 0, and of any maxout pair from a tie. */
@@ -133,7 +98,7 @@ for (const actName of ["Tanh", "Rectifier", "Maxout"]) {
     test(`GenericNetwork.train() gradient matches finite differences: ${actName}, ${dist} (${classes} classes, y = ${y})`, async () => {
       const t = netAwayFromKinks({ units: [5, 4, 3, classes], activation: actName, distribution: dist, optimizerParams: SGD }, [X[0]]);
       const rows = packDense([X[0]], [y]);
-      compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${actName}/${dist}`);
+      compare(await stepGradient(t, rows, [0], RATE), await numericGradient(t, () => meanLoss(t, rows, [0]), H), `${actName}/${dist}`);
     });
   }
 
@@ -147,7 +112,7 @@ for (const actName of ["Tanh", "Rectifier", "Maxout"]) {
         // Keep laplace/quantile/huber away from their kinks at y = mu and |y − mu| = δ.
         assert(Math.abs(y - mu) > 0.05 && Math.abs(Math.abs(y - mu) - (params?.huber_delta ?? -1)) > 0.05, "target too close to a kink");
         const rows = packDense([X[0]], [y]);
-        compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${actName}/${dist} y = ${y}`);
+        compare(await stepGradient(t, rows, [0], RATE), await numericGradient(t, () => meanLoss(t, rows, [0]), H), `${actName}/${dist} y = ${y}`);
       }
     });
   }
@@ -156,7 +121,7 @@ for (const actName of ["Tanh", "Rectifier", "Maxout"]) {
     const t = netAwayFromKinks({ units: [5, 4, 3, 3], activation: actName, distribution: "multinomial", softmaxLoss: "Quadratic", optimizerParams: SGD }, [X[0]]);
     for (const y of [0, 2]) {
       const rows = packDense([X[0]], [y]);
-      compare(await stepGradient(t, rows, [0]), await numericGradient(t, rows, [0]), `${actName}/Quadratic y = ${y}`);
+      compare(await stepGradient(t, rows, [0], RATE), await numericGradient(t, () => meanLoss(t, rows, [0]), H), `${actName}/Quadratic y = ${y}`);
     }
   });
 
@@ -167,15 +132,15 @@ for (const actName of ["Tanh", "Rectifier", "Maxout"]) {
     const rows = packDense(X, [0.7, -1.2, 2.4]);
     const single = makeNet({ ...base, seed, initSeed: seed });
     const per: Record<string, Float64Array>[] = [];
-    for (const r of [0, 1, 2]) per.push(await stepGradient(single, rows, [r]));
+    for (const r of [0, 1, 2]) per.push(await stepGradient(single, rows, [r], RATE));
     const batched = makeNet({ ...base, seed, initSeed: seed, miniBatch: 3 });
-    const g3 = await stepGradient(batched, rows, [0, 1, 2]);
+    const g3 = await stepGradient(batched, rows, [0, 1, 2], RATE);
     for (const name of Object.keys(g3)) {
       const mean = Float64Array.from(g3[name], (_, i) => (per[0][name][i] + per[1][name][i] + per[2][name][i]) / 3);
       assertClose(g3[name], mean, { atol: 1e-10, rtol: 1e-8, message: `mini-batch ${name}` });
     }
     // …and that mean is the finite-difference gradient of the mean loss.
-    compare(g3, await numericGradient(batched, rows, [0, 1, 2]), `${actName} mini-batch`);
+    compare(g3, await numericGradient(batched, () => meanLoss(batched, rows, [0, 1, 2]), H), `${actName} mini-batch`);
     // A mini-batch is one update: it differs from three successive single-row steps.
     const seq = makeNet({ ...base, seed, initSeed: seed });
     const before = seq.read()["weights.0"];
@@ -189,8 +154,8 @@ for (const actName of ["Tanh", "Rectifier", "Maxout"]) {
 test("GenericNetwork.train() multiplies the output error by the row's observation weight", async () => {
   const base: NetOptions = { units: [5, 4, 3, 1], activation: "Tanh", distribution: "gaussian", optimizerParams: SGD };
   const t = makeNet(base);
-  const g1 = await stepGradient(t, packDense([X[1]], [1.5]), [0]);
-  const g25 = await stepGradient(t, packDense([X[1]], [1.5], [2.5]), [0]);
+  const g1 = await stepGradient(t, packDense([X[1]], [1.5]), [0], RATE);
+  const g25 = await stepGradient(t, packDense([X[1]], [1.5], [2.5]), [0], RATE);
   for (const name of Object.keys(g1)) assertClose(g25[name], g1[name].map((v) => 2.5 * v), { atol: 1e-10, rtol: 1e-8, message: name });
 });
 
