@@ -12,6 +12,7 @@ import { allocState, initialize, namedBuffers, writeState } from "../../core/tra
 import { GenericNetwork } from "../../core/train/step.ts";
 import { type RefBuf, referenceBackend } from "../../backends/reference/reference.ts";
 import { activations, distributions, optimizers } from "../../plugins/mod.ts";
+import { assert, assertClose } from "../_harness.ts";
 
 /** Everything a test network can vary; defaults are a plain SGD network without regularization. */
 export interface NetOptions {
@@ -207,4 +208,17 @@ export async function stepGradient(t: TestNet, rows: PackedRows, idx: number[], 
   for (const name of Object.keys(before)) if (!name.includes("slot")) out[name] = Float64Array.from(before[name], (w, i) => (w - after[name][i]) / rate);
   t.write(before);
   return out;
+}
+
+/**
+ * Asserts the training step's gradient equals the numeric one for every parameter, and that more
+ * than `minNonzero` entries are non-zero (else the check would pass on an all-zero gradient).
+ */
+export function compareGradients(analytic: Record<string, Float64Array>, numeric: Record<string, Float64Array>, label: string, minNonzero: number): void {
+  let nonzero = 0;
+  for (const name of Object.keys(numeric)) {
+    assertClose(analytic[name], numeric[name], { atol: 2e-6, rtol: 1e-5, message: `${label}: ${name}` });
+    for (const v of numeric[name]) if (Math.abs(v) > 1e-6) nonzero++;
+  }
+  assert(nonzero > minNonzero, `${label}: only ${nonzero} non-zero gradient entries; the check is vacuous`);
 }
